@@ -1,0 +1,45 @@
+// Run configuration: loaded from TOML, validated, serialized canonically.
+//
+// Every key has a default (configs/default.toml spells them all out, with
+// where each value comes from). Unknown keys, wrong types and out-of-range
+// values are setup errors with the file, line and key in one message.
+// The canonical JSON form goes into run.json, and its hash identifies the
+// configuration a measurement was made with.
+#ifndef STOCKTAKE_PIPELINE_CONFIG_H_
+#define STOCKTAKE_PIPELINE_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+
+#include "common/json_writer.h"
+#include "common/status.h"
+
+namespace stocktake::pipeline {
+
+struct Config {
+  std::string source = "<built-in defaults>";  // where it was loaded from
+
+  // [reader]
+  uint64_t max_record_bytes = 64ull << 20;
+  uint64_t max_header_bytes = 64ull << 10;
+  std::string gzip_engine = "isal";
+
+  // [http]
+  uint64_t max_payload_bytes = 64ull << 20;
+
+  // [run]
+  int threads = 0;  // 0 = all cores
+};
+
+Result<Config> LoadConfig(const std::string& path);
+
+// Canonical JSON of the effective values that can change results (not
+// `source`, not `threads`), keys in a fixed order.
+std::string ConfigJson(const Config& config, int indent);
+void WriteConfigObject(const Config& config, JsonWriter* writer);
+// Hex XXH3-128 of the compact canonical JSON.
+std::string ConfigHash(const Config& config);
+
+}  // namespace stocktake::pipeline
+
+#endif  // STOCKTAKE_PIPELINE_CONFIG_H_

@@ -1,0 +1,196 @@
+// The document pass. Each record is classified once; HTML responses are
+// decoded (transfer and content codings), their charset is sniffed and the
+// bytes converted to UTF-8 for every status (so `inspect` can report
+// charsets), and text is extracted only for status 200 when extracting.
+#include "pipeline/document_pass.h"
+
+#include <fmt/format.h>
+
+#include "common/inflate.h"
+#include "crawler/charset.h"
+#include "crawler/http.h"
+#include "crawler/record_reader.h"
+#include "crawler/simple_text.h"
+#include "quality/text_canon.h"
+#include "stats/word_count.h"
+
+namespace stocktake::pipeline {
+
+void Funnel::Merge(const Funnel& o) {
+  records += o.records;
+  response_records += o.response_records;
+  http_responses += o.http_responses;
+  status_200 += o.status_200;
+  html_200 += o.html_200;
+  text_records += o.text_records;
+  documents += o.documents;
+}
+
+void Funnel::Write(JsonWriter* w) const {
+  w->BeginObject();
+  w->Field("records", records);
+  w->Field("response_records", response_records);
+  w->Field("http_responses", http_responses);
+  w->Field("status_200", status_200);
+  w->Field("html_200", html_200);
+  w->Field("text_records", text_records);
+  w->Field("documents", documents);
+  w->EndObject();
+}
+
+void InputResult::Merge(const InputResult& o) {
+  members += o.members;
+  bytes_read += o.bytes_read;
+  bytes_decoded += o.bytes_decoded;
+  skipped_bytes += o.skipped_bytes;
+  records.Merge(o.records);
+  http_responses += o.http_responses;
+  html_responses += o.html_responses;
+  status_codes.Merge(o.status_codes);
+  charsets.Merge(o.charsets);
+  charset_sources.Merge(o.charset_sources);
+  errors.Merge(o.errors);
+  replaced_chars += o.replaced_chars;
+  funnel.Merge(o.funnel);
+  documents_by_source.Merge(o.documents_by_source);
+  documents += o.documents;
+  text_bytes += o.text_bytes;
+  words += o.words;
+  text_keys.insert(text_keys.end(), o.text_keys.begin(), o.text_keys.end());
+}
+
+namespace {
+
+// Per-input helpers, created once and reused for every record.
+struct Scratch {
+  explicit Scratch(const Config& config) : payload(config.max_payload_bytes) {}
+  crawler::HttpResponse http;
+  crawler::PayloadDecoder payload;
+  crawler::CharsetConverter charset;
+  crawler::SimpleTextExtractor extractor;
+  std::string media_type;
+  std::string canonical;
+};
+
+void CountPayloadInfo(const crawler::PayloadInfo& info, Counts* errors) {
+  if (info.chunked_header_lied) errors->Add("http_chunked_header_lied");
+  if (info.chunked_broken) errors->Add("http_chunked_broken");
+  if (info.chunked_truncated) errors->Add("http_chunked_truncated");
+  if (info.content_encoding_lied) errors->Add("http_content_encoding_lied");
+  if (info.content_encoding_corrupt) errors->Add("http_content_encoding_corrupt");
+  if (info.content_encoding_unsupported) errors->Add("http_content_encoding_unsupported");
+  if (info.clipped) errors->Add("http_payload_clipped");
+}
+
+void AddDocument(std::string_view text, std::string_view source, Scratch* s, InputResult* r) {
+  quality::CanonicalizeWhitespace(text, &s->canonical);
+  if (s->canonical.empty()) {
+    r->errors.Add("empty_text");
+    return;
+  }
+  r->funnel.documents++;
+  r->documents++;
+  r->documents_by_source.Add(source);
+  r->text_bytes += s->canonical.size();
+  r->words += stats::CountWhitespaceWords(s->canonical);
+  r->text_keys.push_back(dedup::TextKey(s->canonical));
+}
+
+void HandleResponse(const crawler::Record& rec, bool extract, Scratch* s, InputResult* r) {
+  r->funnel.response_records++;
+  if (crawler::ParseHttpResponse(rec.body, &s->http) != crawler::HttpParse::kOk) {
+    // DNS lookups and other non-HTTP captures are response records too; only
+    // a record that claims to hold HTTP and does not is damage.
+    bool claims_http = crawler::StartsWithIgnoreCase(rec.content_type, "application/http") ||
+                       crawler::StartsWithIgnoreCase(rec.target_uri, "http");
+    if (claims_http) r->errors.Add("http_not_http");
+    return;
+  }
+  const crawler::HttpResponse& http = s->http;
+  r->http_responses++;
+  r->funnel.http_responses++;
+  r->status_codes.Add(fmt::format("{}", http.status));
+  if (http.status == 200) r->funnel.status_200++;
+  if (http.status_line_repaired) r->errors.Add("http_status_line_repaired");
+  if (http.headers_unterminated) r->errors.Add("http_headers_unterminated");
+
+  std::string_view content_type = http.Header("Content-Type");
+  crawler::MediaType(content_type, &s->media_type);
+  bool html = crawler::IsHtmlMediaType(s->media_type);
+  if (s->media_type.empty()) html = crawler::LooksLikeHtml(http.body);
+  if (!html) return;
+  r->html_responses++;
+
+  crawler::PayloadInfo info;
+  std::string_view payload = s->payload.Decode(http, &info);
+  CountPayloadInfo(info, &r->errors);
+  crawler::Utf8Text utf8 = s->charset.ToUtf8(payload, content_type, /*html=*/true);
+  r->charsets.Add(utf8.charset);
+  r->charset_sources.Add(crawler::CharsetSourceName(utf8.source));
+  if (utf8.unknown_label) r->errors.Add("charset_unknown_label");
+  if (utf8.replaced > 0) {
+    r->errors.Add("charset_invalid_bytes");
+    r->replaced_chars += utf8.replaced;
+  }
+  if (http.status != 200) return;
+  r->funnel.html_200++;
+  if (!extract) return;
+  crawler::ExtractedText text = s->extractor.Extract(utf8.text);
+  AddDocument(text.text, "html", s, r);
+}
+
+}  // namespace
+
+InputResult ScanInput(const std::string& path, const Config& config, bool extract) {
+  InputResult r;
+  r.path = path;
+  auto source = FileSource::Open(path);
+  if (!source.ok()) {
+    r.readable = false;
+    r.failure = source.status().message();
+    r.format = "unknown";
+    r.compression = "none";
+    return r;
+  }
+  crawler::RecordReaderOptions options;
+  options.max_record_bytes = config.max_record_bytes;
+  options.max_header_bytes = config.max_header_bytes;
+  options.stream.gzip_engine = config.gzip_engine == "zlib" ? GzipEngine::kZlib : GzipEngine::kIsal;
+  crawler::RecordReader reader(std::move(*source), options);
+  Scratch scratch(config);
+
+  while (const crawler::Record* rec = reader.Next()) {
+    r.funnel.records++;
+    r.records.Add(rec->type.empty() ? std::string_view("(none)") : rec->type);
+    if (rec->type == "response") {
+      HandleResponse(*rec, extract, &scratch, &r);
+    } else if (rec->type == "conversion") {
+      // WET: the text was extracted by the crawl; it is UTF-8 by contract.
+      r.funnel.text_records++;
+      if (extract) {
+        uint64_t replaced = 0;
+        std::string_view text = scratch.charset.Convert(rec->body, "UTF-8", &replaced);
+        if (replaced > 0) {
+          r.errors.Add("charset_invalid_bytes");
+          r.replaced_chars += replaced;
+        }
+        AddDocument(text, "wet", &scratch, &r);
+      }
+    }
+  }
+
+  const DecodedStream& stream = reader.stream();
+  if (!stream.io_status().ok()) r.failure = stream.io_status().message();
+  r.format = reader.format() == crawler::ArchiveFormat::kArc ? "arc"
+             : reader.format() == crawler::ArchiveFormat::kWarc && reader.records() > 0 ? "warc"
+                                                                                      : "unknown";
+  r.compression = std::string(CompressionName(stream.compression()));
+  r.members = stream.members();
+  r.bytes_read = stream.compressed_bytes_read();
+  r.bytes_decoded = stream.decoded_bytes();
+  r.skipped_bytes = reader.skipped_bytes();
+  r.errors.Merge(reader.errors());
+  return r;
+}
+
+}  // namespace stocktake::pipeline

@@ -1,0 +1,71 @@
+// The per-input pass: records -> HTTP -> payload -> charset -> text -> counts.
+//
+// One function serves both `inspect` (extract = false) and `run` (extract =
+// true), so the counts the two commands share are the same numbers by
+// construction. The pass owns all per-input scratch; it allocates its helpers
+// once per input, not per document. Pure function of (file bytes, options):
+// safe to run on many inputs in parallel.
+#ifndef STOCKTAKE_PIPELINE_DOCUMENT_PASS_H_
+#define STOCKTAKE_PIPELINE_DOCUMENT_PASS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/counts.h"
+#include "common/json_writer.h"
+#include "dedup/exact_key.h"
+#include "pipeline/config.h"
+
+namespace stocktake::pipeline {
+
+// Stages of the document funnel, in order. Each counts what reached it.
+struct Funnel {
+  uint64_t records = 0;          // every record read
+  uint64_t response_records = 0; // WARC response / ARC data records
+  uint64_t http_responses = 0;   // ... whose body is an HTTP response
+  uint64_t status_200 = 0;       // ... with status 200
+  uint64_t html_200 = 0;         // ... and an HTML payload
+  uint64_t text_records = 0;     // WET conversion records (already text)
+  uint64_t documents = 0;        // non-empty text after extraction
+
+  void Merge(const Funnel& o);
+  void Write(JsonWriter* w) const;
+};
+
+struct InputResult {
+  std::string path;
+  bool readable = true;
+  std::string failure;  // why the input could not be read at all
+
+  std::string format;       // "warc", "arc", "unknown"
+  std::string compression;  // "gzip", "none", ...
+  uint64_t members = 0;
+  uint64_t bytes_read = 0;
+  uint64_t bytes_decoded = 0;
+  uint64_t skipped_bytes = 0;
+
+  Counts records;  // by WARC-Type
+  uint64_t http_responses = 0;
+  uint64_t html_responses = 0;
+  Counts status_codes;     // HTTP status of response records
+  Counts charsets;         // canonical charset of HTML payloads
+  Counts charset_sources;  // bom / http / meta / detected
+  Counts errors;           // reason -> count (reader, container, HTTP, charset)
+  uint64_t replaced_chars = 0;
+
+  Funnel funnel;
+  Counts documents_by_source;  // "html", "wet"
+  uint64_t documents = 0;
+  uint64_t text_bytes = 0;
+  uint64_t words = 0;
+  std::vector<dedup::ExactKey> text_keys;  // one per document (run only)
+
+  void Merge(const InputResult& other);  // sums everything except identity fields
+};
+
+InputResult ScanInput(const std::string& path, const Config& config, bool extract);
+
+}  // namespace stocktake::pipeline
+
+#endif  // STOCKTAKE_PIPELINE_DOCUMENT_PASS_H_

@@ -1,0 +1,91 @@
+// Input expansion with glob(3) and std::filesystem. Paths are kept as the
+// user spelled them (lexically normalized), so stats.json shows recognizable
+// names; duplicates are removed after sorting.
+#include "pipeline/inputs.h"
+
+#include <glob.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+namespace stocktake::pipeline {
+
+namespace fs = std::filesystem;
+
+bool LooksLikeCrawlFileName(const std::string& name) {
+  if (name.empty() || name[0] == '.') return false;
+  for (const char* ext : {".warc", ".arc", ".wet", ".wat"}) {
+    if (name.find(ext) != std::string::npos) return true;
+  }
+  return false;
+}
+
+namespace {
+
+bool HasGlobChars(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
+
+Status AddFolder(const std::string& dir, std::vector<std::string>* out) {
+  std::error_code ec;
+  size_t before = out->size();
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  if (ec) return IoError("cannot list folder '" + dir + "': " + ec.message());
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) return IoError("cannot list folder '" + dir + "': " + ec.message());
+    const fs::path& p = it->path();
+    std::string name = p.filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && LooksLikeCrawlFileName(name)) out->push_back(p.lexically_normal().string());
+  }
+  if (out->size() == before) return NotFound("folder '" + dir + "' holds no crawl files (*.warc*, *.arc*, *.wet*, *.wat*)");
+  return Status::Ok();
+}
+
+Status AddPath(const std::string& arg, std::vector<std::string>* out) {
+  std::error_code ec;
+  fs::file_status st = fs::status(arg, ec);
+  if (ec || !fs::exists(st)) return NotFound("input '" + arg + "' does not exist");
+  if (fs::is_directory(st)) return AddFolder(arg, out);
+  out->push_back(fs::path(arg).lexically_normal().string());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& args) {
+  if (args.empty()) return InvalidArgument("no inputs given");
+  std::vector<std::string> files;
+  for (const std::string& arg : args) {
+    std::error_code ec;
+    if (HasGlobChars(arg) && !fs::exists(arg, ec)) {
+      glob_t g{};
+      int rc = ::glob(arg.c_str(), GLOB_NOSORT, nullptr, &g);
+      if (rc == GLOB_NOMATCH || g.gl_pathc == 0) {
+        globfree(&g);
+        return NotFound("input pattern '" + arg + "' matches nothing");
+      }
+      if (rc != 0) {
+        globfree(&g);
+        return IoError("cannot expand input pattern '" + arg + "'");
+      }
+      for (size_t i = 0; i < g.gl_pathc; ++i) {
+        Status st = AddPath(g.gl_pathv[i], &files);
+        if (!st.ok()) {
+          globfree(&g);
+          return st;
+        }
+      }
+      globfree(&g);
+      continue;
+    }
+    STOCKTAKE_RETURN_IF_ERROR(AddPath(arg, &files));
+  }
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  return files;
+}
+
+}  // namespace stocktake::pipeline

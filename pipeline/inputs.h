@@ -1,0 +1,27 @@
+// Input lists: files, folders and globs to one sorted list of files.
+//
+// The sorted list defines each input's ordinal, and so document ids: the same
+// arguments give the same ordinals whatever the order they were typed in.
+// Folders are searched recursively for crawl files (names containing .warc,
+// .arc, .wet or .wat; hidden entries skipped). Files named explicitly are
+// taken whatever their name.
+#ifndef STOCKTAKE_PIPELINE_INPUTS_H_
+#define STOCKTAKE_PIPELINE_INPUTS_H_
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace stocktake::pipeline {
+
+// Expands `args`. A missing path, or a glob or folder that matches no crawl
+// file, is an error naming the argument.
+Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& args);
+
+// True if a file name looks like a crawl file (see above).
+bool LooksLikeCrawlFileName(const std::string& name);
+
+}  // namespace stocktake::pipeline
+
+#endif  // STOCKTAKE_PIPELINE_INPUTS_H_

@@ -1,0 +1,107 @@
+// The stocktake command line. This file only parses arguments, calls the
+// pipeline and turns Status values into one-line messages and exit codes:
+//   0  success (damaged or unreadable inputs are reported, not fatal)
+//   1  `inspect` found an input it could not read
+//   2  setup error: bad arguments or config, missing inputs, unwritable output
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "common/version.h"
+#include "pipeline/config.h"
+#include "pipeline/inputs.h"
+#include "pipeline/run.h"
+
+namespace {
+
+using stocktake::Status;
+using stocktake::pipeline::Config;
+
+constexpr int kSetupError = 2;
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "stocktake: error: %s\n", status.message().c_str());
+  return kSetupError;
+}
+
+stocktake::Result<Config> ConfigFrom(const std::string& path) {
+  if (path.empty()) return Config{};
+  return stocktake::pipeline::LoadConfig(path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "stocktake measures how much usable text a web crawl holds: it reads WARC/WET/ARC\n"
+      "files, extracts text, and counts documents, bytes and words.",
+      "stocktake"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("stocktake ") + stocktake::kProgramVersion);
+  app.footer(
+      "Examples:\n"
+      "  stocktake inspect shard.warc.gz            what is in a file, and what is damaged\n"
+      "  stocktake run -o runs/a data/*.warc.gz     measure; results in runs/a/stats.json\n"
+      "See `stocktake COMMAND --help` and docs/ for details.");
+
+  // run
+  std::string config_path;
+  std::string run_dir;
+  int threads = 0;
+  std::vector<std::string> run_inputs;
+  CLI::App* run = app.add_subcommand("run", "Measure inputs and write a run directory (RUN/stats.json).");
+  run->add_option("-c,--config", config_path,
+                  "TOML configuration (default: built-in values, the same as configs/default.toml)");
+  run->add_option("-o,--output", run_dir, "Run directory to create or update")->required();
+  run->add_option("-t,--threads", threads, "Worker threads (default: the config's run.threads; 0 = all cores)")
+      ->check(CLI::Range(0, 4096));
+  run->add_option("inputs", run_inputs, "Crawl files, folders (searched for *.warc*, *.arc*, *.wet*, *.wat*) or globs")
+      ->required();
+
+  // inspect
+  bool json = false;
+  std::vector<std::string> inspect_inputs;
+  std::string inspect_config;
+  CLI::App* inspect = app.add_subcommand(
+      "inspect", "Describe crawl files: records by type, HTTP and HTML responses, charsets, damage by reason.");
+  inspect->add_flag("--json", json, "One JSON object per line and file instead of text");
+  inspect->add_option("-c,--config", inspect_config, "TOML configuration (reader limits)");
+  inspect->add_option("files", inspect_inputs, "Crawl files, folders or globs")->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*run) {
+    auto config = ConfigFrom(config_path);
+    if (!config.ok()) return Fail(config.status());
+    auto inputs = stocktake::pipeline::ExpandInputs(run_inputs);
+    if (!inputs.ok()) return Fail(inputs.status());
+    stocktake::pipeline::RunSummary summary;
+    Status st = stocktake::pipeline::RunMeasurement(*config, run_dir, *inputs, threads, &summary);
+    if (!st.ok()) return Fail(st);
+    std::printf("stocktake: %zu inputs (%zu unreadable), %llu documents, %llu words, %llu text bytes in %.1f s\n",
+                summary.inputs, summary.unreadable, static_cast<unsigned long long>(summary.documents),
+                static_cast<unsigned long long>(summary.words), static_cast<unsigned long long>(summary.text_bytes),
+                summary.wall_seconds);
+    std::printf("stocktake: results in %s/stats.json (run.json: inputs and config; timing.json: speed)\n",
+                run_dir.c_str());
+    return 0;
+  }
+
+  if (*inspect) {
+    auto config = ConfigFrom(inspect_config);
+    if (!config.ok()) return Fail(config.status());
+    auto inputs = stocktake::pipeline::ExpandInputs(inspect_inputs);
+    if (!inputs.ok()) return Fail(inputs.status());
+    auto results = stocktake::pipeline::ScanInputs(*inputs, *config, /*extract=*/false, 0);
+    stocktake::pipeline::PrintInspect(results, json, stdout);
+    for (const auto& r : results) {
+      if (!r.readable) return 1;
+    }
+    return 0;
+  }
+  return 0;
+}

@@ -1,0 +1,245 @@
+// Parallel scan, aggregation and output writing.
+//
+// Aggregation merges per-input results in ordinal order, and exact-duplicate
+// counting sorts all text keys, so stats.json is a pure function of the
+// inputs and the configuration. Timing and memory go to timing.json only.
+#include "pipeline/run.h"
+
+#include <sys/resource.h>
+
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+
+#include <chrono>
+
+#include "common/atomic_file.h"
+#include "common/json_writer.h"
+#include "common/version.h"
+
+namespace stocktake::pipeline {
+
+namespace {
+
+constexpr const char kStatsSchema[] = "stocktake.stats/1";
+constexpr const char kRunSchema[] = "stocktake.run/1";
+
+void WriteProgram(JsonWriter* w) {
+  w->Key("program").BeginObject();
+  w->Field("name", kProgramName);
+  w->Field("version", kProgramVersion);
+  w->EndObject();
+}
+
+// Fields shared by stats.json (per input and totals) and inspect --json.
+void WriteScanFields(const InputResult& r, JsonWriter* w) {
+  w->Field("bytes_read", r.bytes_read);
+  w->Field("bytes_decoded", r.bytes_decoded);
+  w->Field("skipped_bytes", r.skipped_bytes);
+  w->Field("records", r.records);
+  w->Field("http_responses", r.http_responses);
+  w->Field("html_responses", r.html_responses);
+  w->Field("status_codes", r.status_codes);
+  w->Field("charsets", r.charsets);
+  w->Field("charset_sources", r.charset_sources);
+  w->Field("errors", r.errors);
+  w->Field("replaced_chars", r.replaced_chars);
+}
+
+void WriteDocumentFields(const InputResult& r, JsonWriter* w) {
+  w->Key("funnel");
+  r.funnel.Write(w);
+  w->Field("documents", r.documents);
+  w->Field("documents_by_source", r.documents_by_source);
+  w->Field("text_bytes", r.text_bytes);
+  w->Field("words", r.words);
+}
+
+std::string WithThousands(uint64_t v) {
+  std::string digits = fmt::format("{}", v);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string CountsLine(const Counts& c) {
+  if (c.empty()) return "none";
+  std::string out;
+  for (const auto& [k, n] : c.map()) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} {}", k, WithThousands(n));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<InputResult> ScanInputs(const std::vector<std::string>& inputs, const Config& config, bool extract,
+                                    int threads) {
+  std::vector<InputResult> results(inputs.size());
+  int n = threads > 0 ? threads : config.threads;
+  std::unique_ptr<tbb::global_control> limit;
+  if (n > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, n);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, inputs.size(), 1), [&](const tbb::blocked_range<size_t>& range) {
+    for (size_t i = range.begin(); i != range.end(); ++i) results[i] = ScanInput(inputs[i], config, extract);
+  });
+  return results;
+}
+
+std::string StatsJson(const Config& config, const std::vector<InputResult>& results) {
+  InputResult total;
+  size_t unreadable = 0;
+  for (const InputResult& r : results) {
+    total.Merge(r);
+    if (!r.readable) ++unreadable;
+  }
+  uint64_t distinct = dedup::CountDistinct(&total.text_keys);
+
+  std::string out;
+  JsonWriter w(&out, 2);
+  w.BeginObject();
+  w.Field("schema", kStatsSchema);
+  WriteProgram(&w);
+  w.Field("config_hash", ConfigHash(config));
+  w.Key("inputs").BeginObject();
+  w.Field("count", static_cast<uint64_t>(results.size()));
+  w.Field("unreadable", static_cast<uint64_t>(unreadable));
+  w.EndObject();
+
+  w.Key("totals").BeginObject();
+  WriteScanFields(total, &w);
+  WriteDocumentFields(total, &w);
+  w.Field("distinct_texts", distinct);
+  w.Field("duplicate_documents", total.documents - distinct);
+  w.EndObject();
+
+  w.Key("per_input").BeginArray();
+  for (size_t i = 0; i < results.size(); ++i) {
+    const InputResult& r = results[i];
+    w.BeginObject();
+    w.Field("ordinal", static_cast<uint64_t>(i));
+    w.Field("path", r.path);
+    w.Field("readable", r.readable);
+    if (!r.failure.empty()) w.Field("failure", r.failure);
+    w.Field("format", r.format);
+    w.Field("compression", r.compression);
+    WriteScanFields(r, &w);
+    WriteDocumentFields(r, &w);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  out.push_back('\n');
+  return out;
+}
+
+Status RunMeasurement(const Config& config, const std::string& run_dir, const std::vector<std::string>& inputs,
+                      int threads, RunSummary* summary) {
+  auto start = std::chrono::steady_clock::now();
+  Status st = MakeDirectories(run_dir);
+  if (!st.ok()) return IoError("cannot create run directory: " + st.message());
+
+  // run.json first: it proves the directory is writable before any work.
+  std::string run_json;
+  {
+    JsonWriter w(&run_json, 2);
+    w.BeginObject();
+    w.Field("schema", kRunSchema);
+    WriteProgram(&w);
+    w.Key("inputs").BeginArray();
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      w.BeginObject().Field("ordinal", static_cast<uint64_t>(i)).Field("path", inputs[i]).EndObject();
+    }
+    w.EndArray();
+    w.Field("config_source", config.source);
+    w.Key("config");
+    WriteConfigObject(config, &w);
+    w.Field("config_hash", ConfigHash(config));
+    w.EndObject();
+    run_json.push_back('\n');
+  }
+  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/run.json", run_json));
+
+  std::vector<InputResult> results = ScanInputs(inputs, config, /*extract=*/true, threads);
+  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/stats.json", StatsJson(config, results)));
+
+  summary->inputs = results.size();
+  uint64_t bytes_read = 0;
+  uint64_t bytes_decoded = 0;
+  for (const InputResult& r : results) {
+    if (!r.readable) ++summary->unreadable;
+    summary->documents += r.documents;
+    summary->words += r.words;
+    summary->text_bytes += r.text_bytes;
+    bytes_read += r.bytes_read;
+    bytes_decoded += r.bytes_decoded;
+  }
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary->wall_seconds = wall;
+
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+               static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  std::string timing;
+  JsonWriter w(&timing, 2);
+  w.BeginObject();
+  w.Field("wall_seconds", wall);
+  w.Field("cpu_seconds", cpu);
+  w.Field("peak_rss_bytes", static_cast<uint64_t>(usage.ru_maxrss) * 1024);
+  w.Field("threads", threads > 0 ? threads : (config.threads > 0 ? config.threads : tbb::info::default_concurrency()));
+  w.Field("bytes_read", bytes_read);
+  w.Field("bytes_decoded", bytes_decoded);
+  w.Field("read_mb_per_second", wall > 0 ? static_cast<double>(bytes_read) / 1e6 / wall : 0.0);
+  w.Field("decoded_mb_per_second", wall > 0 ? static_cast<double>(bytes_decoded) / 1e6 / wall : 0.0);
+  w.EndObject();
+  timing.push_back('\n');
+  return WriteFileAtomic(run_dir + "/timing.json", timing);
+}
+
+std::string InspectJsonLine(const InputResult& r) {
+  std::string out;
+  JsonWriter w(&out, 0);
+  w.BeginObject();
+  w.Field("file", r.path);
+  w.Field("readable", r.readable);
+  if (!r.failure.empty()) w.Field("failure", r.failure);
+  w.Field("format", r.format);
+  w.Field("compression", r.compression);
+  w.Field("members", r.members);
+  WriteScanFields(r, &w);
+  w.EndObject();
+  return out;
+}
+
+void PrintInspect(const std::vector<InputResult>& results, bool json, std::FILE* out) {
+  for (const InputResult& r : results) {
+    if (json) {
+      std::fprintf(out, "%s\n", InspectJsonLine(r).c_str());
+      continue;
+    }
+    std::string text = r.path + "\n";
+    if (!r.readable) {
+      text += "  unreadable  " + r.failure + "\n";
+      std::fputs(text.c_str(), out);
+      continue;
+    }
+    std::string container = r.compression == "none" ? "uncompressed"
+                                                     : fmt::format("{} ({} members)", r.compression, WithThousands(r.members));
+    text += fmt::format("  format      {}, {}\n", r.format, container);
+    text += fmt::format("  bytes       {} read, {} decoded, {} skipped\n", WithThousands(r.bytes_read),
+                        WithThousands(r.bytes_decoded), WithThousands(r.skipped_bytes));
+    text += fmt::format("  records     {}: {}\n", WithThousands(r.records.Total()), CountsLine(r.records));
+    text += fmt::format("  http        {} responses, {} html; status {}\n", WithThousands(r.http_responses),
+                        WithThousands(r.html_responses), CountsLine(r.status_codes));
+    text += fmt::format("  charsets    {}\n", CountsLine(r.charsets));
+    text += fmt::format("  errors      {}\n", CountsLine(r.errors));
+    if (!r.failure.empty()) text += "  failure     " + r.failure + "\n";
+    std::fputs(text.c_str(), out);
+  }
+}
+
+}  // namespace stocktake::pipeline

@@ -1,0 +1,49 @@
+// `stocktake run` and `stocktake inspect`: scanning inputs in parallel and
+// writing results.
+//
+// Inputs are scanned concurrently (oneTBB), one task per input, and results
+// are kept by input ordinal, so every number written is independent of thread
+// count and timing. The run directory layout is DESIGN.md's; for now it holds
+// run.json, stats.json and timing.json (later issues add shards/ and dedup/).
+#ifndef STOCKTAKE_PIPELINE_RUN_H_
+#define STOCKTAKE_PIPELINE_RUN_H_
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "pipeline/config.h"
+#include "pipeline/document_pass.h"
+
+namespace stocktake::pipeline {
+
+// Scans `inputs` with up to `threads` workers (0 = all cores). Results are in
+// input order.
+std::vector<InputResult> ScanInputs(const std::vector<std::string>& inputs, const Config& config, bool extract,
+                                    int threads);
+
+struct RunSummary {
+  size_t inputs = 0;
+  size_t unreadable = 0;
+  uint64_t documents = 0;
+  uint64_t words = 0;
+  uint64_t text_bytes = 0;
+  double wall_seconds = 0;
+};
+
+// Runs the measurement into `run_dir` (created if needed).
+Status RunMeasurement(const Config& config, const std::string& run_dir, const std::vector<std::string>& inputs,
+                      int threads, RunSummary* summary);
+
+// The stats.json document for scanned results (exposed for tests).
+std::string StatsJson(const Config& config, const std::vector<InputResult>& results);
+
+// Prints `inspect` output for each result: a readable block, or one JSON
+// object per line with `json`.
+void PrintInspect(const std::vector<InputResult>& results, bool json, std::FILE* out);
+std::string InspectJsonLine(const InputResult& result);
+
+}  // namespace stocktake::pipeline
+
+#endif  // STOCKTAKE_PIPELINE_RUN_H_

@@ -1,0 +1,45 @@
+// Helpers shared by the test binaries: paths to the shared corpus and the
+// built program, reading files, and running commands.
+#ifndef STOCKTAKE_TESTS_TEST_SUPPORT_H_
+#define STOCKTAKE_TESTS_TEST_SUPPORT_H_
+
+#include <string>
+#include <vector>
+
+namespace stocktake::testing {
+
+// ../shared (set by CMake), e.g. SharedPath("corpus/warc/INVENTORY.md").
+std::string SharedPath(const std::string& relative);
+// The corpus file at corpus/warc/<relative>.
+std::string CorpusFile(const std::string& relative);
+// The built stocktake binary.
+std::string StocktakeBinary();
+std::string SourcePath(const std::string& relative);
+
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& contents);
+
+// A fresh empty directory under the test temp dir, removed by the caller's
+// TempDir destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs argv (no shell) and captures its output.
+CommandResult RunCommand(const std::vector<std::string>& argv);
+
+}  // namespace stocktake::testing
+
+#endif  // STOCKTAKE_TESTS_TEST_SUPPORT_H_
