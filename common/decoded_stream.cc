@@ -24,6 +24,7 @@ namespace stocktake {
 
 namespace {
 constexpr uint32_t kZstdDictionaryFrameMagic = 0x184D2A5D;
+constexpr size_t kRewindWindow = 256u << 10;
 
 uint32_t LoadLe32(const uint8_t* p) {
   return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
@@ -42,14 +43,22 @@ void DecodedStream::CountError(std::string_view what) {
 
 void DecodedStream::FillInput(size_t want) {
   if (InputAvailable() >= want || source_eof_) return;
-  if (in_pos_ > 0) {
-    size_t avail = InputAvailable();
-    std::memmove(in_.data(), in_.data() + in_pos_, avail);
-    in_file_offset_ += in_pos_;
-    in_pos_ = 0;
+  // Keep the current member's first bytes if they are near: after corrupt
+  // data the search for the next member restarts just past the member start,
+  // because decoders (isa-l especially) consume input beyond the damage.
+  size_t keep = in_pos_;
+  if (in_member_ && !members_.empty() && members_.back().compressed_start >= in_file_offset_) {
+    size_t member_index = static_cast<size_t>(members_.back().compressed_start - in_file_offset_);
+    if (in_pos_ - member_index <= kRewindWindow) keep = member_index;
+  }
+  if (keep > 0) {
+    size_t avail = in_end_ - keep;
+    std::memmove(in_.data(), in_.data() + keep, avail);
+    in_file_offset_ += keep;
+    in_pos_ -= keep;
     in_end_ = avail;
   }
-  if (in_.size() < want) in_.resize(want);
+  if (in_.size() < in_pos_ + want) in_.resize(in_pos_ + want);
   while (!source_eof_ && in_end_ < in_.size()) {
     auto got = source_->Read(in_.data() + in_end_, in_.size() - in_end_);
     if (!got.ok()) {
@@ -229,9 +238,10 @@ DecodedStream::ReadResult DecodedStream::Read(uint8_t* out, size_t n) {
       decoder_->Reset();
       in_member_ = false;
       if (!member_produced_) members_.pop_back();
-      uint64_t from_file = std::max<uint64_t>(InputFileOffset(), member_start_file + 1);
-      // from_file is at or after in_pos_, so the index is inside the buffer or at its end.
-      bool found = SkipToNextMagic(static_cast<size_t>(from_file - in_file_offset_));
+      // Rewind to just past the member start if the buffer still holds it.
+      uint64_t from_file = std::max<uint64_t>(in_file_offset_, member_start_file + 1);
+      in_pos_ = static_cast<size_t>(std::min<uint64_t>(from_file - in_file_offset_, in_end_));
+      bool found = SkipToNextMagic(in_pos_);
       result.segment_end = true;
       if (!found) {
         ended_ = true;

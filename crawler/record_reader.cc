@@ -428,6 +428,7 @@ const Record* RecordReader::BuildRecord(uint64_t at, size_t header_len) {
     ParseWarcFields(at, header_len, /*strict=*/false, &current_);
   }
   Record& r = current_.record;
+  if (!current_.has_length) r.declared_length = body_end - body_begin;
   r.offset = at;
   r.container_offset = stream_.ContainerOffsetOf(at);
   r.body = View(body_begin, body_end);

@@ -64,7 +64,9 @@ struct Record {
   std::string_view content_type;  // the record's Content-Type; ARC mime type
   uint64_t offset = 0;            // decoded offset of the record's first byte
   uint64_t container_offset = 0;  // compressed offset of the member holding it
-  uint64_t declared_length = 0;   // Content-Length / ARC length
+  // Content-Length / ARC length; for a record without a usable length, the
+  // length found by looking for the next record.
+  uint64_t declared_length = 0;
   std::string_view header;        // the raw header block
   std::string_view body;
   bool truncated = false;  // body is shorter than declared_length

@@ -1,0 +1,154 @@
+// Integration tests of the stocktake binary: exit codes, one-line setup
+// errors, the run directory, and determinism across thread counts.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <filesystem>
+
+#include "test_support/test_support.h"
+
+namespace stocktake {
+namespace {
+
+using testing::CorpusFile;
+using testing::RunCommand;
+using testing::StocktakeBinary;
+
+std::vector<std::string> SomeInputs() {
+  return {CorpusFile("chatnoir-eu+chatnoir-resiliparse/tests/data/warcfile.warc.gz"),
+          CorpusFile("archivesunleashed+aut/src/test/resources/arc/example.arc.gz"),
+          CorpusFile("jeffharwell+CommonCrawlScalaTools/warcparser/src/test/resources/filter_test_1.wet.gz"),
+          CorpusFile("oduwsdl+ipwb/samples/warcs/sample-1.warc.gz"),
+          CorpusFile("webrecorder+warcio/test/data/example-trunc.warc"),
+          CorpusFile("iipc+webarchive-commons/wax/src/regression/data/cz-pagesinczech.arc.gz"),
+          CorpusFile("webis-de+archive-query-log/data/tests/vk.warc.gz")};
+}
+
+testing::CommandResult Stocktake(std::vector<std::string> args) {
+  args.insert(args.begin(), StocktakeBinary());
+  return RunCommand(args);
+}
+
+size_t Lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+TEST(CliTest, RunWritesRunDirectory) {
+  testing::TempDir dir;
+  std::vector<std::string> args = {"run", "-c", testing::SourcePath("configs/default.toml"), "-o", dir.File("run")};
+  for (const auto& f : SomeInputs()) args.push_back(f);
+  auto r = Stocktake(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("stats.json"), std::string::npos);
+
+  simdjson::dom::parser parser;
+  simdjson::dom::element stats = parser.load(dir.File("run/stats.json"));
+  EXPECT_EQ(std::string_view(stats["schema"]), "stocktake.stats/1");
+  EXPECT_EQ(uint64_t(stats["inputs"]["count"]), SomeInputs().size());
+  uint64_t documents = stats["totals"]["documents"];
+  uint64_t words = stats["totals"]["words"];
+  EXPECT_GT(documents, 100u);
+  EXPECT_GT(words, documents * 10);
+  EXPECT_EQ(uint64_t(stats["totals"]["funnel"]["documents"]), documents);
+  // Per-input entries are in sorted-path order with their ordinals.
+  std::vector<std::string> paths;
+  for (simdjson::dom::element e : stats["per_input"].get_array()) paths.emplace_back(std::string_view(e["path"]));
+  EXPECT_TRUE(std::is_sorted(paths.begin(), paths.end()));
+  EXPECT_EQ(paths.size(), SomeInputs().size());
+
+  simdjson::dom::parser parser2;
+  simdjson::dom::element run = parser2.load(dir.File("run/run.json"));
+  EXPECT_EQ(std::string_view(run["config_hash"]), std::string_view(stats["config_hash"]));
+  EXPECT_EQ(uint64_t(run["config"]["reader"]["max_record_bytes"]), 64u << 20);
+  EXPECT_EQ(run["inputs"].get_array().size(), SomeInputs().size());
+  simdjson::dom::parser parser3;
+  simdjson::dom::element timing = parser3.load(dir.File("run/timing.json"));
+  EXPECT_GT(uint64_t(timing["peak_rss_bytes"]), 0u);
+}
+
+TEST(CliTest, StatsAreByteIdenticalAcrossThreadCounts) {
+  testing::TempDir dir;
+  std::string one, four;
+  for (const char* threads : {"1", "4"}) {
+    std::vector<std::string> args = {"run", "--threads", threads, "-o", dir.File(std::string("t") + threads)};
+    for (const auto& f : SomeInputs()) args.push_back(f);
+    auto r = Stocktake(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  EXPECT_EQ(testing::ReadFile(dir.File("t1/stats.json")), testing::ReadFile(dir.File("t4/stats.json")));
+  EXPECT_EQ(testing::ReadFile(dir.File("t1/run.json")), testing::ReadFile(dir.File("t4/run.json")));
+}
+
+TEST(CliTest, SetupErrorsAreOneLineAndExitTwo) {
+  testing::TempDir dir;
+  std::string input = SomeInputs()[0];
+  testing::WriteFile(dir.File("bad.toml"), "[reader]\nmax_record_bytes = -5\n");
+  testing::WriteFile(dir.File("a_file"), "x");
+  struct Case {
+    std::vector<std::string> args;
+    std::string needle;
+  };
+  std::vector<Case> cases = {
+      {{"run", "-o", dir.File("r1"), dir.File("missing.warc.gz")}, "does not exist"},
+      {{"run", "-c", dir.File("nope.toml"), "-o", dir.File("r2"), input}, "nope.toml"},
+      {{"run", "-c", dir.File("bad.toml"), "-o", dir.File("r3"), input}, "line 2"},
+      {{"run", "-o", dir.File("a_file/run"), input}, "cannot create run directory"},
+      {{"inspect", dir.File("missing.warc.gz")}, "does not exist"},
+  };
+  for (const Case& c : cases) {
+    auto r = Stocktake(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.needle;
+    EXPECT_EQ(Lines(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find(c.needle), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.rfind("stocktake: error: ", 0), 0u) << r.err;
+  }
+}
+
+TEST(CliTest, UsageErrorsExitNonZero) {
+  EXPECT_NE(Stocktake({"run", "x.warc"}).exit_code, 0);  // -o is required
+  EXPECT_NE(Stocktake({}).exit_code, 0);
+  EXPECT_NE(Stocktake({"frobnicate"}).exit_code, 0);
+  auto help = Stocktake({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("inspect"), std::string::npos);
+  EXPECT_NE(help.out.find("run"), std::string::npos);
+  auto version = Stocktake({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.out.find("stocktake "), std::string::npos);
+}
+
+TEST(CliTest, InspectJsonHasOneObjectPerFile) {
+  std::vector<std::string> args = {"inspect", "--json"};
+  for (const auto& f : SomeInputs()) args.push_back(f);
+  auto r = Stocktake(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Lines(r.out), SomeInputs().size());
+  simdjson::dom::parser parser;
+  size_t n = 0;
+  for (simdjson::dom::element line : parser.parse_many(r.out)) {
+    EXPECT_FALSE(std::string_view(line["file"]).empty());
+    EXPECT_TRUE(line["records"].is_object());
+    EXPECT_TRUE(line["errors"].is_object());
+    EXPECT_TRUE(line["http_responses"].is_uint64());
+    EXPECT_TRUE(line["html_responses"].is_uint64());
+    EXPECT_TRUE(line["bytes_read"].is_uint64());
+    ++n;
+  }
+  EXPECT_EQ(n, SomeInputs().size());
+  // The CC excerpt: types spelled as in WARC-Type.
+  auto one = Stocktake({"inspect", "--json", SomeInputs()[0]});
+  simdjson::dom::parser p2;
+  simdjson::dom::element e = p2.parse(one.out);
+  EXPECT_EQ(uint64_t(e["records"]["response"]), 16u);
+  EXPECT_EQ(uint64_t(e["records"]["request"]), 17u);
+  EXPECT_EQ(uint64_t(e["records"]["metadata"]), 16u);
+  EXPECT_EQ(uint64_t(e["records"]["warcinfo"]), 1u);
+}
+
+TEST(CliTest, InspectTextOutput) {
+  auto r = Stocktake({"inspect", CorpusFile("chatnoir-eu+chatnoir-resiliparse/tests/data/clipped.warc.gz")});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("records     1: response 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("gzip_truncated 1"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace stocktake
