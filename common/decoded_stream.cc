@@ -43,22 +43,27 @@ void DecodedStream::CountError(std::string_view what) {
 
 void DecodedStream::FillInput(size_t want) {
   if (InputAvailable() >= want || source_eof_) return;
-  // Keep the current member's first bytes if they are near: after corrupt
-  // data the search for the next member restarts just past the member start,
-  // because decoders (isa-l especially) consume input beyond the damage.
-  size_t keep = in_pos_;
-  if (in_member_ && !members_.empty() && members_.back().compressed_start >= in_file_offset_) {
-    size_t member_index = static_cast<size_t>(members_.back().compressed_start - in_file_offset_);
-    if (in_pos_ - member_index <= kRewindWindow) keep = member_index;
+  const size_t chunk = options_.input_chunk_bytes;
+  if (in_.size() - in_end_ < chunk) {
+    // Compact, keeping the current member's first bytes if they are near:
+    // after corrupt data the search for the next member restarts just past
+    // the member start, because decoders (isa-l especially) consume input
+    // well beyond the damage.
+    size_t keep = in_pos_;
+    if (in_member_ && !members_.empty() && members_.back().compressed_start >= in_file_offset_) {
+      size_t member_index = static_cast<size_t>(members_.back().compressed_start - in_file_offset_);
+      if (in_pos_ - member_index <= kRewindWindow) keep = member_index;
+    }
+    if (keep > 0) {
+      std::memmove(in_.data(), in_.data() + keep, in_end_ - keep);
+      in_file_offset_ += keep;
+      in_pos_ -= keep;
+      in_end_ -= keep;
+    }
   }
-  if (keep > 0) {
-    size_t avail = in_end_ - keep;
-    std::memmove(in_.data(), in_.data() + keep, avail);
-    in_file_offset_ += keep;
-    in_pos_ -= keep;
-    in_end_ = avail;
-  }
-  if (in_.size() < in_pos_ + want) in_.resize(in_pos_ + want);
+  // Room for what is wanted and at least one more chunk: reads stay large.
+  size_t target = std::max(in_pos_ + want, in_end_ + chunk);
+  if (in_.size() < target) in_.resize(target);
   while (!source_eof_ && in_end_ < in_.size()) {
     auto got = source_->Read(in_.data() + in_end_, in_.size() - in_end_);
     if (!got.ok()) {

@@ -29,7 +29,6 @@ namespace stocktake::crawler {
 
 namespace {
 
-constexpr size_t kInitialBuffer = 4u << 20;
 constexpr size_t kReadChunk = 256u << 10;
 // Bytes after a body inspected before returning the record.
 constexpr size_t kLookahead = 8u << 10;
@@ -88,8 +87,8 @@ bool SplitArcLine(std::string_view line, size_t fixed, std::string_view* url,
 RecordReader::RecordReader(std::unique_ptr<ByteSource> source, RecordReaderOptions options)
     : stream_(std::move(source), options.stream),
       options_(options),
-      buf_(new uint8_t[kInitialBuffer]),
-      cap_(kInitialBuffer) {}
+      buf_(new uint8_t[std::max<size_t>(options.initial_buffer_bytes, 4096)]),
+      cap_(std::max<size_t>(options.initial_buffer_bytes, 4096)) {}
 
 RecordReader::~RecordReader() = default;
 

@@ -48,6 +48,8 @@ struct RecordReaderOptions {
   // (Record::clipped); the rest is skipped without being buffered.
   size_t max_record_bytes = 64u << 20;
   size_t max_header_bytes = 64u << 10;
+  // Starting size of the record buffer; it grows to fit the largest record.
+  size_t initial_buffer_bytes = 4u << 20;
   DecodedStreamOptions stream;
 };
 

@@ -45,7 +45,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     OneMessage(bytes);
     return 0;
   }
-  crawler::RecordReader reader(std::make_unique<MemorySource>(bytes));
+  crawler::RecordReaderOptions options;
+  options.initial_buffer_bytes = 64 << 10;
+  options.stream.input_chunk_bytes = 16 << 10;
+  crawler::RecordReader reader(std::make_unique<MemorySource>(bytes), options);
   while (const crawler::Record* r = reader.Next()) {
     if (r->type == "response") OneMessage(r->body);
   }

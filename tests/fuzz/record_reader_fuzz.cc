@@ -17,6 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   crawler::RecordReaderOptions options;
   options.max_record_bytes = 1 << 16;  // small, to exercise clipping
   options.max_header_bytes = 4096;
+  options.initial_buffer_bytes = 64 << 10;
   options.stream.input_chunk_bytes = 4096;
   crawler::RecordReader reader(
       std::make_unique<MemorySource>(std::string_view(reinterpret_cast<const char*>(data), size)), options);

@@ -1,0 +1,197 @@
+// stocktake-bench-records: record iteration next to plain inflate.
+//
+// For each file, and for each gzip engine, this alternates two passes over the
+// same bytes, several times:
+//   inflate  DecodedStream alone: decompress every member into a 256 KiB buffer
+//   records  RecordReader: decompress and iterate every record (type, length,
+//            target URI, body view), as `inspect` and `run` do
+// and reports the median time of each and the overhead of records over inflate.
+// Alternating and taking medians keeps the ratio honest on a shared, noisy
+// machine. libdeflate (whole-member, not streaming) is timed once per
+// repetition for reference. Files are read once before timing so both passes
+// see the page cache.
+//
+// Usage: stocktake-bench-records [--repeat N] [--json] FILE...
+#include <libdeflate.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "common/byte_source.h"
+#include "common/decoded_stream.h"
+#include "crawler/record_reader.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using stocktake::GzipEngine;
+
+double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+struct PassResult {
+  double seconds = 0;
+  uint64_t decoded = 0;
+  uint64_t records = 0;
+  uint64_t checksum = 0;
+};
+
+PassResult InflateOnly(const std::vector<std::string>& files, GzipEngine engine) {
+  PassResult r;
+  std::vector<uint8_t> buf(256 << 10);
+  auto start = Clock::now();
+  for (const std::string& f : files) {
+    stocktake::DecodedStreamOptions o;
+    o.gzip_engine = engine;
+    stocktake::DecodedStream s(std::move(*stocktake::FileSource::Open(f)), o);
+    for (;;) {
+      auto got = s.Read(buf.data(), buf.size());
+      r.decoded += got.size;
+      if (got.size > 0) r.checksum += buf[got.size / 2];
+      if (got.stream_end) break;
+    }
+  }
+  r.seconds = Seconds(start, Clock::now());
+  return r;
+}
+
+PassResult Records(const std::vector<std::string>& files, GzipEngine engine) {
+  PassResult r;
+  auto start = Clock::now();
+  for (const std::string& f : files) {
+    stocktake::crawler::RecordReaderOptions o;
+    o.stream.gzip_engine = engine;
+    stocktake::crawler::RecordReader reader(std::move(*stocktake::FileSource::Open(f)), o);
+    while (const stocktake::crawler::Record* rec = reader.Next()) {
+      ++r.records;
+      r.checksum += rec->type.size() + rec->body.size() + rec->target_uri.size() + rec->container_offset;
+    }
+    r.decoded += reader.stream().decoded_bytes();
+  }
+  r.seconds = Seconds(start, Clock::now());
+  return r;
+}
+
+// libdeflate decompresses whole gzip members from memory (no streaming), so
+// it is timed on files already in memory, member by member.
+PassResult Libdeflate(const std::vector<std::string>& contents) {
+  PassResult r;
+  libdeflate_decompressor* d = libdeflate_alloc_decompressor();
+  std::vector<uint8_t> out(64 << 20);
+  auto start = Clock::now();
+  for (const std::string& c : contents) {
+    size_t pos = 0;
+    while (pos < c.size()) {
+      size_t in_used = 0, out_size = 0;
+      auto rc = libdeflate_gzip_decompress_ex(d, c.data() + pos, c.size() - pos, out.data(), out.size(), &in_used,
+                                              &out_size);
+      if (rc != LIBDEFLATE_SUCCESS) break;
+      pos += in_used;
+      r.decoded += out_size;
+    }
+  }
+  r.seconds = Seconds(start, Clock::now());
+  libdeflate_free_decompressor(d);
+  return r;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int repeat = 5;
+  bool json = false;
+  std::vector<std::string> files;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--repeat" && i + 1 < argc) {
+      repeat = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--json") {
+      json = true;
+    } else {
+      files.push_back(a);
+    }
+  }
+  if (files.empty()) {
+    std::fprintf(stderr, "usage: stocktake-bench-records [--repeat N] [--json] FILE...\n");
+    return 2;
+  }
+  std::vector<std::string> contents;
+  uint64_t compressed = 0;
+  for (const std::string& f : files) {
+    auto c = stocktake::ReadFileToString(f);
+    if (!c.ok()) {
+      std::fprintf(stderr, "stocktake-bench-records: %s\n", c.status().message().c_str());
+      return 2;
+    }
+    compressed += c->size();
+    contents.push_back(std::move(*c));
+  }
+
+  struct Row {
+    const char* engine;
+    std::vector<double> inflate, records;
+    uint64_t decoded = 0, record_count = 0;
+  };
+  std::vector<Row> rows = {{"isal", {}, {}}, {"zlib", {}, {}}};
+  std::vector<double> libdeflate;
+  uint64_t libdeflate_decoded = 0;
+  for (int rep = 0; rep < repeat; ++rep) {
+    for (Row& row : rows) {
+      GzipEngine e = std::string(row.engine) == "isal" ? GzipEngine::kIsal : GzipEngine::kZlib;
+      PassResult a = InflateOnly(files, e);
+      PassResult b = Records(files, e);
+      row.inflate.push_back(a.seconds);
+      row.records.push_back(b.seconds);
+      row.decoded = a.decoded;
+      row.record_count = b.records;
+      if (a.decoded != b.decoded) {
+        std::fprintf(stderr, "decoded sizes differ: %llu vs %llu\n", static_cast<unsigned long long>(a.decoded),
+                     static_cast<unsigned long long>(b.decoded));
+        return 1;
+      }
+    }
+    PassResult l = Libdeflate(contents);
+    libdeflate.push_back(l.seconds);
+    libdeflate_decoded = l.decoded;
+  }
+
+  std::string out;
+  if (json) out += "{\"files\":" + std::to_string(files.size()) + ",\"compressed_bytes\":" + std::to_string(compressed) + ",\"engines\":[";
+  else
+    out += fmt::format("{} files, {:.1f} MB compressed, {} repetitions (medians)\n", files.size(), compressed / 1e6,
+                       repeat);
+  bool first = true;
+  for (const Row& row : rows) {
+    double ti = Median(row.inflate), tr = Median(row.records);
+    double mb = row.decoded / 1e6;
+    if (json) {
+      out += fmt::format("{}{{\"engine\":\"{}\",\"decoded_bytes\":{},\"records\":{},\"inflate_s\":{:.4f},"
+                         "\"records_s\":{:.4f},\"overhead\":{:.4f}}}",
+                         first ? "" : ",", row.engine, row.decoded, row.record_count, ti, tr, tr / ti - 1);
+    } else {
+      out += fmt::format(
+          "{:5}  inflate {:7.1f} MB/s ({:.3f} s)   records {:7.1f} MB/s ({:.3f} s)   {} records   overhead {:+.1f}%\n",
+          row.engine, mb / ti, ti, mb / tr, tr, row.record_count, (tr / ti - 1) * 100);
+    }
+    first = false;
+  }
+  double tl = Median(libdeflate);
+  if (json) {
+    out += fmt::format("],\"libdeflate_s\":{:.4f},\"libdeflate_decoded_bytes\":{}}}\n", tl, libdeflate_decoded);
+  } else {
+    out += fmt::format("libdeflate (in memory, whole members)  inflate {:7.1f} MB/s ({:.3f} s)\n",
+                       libdeflate_decoded / 1e6 / tl, tl);
+  }
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
