@@ -1,13 +1,14 @@
 // stocktake-bench-records: record iteration next to plain inflate.
 //
 // For each file, and for each gzip engine, this alternates two passes over the
-// same bytes, several times:
+// same bytes, file by file, several times:
 //   inflate  DecodedStream alone: decompress every member into a 256 KiB buffer
 //   records  RecordReader: decompress and iterate every record (type, length,
 //            target URI, body view), as `inspect` and `run` do
 // and reports the median time of each and the overhead of records over inflate.
-// Alternating and taking medians keeps the ratio honest on a shared, noisy
-// machine. libdeflate (whole-member, not streaming) is timed once per
+// Alternating file by file, measuring thread CPU time (which other processes
+// on a shared machine do not inflate) beside wall time, and taking medians
+// over repetitions keeps the ratio honest on a shared, noisy machine. libdeflate (whole-member, not streaming) is timed once per
 // repetition for reference. Files are read once before timing so both passes
 // see the page cache.
 //
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -34,8 +36,15 @@ using stocktake::GzipEngine;
 
 double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 struct PassResult {
   double seconds = 0;
+  double cpu_seconds = 0;
   uint64_t decoded = 0;
   uint64_t records = 0;
   uint64_t checksum = 0;
@@ -44,6 +53,7 @@ struct PassResult {
 PassResult InflateOnly(const std::vector<std::string>& files, GzipEngine engine) {
   PassResult r;
   std::vector<uint8_t> buf(256 << 10);
+  double cpu_start = ThreadCpuSeconds();
   auto start = Clock::now();
   for (const std::string& f : files) {
     stocktake::DecodedStreamOptions o;
@@ -57,11 +67,13 @@ PassResult InflateOnly(const std::vector<std::string>& files, GzipEngine engine)
     }
   }
   r.seconds = Seconds(start, Clock::now());
+  r.cpu_seconds = ThreadCpuSeconds() - cpu_start;
   return r;
 }
 
 PassResult Records(const std::vector<std::string>& files, GzipEngine engine) {
   PassResult r;
+  double cpu_start = ThreadCpuSeconds();
   auto start = Clock::now();
   for (const std::string& f : files) {
     stocktake::crawler::RecordReaderOptions o;
@@ -74,6 +86,7 @@ PassResult Records(const std::vector<std::string>& files, GzipEngine engine) {
     r.decoded += reader.stream().decoded_bytes();
   }
   r.seconds = Seconds(start, Clock::now());
+  r.cpu_seconds = ThreadCpuSeconds() - cpu_start;
   return r;
 }
 
@@ -139,26 +152,35 @@ int main(int argc, char** argv) {
 
   struct Row {
     const char* engine;
-    std::vector<double> inflate, records;
+    std::vector<double> inflate, records, inflate_cpu, records_cpu;
     uint64_t decoded = 0, record_count = 0;
   };
-  std::vector<Row> rows = {{"isal", {}, {}}, {"zlib", {}, {}}};
+  std::vector<Row> rows = {{"isal", {}, {}, {}, {}}, {"zlib", {}, {}, {}, {}}};
   std::vector<double> libdeflate;
   uint64_t libdeflate_decoded = 0;
   for (int rep = 0; rep < repeat; ++rep) {
     for (Row& row : rows) {
       GzipEngine e = std::string(row.engine) == "isal" ? GzipEngine::kIsal : GzipEngine::kZlib;
-      PassResult a = InflateOnly(files, e);
-      PassResult b = Records(files, e);
-      row.inflate.push_back(a.seconds);
-      row.records.push_back(b.seconds);
-      row.decoded = a.decoded;
-      row.record_count = b.records;
-      if (a.decoded != b.decoded) {
-        std::fprintf(stderr, "decoded sizes differ: %llu vs %llu\n", static_cast<unsigned long long>(a.decoded),
-                     static_cast<unsigned long long>(b.decoded));
-        return 1;
+      PassResult a_sum, b_sum;
+      // Alternate file by file so both passes see the same machine state.
+      for (const std::string& f : files) {
+        std::vector<std::string> one = {f};
+        PassResult a = InflateOnly(one, e);
+        PassResult b = Records(one, e);
+        if (a.decoded != b.decoded) {
+          std::fprintf(stderr, "decoded sizes differ in %s: %llu vs %llu\n", f.c_str(),
+                       static_cast<unsigned long long>(a.decoded), static_cast<unsigned long long>(b.decoded));
+          return 1;
+        }
+        a_sum.seconds += a.seconds, a_sum.cpu_seconds += a.cpu_seconds, a_sum.decoded += a.decoded;
+        b_sum.seconds += b.seconds, b_sum.cpu_seconds += b.cpu_seconds, b_sum.records += b.records;
       }
+      row.inflate.push_back(a_sum.seconds);
+      row.records.push_back(b_sum.seconds);
+      row.inflate_cpu.push_back(a_sum.cpu_seconds);
+      row.records_cpu.push_back(b_sum.cpu_seconds);
+      row.decoded = a_sum.decoded;
+      row.record_count = b_sum.records;
     }
     PassResult l = Libdeflate(contents);
     libdeflate.push_back(l.seconds);
@@ -173,15 +195,18 @@ int main(int argc, char** argv) {
   bool first = true;
   for (const Row& row : rows) {
     double ti = Median(row.inflate), tr = Median(row.records);
+    double ci = Median(row.inflate_cpu), cr = Median(row.records_cpu);
     double mb = row.decoded / 1e6;
     if (json) {
       out += fmt::format("{}{{\"engine\":\"{}\",\"decoded_bytes\":{},\"records\":{},\"inflate_s\":{:.4f},"
-                         "\"records_s\":{:.4f},\"overhead\":{:.4f}}}",
-                         first ? "" : ",", row.engine, row.decoded, row.record_count, ti, tr, tr / ti - 1);
+                         "\"records_s\":{:.4f},\"inflate_cpu_s\":{:.4f},\"records_cpu_s\":{:.4f},"
+                         "\"overhead_wall\":{:.4f},\"overhead_cpu\":{:.4f}}}",
+                         first ? "" : ",", row.engine, row.decoded, row.record_count, ti, tr, ci, cr, tr / ti - 1,
+                         cr / ci - 1);
     } else {
       out += fmt::format(
-          "{:5}  inflate {:7.1f} MB/s ({:.3f} s)   records {:7.1f} MB/s ({:.3f} s)   {} records   overhead {:+.1f}%\n",
-          row.engine, mb / ti, ti, mb / tr, tr, row.record_count, (tr / ti - 1) * 100);
+          "{:5}  inflate {:6.1f} MB/s   records {:6.1f} MB/s   {} records   overhead: wall {:+.1f}%, cpu {:+.1f}%\n",
+          row.engine, mb / ti, mb / tr, row.record_count, (tr / ti - 1) * 100, (cr / ci - 1) * 100);
     }
     first = false;
   }

@@ -189,24 +189,51 @@ bool RecordReader::ParseWarcFields(uint64_t at, size_t header_len, bool strict, 
     return false;
   }
   out->bad_lines = ParseHeaderFields(rest, &out->fields);
-  std::string_view type = FindHeader(out->fields, "WARC-Type");
+  // One pass picks out the fields every record needs (first occurrence wins,
+  // as in FindHeader).
+  std::string_view type, length_text, target, date, id, content_type;
+  bool have_type = false, have_length = false, have_target = false, have_date = false, have_id = false,
+       have_content_type = false;
+  auto take = [](bool* have, std::string_view* slot, std::string_view value) {
+    if (!*have) *slot = value, *have = true;
+  };
+  for (const HeaderField& f : out->fields) {
+    switch (f.name.size()) {
+      case 9:
+        if (EqualsIgnoreCase(f.name, "WARC-Type")) take(&have_type, &type, f.value);
+        if (EqualsIgnoreCase(f.name, "WARC-Date")) take(&have_date, &date, f.value);
+        break;
+      case 12:
+        if (EqualsIgnoreCase(f.name, "Content-Type")) take(&have_content_type, &content_type, f.value);
+        break;
+      case 14:
+        if (EqualsIgnoreCase(f.name, "Content-Length")) take(&have_length, &length_text, f.value);
+        if (EqualsIgnoreCase(f.name, "WARC-Record-ID")) take(&have_id, &id, f.value);
+        break;
+      case 15:
+        if (EqualsIgnoreCase(f.name, "WARC-Target-URI")) take(&have_target, &target, f.value);
+        break;
+      default:
+        break;
+    }
+  }
   uint64_t length = 0;
-  out->has_length = ParseDecimal(FindHeader(out->fields, "Content-Length"), &length);
+  out->has_length = ParseDecimal(length_text, &length);
   if (strict || version.empty()) {
     // A header found by searching (or without its version line) must look
     // like one, or any "WARC" in a page would start a record.
     if (!out->has_length || out->bad_lines > 0) return false;
-    if (type.empty() && FindHeader(out->fields, "WARC-Record-ID").empty()) return false;
+    if (type.empty() && id.empty()) return false;
   }
   Record& r = out->record;
   r = Record{};
   r.format = ArchiveFormat::kWarc;
   r.version = version;
   r.type = type;
-  r.target_uri = StripAngles(FindHeader(out->fields, "WARC-Target-URI"));
-  r.date = FindHeader(out->fields, "WARC-Date");
-  r.record_id = FindHeader(out->fields, "WARC-Record-ID");
-  r.content_type = FindHeader(out->fields, "Content-Type");
+  r.target_uri = StripAngles(target);
+  r.date = date;
+  r.record_id = id;
+  r.content_type = content_type;
   r.declared_length = length;
   r.header = header;
   r.fields = &out->fields;
@@ -374,7 +401,7 @@ void RecordReader::SkipClippedRest() {
   pos_ = Index(next_pos_);
 }
 
-const Record* RecordReader::BuildRecord(uint64_t at, size_t header_len) {
+const Record* RecordReader::BuildRecord(uint64_t at, size_t header_len, uint64_t parsed_generation) {
   const Record& parsed = current_.record;
   const uint64_t declared = parsed.declared_length;
   const uint64_t body_begin = at + header_len;
@@ -420,11 +447,14 @@ const Record* RecordReader::BuildRecord(uint64_t at, size_t header_len) {
     body_end = CheckSeparator(body_begin + keep, body_begin);
   }
 
-  // Fills and probes may have moved the bytes: re-derive the header views.
-  if (format_ == ArchiveFormat::kArc) {
-    ParseArcFields(at, header_len, &current_);
-  } else {
-    ParseWarcFields(at, header_len, /*strict=*/false, &current_);
+  // Fills may have moved the bytes: re-derive the header views then. (Probes
+  // for record starts parse into probe_, never into current_.)
+  if (generation_ != parsed_generation) {
+    if (format_ == ArchiveFormat::kArc) {
+      ParseArcFields(at, header_len, &current_);
+    } else {
+      ParseWarcFields(at, header_len, /*strict=*/false, &current_);
+    }
   }
   Record& r = current_.record;
   if (!current_.has_length) r.declared_length = body_end - body_begin;
@@ -491,6 +521,7 @@ const Record* RecordReader::Next() {
     const uint64_t at = Abs(pos_);
     size_t header_len = 0;
     if (HeaderAt(at, /*strict=*/false, &header_len, &current_)) {
+      const uint64_t parsed_generation = generation_;
       int arc_version = arc_version_;
       if (format_ == ArchiveFormat::kArc && current_.record.type == "warcinfo") {
         // The filedesc body says which ARC version the file uses ("1 ..." or
@@ -499,7 +530,7 @@ const Record* RecordReader::Next() {
         if (View(at + header_len, std::min(BufEnd(), at + header_len + 2)) == "2 ") arc_version = 2;
       }
       have_record_ = true;
-      const Record* record = BuildRecord(at, header_len);
+      const Record* record = BuildRecord(at, header_len, parsed_generation);
       arc_version_ = arc_version;
       return record;
     }

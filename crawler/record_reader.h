@@ -138,7 +138,8 @@ class RecordReader {
 
   // Records.
   void DetectFormat();
-  const Record* BuildRecord(uint64_t at, size_t header_len);
+  // `parsed_generation` is generation_ when current_ was parsed.
+  const Record* BuildRecord(uint64_t at, size_t header_len, uint64_t parsed_generation);
   uint64_t CheckSeparator(uint64_t body_end, uint64_t body_begin);
   void SkipClippedRest();
 
