@@ -380,16 +380,23 @@ uint64_t RecordReader::CheckSeparator(uint64_t body_end, uint64_t body_begin) {
 void RecordReader::SkipClippedRest() {
   const uint64_t target = skip_target_;
   skip_target_ = 0;
-  while (BufEnd() < target) {
-    // A lying, huge Content-Length must not swallow the records after it.
+  uint64_t from = Abs(pos_);
+  for (;;) {
+    // A lying, huge Content-Length must not swallow the records after it:
+    // search the skipped body for a record start, a buffer at a time.
+    const uint64_t limit = std::min(BufEnd(), target);
     uint64_t found = 0;
-    if (FindRecordStart(Abs(pos_), BufEnd(), /*discard=*/false, &found)) {
+    if (FindRecordStart(from, limit, /*discard=*/false, &found)) {
       errors_.Add("content_length_mismatch");
       pos_ = Index(found);
       return;
     }
-    pos_ = std::max(pos_, end_ > 8 ? end_ - 8 : end_);
-    if (!ReadMore()) {
+    if (limit >= target) break;
+    // Searched up to `limit`; keep a short tail (a header may straddle it).
+    // Probes may already have read beyond it, so read only if still needed.
+    from = std::max(Abs(pos_), limit > 8 ? limit - 8 : limit);
+    pos_ = Index(from);
+    if (BufEnd() < target && !ReadMore()) {
       errors_.Add("record_truncated");
       pos_ = end_;
       return;

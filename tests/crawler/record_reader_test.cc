@@ -160,6 +160,35 @@ TEST(RecordReaderTest, HugeDeclaredLengthDoesNotSwallowLaterRecords) {
   EXPECT_GT(errors.Get("content_length_mismatch"), 0u);
 }
 
+// Clipping must not change which records are found, on real files too.
+TEST(RecordReaderTest, ClippingKeepsEveryRecordOfRealFiles) {
+  for (const char* file : {"archivesunleashed+aut/src/test/resources/arc/example.arc.gz",
+                           "archivesunleashed+aut/src/test/resources/warc/example.warc.gz",
+                           "archivesunleashed+aut/src/test/resources/warc/example.pdf.warc.gz"}) {
+    SCOPED_TRACE(file);
+    std::string bytes = testing::ReadFile(testing::CorpusFile(file));
+    RecordReaderOptions small;
+    small.max_record_bytes = 4096;
+    small.initial_buffer_bytes = 16 << 10;
+    small.stream.input_chunk_bytes = 4096;
+    Counts errors_default, errors_small;
+    auto all = ReadAll(bytes, &errors_default);
+    auto clipped = ReadAll(bytes, &errors_small, small);
+    ASSERT_EQ(clipped.size(), all.size());
+    size_t n_clipped = 0;
+    for (size_t i = 0; i < all.size(); ++i) {
+      EXPECT_EQ(clipped[i].offset, all[i].offset);
+      EXPECT_EQ(clipped[i].type, all[i].type);
+      EXPECT_EQ(clipped[i].body, all[i].body.substr(0, 4096));
+      EXPECT_EQ(clipped[i].clipped, all[i].body.size() > 4096);
+      n_clipped += clipped[i].clipped;
+    }
+    EXPECT_GT(n_clipped, 0u);
+    EXPECT_EQ(errors_small.Get("record_clipped"), n_clipped);
+    EXPECT_EQ(errors_small.Get("content_length_mismatch"), errors_default.Get("content_length_mismatch"));
+  }
+}
+
 TEST(RecordReaderTest, MissingContentLengthRunsToTheNextRecord) {
   std::string r1 = "WARC/1.0\r\nWARC-Type: metadata\r\n\r\nfields: 1\r\n\r\n";
   Counts errors;

@@ -31,7 +31,7 @@ testing::CommandResult Stocktake(std::vector<std::string> args) {
 
 size_t Lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
 
-TEST(CliTest, RunWritesRunDirectory) {
+TEST(MainTest, RunWritesRunDirectory) {
   testing::TempDir dir;
   std::vector<std::string> args = {"run", "-c", testing::SourcePath("configs/default.toml"), "-o", dir.File("run")};
   for (const auto& f : SomeInputs()) args.push_back(f);
@@ -64,7 +64,7 @@ TEST(CliTest, RunWritesRunDirectory) {
   EXPECT_GT(uint64_t(timing["peak_rss_bytes"]), 0u);
 }
 
-TEST(CliTest, StatsAreByteIdenticalAcrossThreadCounts) {
+TEST(MainTest, StatsAreByteIdenticalAcrossThreadCounts) {
   testing::TempDir dir;
   std::string one, four;
   for (const char* threads : {"1", "4"}) {
@@ -77,7 +77,7 @@ TEST(CliTest, StatsAreByteIdenticalAcrossThreadCounts) {
   EXPECT_EQ(testing::ReadFile(dir.File("t1/run.json")), testing::ReadFile(dir.File("t4/run.json")));
 }
 
-TEST(CliTest, SetupErrorsAreOneLineAndExitTwo) {
+TEST(MainTest, SetupErrorsAreOneLineAndExitTwo) {
   testing::TempDir dir;
   std::string input = SomeInputs()[0];
   testing::WriteFile(dir.File("bad.toml"), "[reader]\nmax_record_bytes = -5\n");
@@ -102,7 +102,7 @@ TEST(CliTest, SetupErrorsAreOneLineAndExitTwo) {
   }
 }
 
-TEST(CliTest, UsageErrorsExitNonZero) {
+TEST(MainTest, UsageErrorsExitNonZero) {
   EXPECT_NE(Stocktake({"run", "x.warc"}).exit_code, 0);  // -o is required
   EXPECT_NE(Stocktake({}).exit_code, 0);
   EXPECT_NE(Stocktake({"frobnicate"}).exit_code, 0);
@@ -115,7 +115,7 @@ TEST(CliTest, UsageErrorsExitNonZero) {
   EXPECT_NE(version.out.find("stocktake "), std::string::npos);
 }
 
-TEST(CliTest, InspectJsonHasOneObjectPerFile) {
+TEST(MainTest, InspectJsonHasOneObjectPerFile) {
   std::vector<std::string> args = {"inspect", "--json"};
   for (const auto& f : SomeInputs()) args.push_back(f);
   auto r = Stocktake(args);
@@ -143,7 +143,7 @@ TEST(CliTest, InspectJsonHasOneObjectPerFile) {
   EXPECT_EQ(uint64_t(e["records"]["warcinfo"]), 1u);
 }
 
-TEST(CliTest, InspectTextOutput) {
+TEST(MainTest, InspectTextOutput) {
   auto r = Stocktake({"inspect", CorpusFile("chatnoir-eu+chatnoir-resiliparse/tests/data/clipped.warc.gz")});
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("records     1: response 1"), std::string::npos) << r.out;

@@ -1,0 +1,95 @@
+#include "pipeline/run.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <cstdio>
+
+#include "test_support/test_support.h"
+
+namespace stocktake::pipeline {
+namespace {
+
+InputResult Result(const std::string& path, uint64_t documents, std::vector<std::string> texts) {
+  InputResult r;
+  r.path = path;
+  r.format = "warc";
+  r.compression = "gzip";
+  r.records.Add("response", documents);
+  r.funnel.records = documents;
+  r.funnel.documents = documents;
+  r.documents = documents;
+  r.words = documents * 10;
+  for (const std::string& t : texts) r.text_keys.push_back(dedup::TextKey(t));
+  return r;
+}
+
+TEST(RunTest, StatsJsonSumsInOrdinalOrderAndCountsDuplicatesAcrossInputs) {
+  InputResult unreadable;
+  unreadable.path = "c.warc";
+  unreadable.readable = false;
+  unreadable.failure = "cannot open 'c.warc': Permission denied";
+  unreadable.format = "unknown";
+  unreadable.compression = "none";
+  std::vector<InputResult> results = {Result("a.warc.gz", 2, {"x", "y"}), Result("b.warc.gz", 2, {"y", "z"}),
+                                      unreadable};
+  std::string json = StatsJson(Config{}, results);
+  simdjson::dom::parser parser;
+  simdjson::dom::element stats = parser.parse(json);
+  EXPECT_EQ(uint64_t(stats["inputs"]["count"]), 3u);
+  EXPECT_EQ(uint64_t(stats["inputs"]["unreadable"]), 1u);
+  EXPECT_EQ(uint64_t(stats["totals"]["documents"]), 4u);
+  EXPECT_EQ(uint64_t(stats["totals"]["words"]), 40u);
+  EXPECT_EQ(uint64_t(stats["totals"]["records"]["response"]), 4u);
+  EXPECT_EQ(uint64_t(stats["totals"]["distinct_texts"]), 3u);  // "y" is in both inputs
+  EXPECT_EQ(uint64_t(stats["totals"]["duplicate_documents"]), 1u);
+  simdjson::dom::array per_input = stats["per_input"];
+  ASSERT_EQ(per_input.size(), 3u);
+  EXPECT_EQ(std::string_view(per_input.at(0)["path"]), "a.warc.gz");
+  EXPECT_EQ(uint64_t(per_input.at(2)["ordinal"]), 2u);
+  EXPECT_FALSE(bool(per_input.at(2)["readable"]));
+  EXPECT_EQ(std::string_view(per_input.at(2)["failure"]), "cannot open 'c.warc': Permission denied");
+  EXPECT_EQ(std::string_view(stats["config_hash"]), ConfigHash(Config{}));
+  // Deterministic: the same results give the same bytes.
+  EXPECT_EQ(StatsJson(Config{}, results), json);
+}
+
+TEST(RunTest, InspectTextAndJsonForms) {
+  InputResult r = Result("a.warc.gz", 1234567, {});
+  r.members = 3;
+  r.errors.Add("record_truncated");
+  r.charsets.Add("UTF-8", 2);
+  std::string json = InspectJsonLine(r);
+  EXPECT_EQ(json.find('\n'), std::string::npos);
+  simdjson::dom::parser parser;
+  simdjson::dom::element e = parser.parse(json);
+  EXPECT_EQ(std::string_view(e["file"]), "a.warc.gz");
+  EXPECT_EQ(uint64_t(e["errors"]["record_truncated"]), 1u);
+
+  testing::TempDir dir;
+  std::FILE* f = std::fopen(dir.File("out").c_str(), "w");
+  PrintInspect({r}, /*json=*/false, f);
+  std::fclose(f);
+  std::string text = testing::ReadFile(dir.File("out"));
+  EXPECT_NE(text.find("format      warc, gzip (3 members)"), std::string::npos) << text;
+  EXPECT_NE(text.find("records     1,234,567: response 1,234,567"), std::string::npos) << text;
+  EXPECT_NE(text.find("charsets    UTF-8 2"), std::string::npos) << text;
+  EXPECT_NE(text.find("errors      record_truncated 1"), std::string::npos) << text;
+}
+
+TEST(RunTest, RunMeasurementWritesAllThreeFiles) {
+  testing::TempDir dir;
+  RunSummary summary;
+  std::vector<std::string> inputs = {
+      testing::CorpusFile("jeffharwell+CommonCrawlScalaTools/warcparser/src/test/resources/filter_test_1.wet.gz")};
+  Status st = RunMeasurement(Config{}, dir.File("run"), inputs, 1, &summary);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(summary.inputs, 1u);
+  EXPECT_GE(summary.documents, 24u);
+  for (const char* f : {"run.json", "stats.json", "timing.json"}) {
+    EXPECT_FALSE(testing::ReadFile(dir.File(std::string("run/") + f)).empty()) << f;
+  }
+}
+
+}  // namespace
+}  // namespace stocktake::pipeline
