@@ -72,7 +72,18 @@ int main(int argc, char** argv) {
   inspect->add_option("-c,--config", inspect_config, "TOML configuration (reader limits)");
   inspect->add_option("files", inspect_inputs, "Crawl files, folders or globs")->required();
 
-  CLI11_PARSE(app, argc, argv);
+  run->footer("Writes RUN/run.json (inputs, configuration), RUN/stats.json (the measurement) and\n"
+              "RUN/timing.json; see docs/output-format.md.");
+  inspect->footer("Damage reasons are explained in docs/reader.md.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::fprintf(stderr, "stocktake: error: %s (see stocktake --help)\n", e.what());
+    return kSetupError;
+  }
 
   if (*run) {
     auto config = ConfigFrom(config_path);

@@ -102,10 +102,14 @@ TEST(MainTest, SetupErrorsAreOneLineAndExitTwo) {
   }
 }
 
-TEST(MainTest, UsageErrorsExitNonZero) {
-  EXPECT_NE(Stocktake({"run", "x.warc"}).exit_code, 0);  // -o is required
-  EXPECT_NE(Stocktake({}).exit_code, 0);
-  EXPECT_NE(Stocktake({"frobnicate"}).exit_code, 0);
+TEST(MainTest, UsageErrorsExitTwoWithOneLine) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"run", "x.warc"}, {}, {"frobnicate"}, {"run", "--threads", "-3", "-o", "r", "x"}, {"inspect"}}) {
+    auto r = Stocktake(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(Lines(r.err), 1u) << r.err;
+    EXPECT_EQ(r.err.rfind("stocktake: error: ", 0), 0u) << r.err;
+  }
   auto help = Stocktake({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("inspect"), std::string::npos);
