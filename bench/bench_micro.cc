@@ -8,7 +8,7 @@
 #include "common/byte_source.h"
 #include "crawler/charset.h"
 #include "crawler/headers.h"
-#include "crawler/simple_text.h"
+#include "crawler/extractor.h"
 #include "stats/word_count.h"
 
 namespace {
@@ -27,15 +27,24 @@ void BM_ValidUtf8(benchmark::State& state) {
 }
 BENCHMARK(BM_ValidUtf8);
 
-void BM_SimpleText(benchmark::State& state) {
-  stocktake::crawler::SimpleTextExtractor x;
+void BM_ExtractFull(benchmark::State& state) {
+  stocktake::crawler::ExtractOptions o;
+  o.mode = stocktake::crawler::ExtractMode::kFull;
+  stocktake::crawler::Extractor x(o);
   for (auto _ : state) benchmark::DoNotOptimize(x.Extract(Page()).text.size());
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * Page().size()));
 }
-BENCHMARK(BM_SimpleText);
+BENCHMARK(BM_ExtractFull);
+
+void BM_ExtractMain(benchmark::State& state) {
+  stocktake::crawler::Extractor x;
+  for (auto _ : state) benchmark::DoNotOptimize(x.Extract(Page()).text.size());
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * Page().size()));
+}
+BENCHMARK(BM_ExtractMain);
 
 void BM_WhitespaceWords(benchmark::State& state) {
-  stocktake::crawler::SimpleTextExtractor x;
+  stocktake::crawler::Extractor x;
   std::string text(x.Extract(Page()).text);
   for (auto _ : state) benchmark::DoNotOptimize(stocktake::stats::CountWhitespaceWords(text));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));

@@ -87,6 +87,13 @@ void CountingSubstitute(const void* context, UConverterToUnicodeArgs* args, cons
   UCNV_TO_U_CALLBACK_SUBSTITUTE(nullptr, args, units, length, reason, err);
 }
 
+bool IsAscii(std::string_view bytes) {
+  for (char c : bytes) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 size_t ValidUtf8Prefix(std::string_view bytes) {
@@ -336,6 +343,15 @@ Utf8Text CharsetConverter::ToUtf8(std::string_view bytes, std::string_view conte
       result.source = CharsetSource::kMeta;
       if (result.charset.empty()) result.unknown_label = true;
     }
+  }
+  // A declaration that contradicts the bytes: text that is entirely valid
+  // UTF-8 and not plain ASCII is UTF-8 (a legacy-encoded text of any length is
+  // almost never valid UTF-8 by accident; stale <meta> tags are common).
+  if (!result.charset.empty() && result.charset != "UTF-8" && result.source != CharsetSource::kBom &&
+      result.charset.rfind("UTF-16", 0) != 0 && ValidUtf8Prefix(bytes) == bytes.size() && !IsAscii(bytes)) {
+    result.declared_charset = result.charset;
+    result.charset = "UTF-8";
+    result.source = CharsetSource::kDetected;
   }
   // 4. Detection.
   if (result.charset.empty()) {

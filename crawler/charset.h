@@ -4,7 +4,9 @@
 // browsers (and so page authors) rely on: a byte order mark, then the HTTP
 // Content-Type charset, then a <meta> declaration in the first 4 KiB, then
 // detection: valid UTF-8 is taken as UTF-8, anything else goes to ICU's
-// detector. Labels are mapped as WHATWG does (latin1/ascii -> windows-1252,
+// detector. One deliberate departure: a declared legacy charset over bytes
+// that are entirely valid, non-ASCII UTF-8 is overridden to UTF-8 (stale
+// <meta> tags are common; legacy text is practically never valid UTF-8). Labels are mapped as WHATWG does (latin1/ascii -> windows-1252,
 // gb2312 -> GBK, ...), so "iso-8859-1" pages with curly quotes come out right.
 //
 // Conversion uses ICU converters; bytes invalid in the chosen charset become
@@ -43,6 +45,9 @@ struct Utf8Text {
   CharsetSource source = CharsetSource::kDefault;
   uint64_t replaced = 0;        // invalid sequences replaced by U+FFFD
   bool unknown_label = false;   // a declared label was not a known charset
+  // Set when a declared charset was overridden because the bytes are valid,
+  // non-ASCII UTF-8: the declared (canonical) name.
+  std::string declared_charset;
 };
 
 class CharsetConverter {

@@ -85,6 +85,32 @@ Result<Config> LoadConfig(const std::string& path) {
          [&](const toml::node& n, const std::string& w) {
            return SetUnsigned(n, w, 1024, 4ull << 30, &config.max_payload_bytes);
          }}}},
+      {"extract",
+       {{"mode",
+         [&](const toml::node& n, const std::string& w) {
+           std::string mode;
+           STOCKTAKE_RETURN_IF_ERROR(SetChoice(n, w, {"main", "full"}, &mode));
+           crawler::ParseExtractMode(mode, &config.extract.mode);
+           return Status::Ok();
+         }},
+        {"max_html_bytes",
+         [&](const toml::node& n, const std::string& w) {
+           uint64_t v = 0;
+           STOCKTAKE_RETURN_IF_ERROR(SetUnsigned(n, w, 1024, 1ull << 30, &v));
+           config.extract.max_html_bytes = v;
+           return Status::Ok();
+         }},
+        {"max_depth",
+         [&](const toml::node& n, const std::string& w) {
+           uint64_t v = 0;
+           STOCKTAKE_RETURN_IF_ERROR(SetUnsigned(n, w, 16, 100000, &v));
+           config.extract.max_depth = v;
+           return Status::Ok();
+         }},
+        {"max_work",
+         [&](const toml::node& n, const std::string& w) {
+           return SetUnsigned(n, w, 1000, 1ull << 40, &config.extract.max_work);
+         }}}},
       {"run",
        {{"threads",
          [&](const toml::node& n, const std::string& w) {
@@ -120,6 +146,12 @@ void WriteConfigObject(const Config& config, JsonWriter* w) {
   w->EndObject();
   w->Key("http").BeginObject();
   w->Field("max_payload_bytes", config.max_payload_bytes);
+  w->EndObject();
+  w->Key("extract").BeginObject();
+  w->Field("mode", crawler::ExtractModeName(config.extract.mode));
+  w->Field("max_html_bytes", static_cast<uint64_t>(config.extract.max_html_bytes));
+  w->Field("max_depth", static_cast<uint64_t>(config.extract.max_depth));
+  w->Field("max_work", config.extract.max_work);
   w->EndObject();
   w->EndObject();
 }

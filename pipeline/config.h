@@ -13,6 +13,7 @@
 
 #include "common/json_writer.h"
 #include "common/status.h"
+#include "crawler/extractor.h"
 
 namespace stocktake::pipeline {
 
@@ -26,6 +27,9 @@ struct Config {
 
   // [http]
   uint64_t max_payload_bytes = 64ull << 20;
+
+  // [extract]
+  crawler::ExtractOptions extract;
 
   // [run]
   int threads = 0;  // 0 = all cores

@@ -10,7 +10,7 @@
 #include "crawler/charset.h"
 #include "crawler/http.h"
 #include "crawler/record_reader.h"
-#include "crawler/simple_text.h"
+#include "crawler/extractor.h"
 #include "quality/text_canon.h"
 #include "stats/word_count.h"
 
@@ -53,6 +53,7 @@ void InputResult::Merge(const InputResult& o) {
   replaced_chars += o.replaced_chars;
   funnel.Merge(o.funnel);
   documents_by_source.Merge(o.documents_by_source);
+  main_content.Merge(o.main_content);
   documents += o.documents;
   text_bytes += o.text_bytes;
   words += o.words;
@@ -63,11 +64,11 @@ namespace {
 
 // Per-input helpers, created once and reused for every record.
 struct Scratch {
-  explicit Scratch(const Config& config) : payload(config.max_payload_bytes) {}
+  explicit Scratch(const Config& config) : payload(config.max_payload_bytes), extractor(config.extract) {}
   crawler::HttpResponse http;
   crawler::PayloadDecoder payload;
   crawler::CharsetConverter charset;
-  crawler::SimpleTextExtractor extractor;
+  crawler::Extractor extractor;
   std::string media_type;
   std::string canonical;
 };
@@ -128,6 +129,7 @@ void HandleResponse(const crawler::Record& rec, bool extract, Scratch* s, InputR
   r->charsets.Add(utf8.charset);
   r->charset_sources.Add(crawler::CharsetSourceName(utf8.source));
   if (utf8.unknown_label) r->errors.Add("charset_unknown_label");
+  if (!utf8.declared_charset.empty()) r->errors.Add("charset_declared_mismatch");
   if (utf8.replaced > 0) {
     r->errors.Add("charset_invalid_bytes");
     r->replaced_chars += utf8.replaced;
@@ -135,8 +137,12 @@ void HandleResponse(const crawler::Record& rec, bool extract, Scratch* s, InputR
   if (http.status != 200) return;
   r->funnel.html_200++;
   if (!extract) return;
-  crawler::ExtractedText text = s->extractor.Extract(utf8.text);
-  AddDocument(text.text, "html", s, r);
+  const crawler::ExtractedDocument& doc = s->extractor.Extract(utf8.text);
+  if (doc.html_clipped) r->errors.Add("html_clipped");
+  if (doc.depth_limited) r->errors.Add("html_depth_limited");
+  if (doc.over_budget) r->errors.Add("extract_over_budget");
+  if (doc.mode == crawler::ExtractMode::kMain) r->main_content.Add(doc.main_found ? "found" : "fallback_full");
+  AddDocument(doc.text, "html", s, r);
 }
 
 }  // namespace

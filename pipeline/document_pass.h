@@ -56,6 +56,7 @@ struct InputResult {
 
   Funnel funnel;
   Counts documents_by_source;  // "html", "wet"
+  Counts main_content;         // main mode: "found" or "fallback_full" per HTML page
   uint64_t documents = 0;
   uint64_t text_bytes = 0;
   uint64_t words = 0;

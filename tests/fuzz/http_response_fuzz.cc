@@ -14,7 +14,7 @@
 #include "crawler/charset.h"
 #include "crawler/http.h"
 #include "crawler/record_reader.h"
-#include "crawler/simple_text.h"
+#include "crawler/extractor.h"
 
 namespace {
 
@@ -22,7 +22,7 @@ void OneMessage(std::string_view message) {
   using namespace stocktake::crawler;
   static PayloadDecoder decoder(1 << 20);
   static CharsetConverter charset;
-  static SimpleTextExtractor extractor;
+  static Extractor extractor;
   HttpResponse http;
   if (ParseHttpResponse(message, &http) != HttpParse::kOk) return;
   PayloadInfo info;
@@ -30,7 +30,7 @@ void OneMessage(std::string_view message) {
   if (payload.size() > (1 << 20)) std::abort();
   Utf8Text text = charset.ToUtf8(payload, http.Header("Content-Type"), true);
   if (ValidUtf8Prefix(text.text) != text.text.size()) std::abort();  // output is always UTF-8
-  ExtractedText extracted = extractor.Extract(text.text);
+  const ExtractedDocument& extracted = extractor.Extract(text.text);
   if (ValidUtf8Prefix(extracted.text) != extracted.text.size()) std::abort();
 }
 

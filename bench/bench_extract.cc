@@ -1,0 +1,168 @@
+// stocktake-bench-extract: HTML extraction speed on the benchmark shards,
+// next to inflate of the same shards in the same run.
+//
+// Loads the HTML payloads of every STRIDE-th HTTP 200 HTML response (decoded
+// and converted to UTF-8, as the pipeline does) into memory, then times, on
+// one thread, alternating and repeated (medians):
+//   inflate   DecodedStream over the shards (the baseline)
+//   parse     our HTML parser alone
+//   full      full-text extraction
+//   main      main-content extraction
+// and, when built with them, gumbo's and libxml2's HTML parsers on the same
+// pages (the comparison behind the parser choice in docs/extraction.md).
+//
+// Usage: stocktake-bench-extract [--stride N] [--repeat N] SHARD...
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#ifdef STOCKTAKE_HAVE_GUMBO
+#include <gumbo.h>
+#endif
+#ifdef STOCKTAKE_HAVE_LIBXML2
+#include <libxml/HTMLparser.h>
+#endif
+
+#include "common/byte_source.h"
+#include "common/decoded_stream.h"
+#include "crawler/charset.h"
+#include "crawler/extractor.h"
+#include "crawler/html_parser.h"
+#include "crawler/http.h"
+#include "crawler/record_reader.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t stride = 4;
+  int repeat = 3;
+  std::vector<std::string> shards;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--stride" && i + 1 < argc) {
+      stride = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--repeat" && i + 1 < argc) {
+      repeat = std::max(1, std::atoi(argv[++i]));
+    } else {
+      shards.push_back(a);
+    }
+  }
+  if (shards.empty()) {
+    std::fprintf(stderr, "usage: stocktake-bench-extract [--stride N] [--repeat N] SHARD...\n");
+    return 2;
+  }
+
+  std::vector<std::string> pages;
+  uint64_t html_bytes = 0;
+  {
+    stocktake::crawler::HttpResponse http;
+    stocktake::crawler::PayloadDecoder payload;
+    stocktake::crawler::CharsetConverter charset;
+    std::string media;
+    size_t seen = 0;
+    for (const std::string& f : shards) {
+      stocktake::crawler::RecordReader reader(std::move(*stocktake::FileSource::Open(f)));
+      while (const auto* r = reader.Next()) {
+        if (r->type != "response") continue;
+        if (stocktake::crawler::ParseHttpResponse(r->body, &http) != stocktake::crawler::HttpParse::kOk) continue;
+        stocktake::crawler::MediaType(http.Header("Content-Type"), &media);
+        if (http.status != 200 || !stocktake::crawler::IsHtmlMediaType(media)) continue;
+        if (seen++ % stride != 0) continue;
+        stocktake::crawler::PayloadInfo info;
+        auto utf8 = charset.ToUtf8(payload.Decode(http, &info), http.Header("Content-Type"), true);
+        pages.emplace_back(utf8.text);
+        html_bytes += pages.back().size();
+      }
+    }
+  }
+  std::printf("%zu pages, %.1f MB of HTML (every %zu-th page of %zu shards), %d repetitions, 1 thread\n",
+              pages.size(), html_bytes / 1e6, stride, shards.size(), repeat);
+
+  struct Pass {
+    const char* name;
+    std::vector<double> seconds;
+    uint64_t bytes = 0;
+  };
+  std::vector<Pass> passes = {{"inflate (isa-l) of the shards", {}, 0}, {"parse (stocktake)", {}, 0},
+                              {"extract full", {}, 0}, {"extract main", {}, 0}};
+#ifdef STOCKTAKE_HAVE_GUMBO
+  passes.push_back({"parse (gumbo 0.10)", {}, 0});
+#endif
+#ifdef STOCKTAKE_HAVE_LIBXML2
+  passes.push_back({"parse (libxml2 HTML)", {}, 0});
+#endif
+
+  stocktake::crawler::html::Document doc;
+  stocktake::crawler::ExtractOptions full_opts;
+  full_opts.mode = stocktake::crawler::ExtractMode::kFull;
+  stocktake::crawler::Extractor full(full_opts);
+  stocktake::crawler::Extractor main_extractor;
+  std::vector<uint8_t> buf(256 << 10);
+  uint64_t sink = 0;
+  for (int rep = 0; rep < repeat; ++rep) {
+    for (Pass& p : passes) {
+      std::string name = p.name;
+      auto start = Clock::now();
+      if (name.rfind("inflate", 0) == 0) {
+        p.bytes = 0;
+        for (const std::string& f : shards) {
+          stocktake::DecodedStream s(std::move(*stocktake::FileSource::Open(f)));
+          for (;;) {
+            auto r = s.Read(buf.data(), buf.size());
+            p.bytes += r.size;
+            if (r.stream_end) break;
+          }
+        }
+      } else {
+        p.bytes = html_bytes;
+        for (const std::string& page : pages) {
+          if (name == "parse (stocktake)") {
+            doc.Parse(page);
+            sink += doc.size();
+          } else if (name == "extract full") {
+            sink += full.Extract(page).text.size();
+          } else if (name == "extract main") {
+            sink += main_extractor.Extract(page).text.size();
+          }
+#ifdef STOCKTAKE_HAVE_GUMBO
+          else if (name.find("gumbo") != std::string::npos) {
+            GumboOutput* out = gumbo_parse_with_options(&kGumboDefaultOptions, page.data(), page.size());
+            sink += out->root != nullptr;
+            gumbo_destroy_output(&kGumboDefaultOptions, out);
+          }
+#endif
+#ifdef STOCKTAKE_HAVE_LIBXML2
+          else if (name.find("libxml2") != std::string::npos) {
+            htmlDocPtr d = htmlReadMemory(page.data(), static_cast<int>(page.size()), nullptr, "UTF-8",
+                                          HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                              HTML_PARSE_NONET);
+            sink += d != nullptr;
+            xmlFreeDoc(d);
+          }
+#endif
+        }
+      }
+      p.seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    }
+  }
+  double inflate_mbs = passes[0].bytes / 1e6 / Median(passes[0].seconds);
+  for (const Pass& p : passes) {
+    double mbs = p.bytes / 1e6 / Median(p.seconds);
+    std::printf("%-32s %8.1f MB/s  (%.2f s)   %.2fx inflate speed\n", p.name, mbs, Median(p.seconds),
+                mbs / inflate_mbs);
+  }
+  return sink == 42 ? 1 : 0;
+}
