@@ -46,7 +46,8 @@ const ExtractedDocument& Extractor::Extract(std::string_view html) {
     if (main.found) {
       RenderFrom(main.article);
       rendered = !text_.empty();
-      result_.main_found = rendered;
+      result_.main_found = rendered && !main.whole_page;
+      result_.whole_page = rendered && main.whole_page;
     }
   }
   if (!rendered) {

@@ -3,7 +3,7 @@
 //   full  all visible text of the page (what Common Crawl's WET files hold)
 //   main  the main content: the article without navigation, headers, footers,
 //         sidebars, cookie banners, ads and comment widgets (main_content.h);
-//         if no article is found, the full text (main_found = false)
+//         main_found says whether a part of the page stood out as the article
 //
 // Guards keep one page from stalling a shard, all deterministic:
 //   max_html_bytes  longer input is cut there (html_clipped)
@@ -42,7 +42,11 @@ struct ExtractedDocument {
   std::string_view title;   // <title>, decoded and collapsed
   std::string_view text;    // lines and paragraphs (html_text.h)
   ExtractMode mode = ExtractMode::kMain;  // the mode asked for
-  bool main_found = false;  // main mode: an article was found (else full text)
+  // Main mode: a part of the page stood out as the article. When false, the
+  // text is the whole page, with the main-content cleaning applied if
+  // detection ran to the end (whole_page), else plain full text.
+  bool main_found = false;
+  bool whole_page = false;
   size_t text_bytes = 0;
   size_t paragraphs = 0;    // blocks separated by blank lines
   double link_density = 0;  // share of text characters inside links

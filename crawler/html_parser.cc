@@ -315,11 +315,16 @@ class TreeBuilder {
     }
   }
 
-  // Leaves <head> for the body when body content shows up.
+  // Leaves <head> for the body when body content shows up (also after an
+  // explicit </head>: the body is implied).
   void LeaveHead() {
-    if (head_ == kNoNode || Current() != head_) return;
-    stack_.pop_back();
-    if (doc_->body_ == kNoNode) {
+    if (head_ == kNoNode || doc_->body_ != kNoNode) return;
+    if (Current() == head_) {
+      stack_.pop_back();
+    } else if (Current() != 0) {
+      return;
+    }
+    {
       NodeId body = NewNode(Tag::kBody);
       Append(Current(), body);
       stack_.push_back(body);
@@ -383,6 +388,14 @@ class TreeBuilder {
     if (tag == Tag::kUnknown) nodes_[el].text = name;
     Append(Current(), el);
     ++doc_->stats_.elements;
+    if ((tag == Tag::kPre || tag == Tag::kListing) && after < html_.size()) {
+      // A newline right after <pre> is not content (HTML5).
+      if (html_[after] == '\n') {
+        ++after;
+      } else if (html_.compare(after, 2, "\r\n") == 0) {
+        after += 2;
+      }
+    }
     if (!HasFlag(tag, kVoid)) {
       if (stack_.size() < options_.max_depth) {
         stack_.push_back(el);
@@ -513,7 +526,7 @@ class TreeBuilder {
   }
 
   void Text(std::string_view text) {
-    if (head_ != kNoNode && Current() == head_) {
+    if (head_ != kNoNode && doc_->body_ == kNoNode && (Current() == head_ || Current() == 0)) {
       if (AllSpace(text)) return;
       LeaveHead();
     }

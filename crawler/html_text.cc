@@ -38,7 +38,8 @@ class Writer {
         }
         if (c == '\r') continue;
         if (c == ' ' || c == '\t') {
-          if (out_->size() > start_ && pending_break_ == 0) out_->push_back(c);
+          Flush();
+          out_->push_back(c);
           continue;
         }
       } else if (IsSpace(c)) {
@@ -60,14 +61,21 @@ class Writer {
   }
 
  private:
+  // Newlines already at the end of the output (from <pre>), at most 2.
+  int TrailingNewlines() const {
+    int n = 0;
+    for (size_t i = out_->size(); i > start_ && n < 2 && (*out_)[i - 1] == '\n'; --i) ++n;
+    return n;
+  }
+
   void Flush() {
     if (out_->size() == start_) {
       stats_->paragraphs = 1;
     } else if (pending_break_ >= 2) {
-      out_->append("\n\n");
+      out_->append(static_cast<size_t>(2 - TrailingNewlines()), '\n');
       ++stats_->paragraphs;
     } else if (pending_break_ == 1) {
-      out_->push_back('\n');
+      if (TrailingNewlines() == 0) out_->push_back('\n');
     } else if (pending_tab_) {
       out_->push_back('\t');
     } else if (pending_space_) {

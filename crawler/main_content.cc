@@ -265,6 +265,7 @@ struct Summary {
 struct MainContentFinder::Attempt {
   size_t text_length = 0;
   NodeId article = kNoNode;
+  bool whole_page = false;
 };
 
 struct MainContentFinder::State {
@@ -309,6 +310,8 @@ class Grabber {
         have_byline_(state->have_byline) {}
 
   bool OverBudget() const { return work_ > max_work_; }
+
+  bool whole_page() const { return whole_page_; }
 
   // Returns the article container, or kNoNode.
   NodeId Run() {
@@ -883,6 +886,7 @@ class Grabber {
     NodeId best = top.empty() ? kNoNode : top[0];
     if (best == kNoNode || d_[best].tag == Tag::kBody) {
       // No candidate: the whole page is the article.
+      whole_page_ = true;
       best = CreateElement(Tag::kDiv);
       while (d_[page_].first_child != kNoNode) AppendChild(best, d_[page_].first_child);
       AppendChild(page_, best);
@@ -1106,6 +1110,7 @@ class Grabber {
   const std::string& title_;
   bool& have_byline_;
   NodeId page_ = 0;
+  bool whole_page_ = false;
 };
 
 namespace {
@@ -1234,6 +1239,7 @@ bool MainContentFinder::Grab(Document* doc, uint32_t flags, Attempt* out) {
   if (g.OverBudget() || article == kNoNode) return false;
   out->article = article;
   out->text_length = g.InnerLength(article);
+  out->whole_page = g.whole_page();
   return true;
 }
 
@@ -1265,6 +1271,7 @@ MainContentResult MainContentFinder::Find(std::string_view html, const ParseOpti
     if (attempt.text_length >= kCharThreshold) {
       result.found = true;
       result.article = attempt.article;
+      result.whole_page = attempt.whole_page;
       return result;
     }
     if (attempt.text_length > best_length || best_attempt < 0) {
@@ -1280,6 +1287,7 @@ MainContentResult MainContentFinder::Find(std::string_view html, const ParseOpti
   if (Grab(doc, kAttempts[best_attempt], &attempt)) {
     result.found = true;
     result.article = attempt.article;
+    result.whole_page = attempt.whole_page;
   }
   result.over_budget = st.work > st.max_work;
   return result;

@@ -33,7 +33,8 @@ namespace stocktake::crawler::html {
 class Grabber;
 
 struct MainContentResult {
-  bool found = false;         // an article root was found
+  bool found = false;         // an article container was built
+  bool whole_page = false;    // ... but no candidate scored: it wraps the whole page
   bool over_budget = false;   // stopped at max_work
   NodeId article = kNoNode;   // the article container (in the caller's document)
   std::string title;          // the article title Readability-style (for header de-duplication)

@@ -6,6 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <cstring>
+#include <filesystem>
+
 #include "common/inflate.h"
 #include "crawler/charset.h"
 #include "crawler/http.h"
@@ -69,9 +73,21 @@ struct Scratch {
   crawler::PayloadDecoder payload;
   crawler::CharsetConverter charset;
   crawler::Extractor extractor;
+  crawler::Utf8Text utf8;
   std::string media_type;
   std::string canonical;
 };
+
+void CountCharset(const crawler::Utf8Text& utf8, InputResult* r) {
+  r->charsets.Add(utf8.charset);
+  r->charset_sources.Add(crawler::CharsetSourceName(utf8.source));
+  if (utf8.unknown_label) r->errors.Add("charset_unknown_label");
+  if (!utf8.declared_charset.empty()) r->errors.Add("charset_declared_mismatch");
+  if (utf8.replaced > 0) {
+    r->errors.Add("charset_invalid_bytes");
+    r->replaced_chars += utf8.replaced;
+  }
+}
 
 void CountPayloadInfo(const crawler::PayloadInfo& info, Counts* errors) {
   if (info.chunked_header_lied) errors->Add("http_chunked_header_lied");
@@ -97,7 +113,10 @@ void AddDocument(std::string_view text, std::string_view source, Scratch* s, Inp
   r->text_keys.push_back(dedup::TextKey(s->canonical));
 }
 
-void HandleResponse(const crawler::Record& rec, bool extract, Scratch* s, InputResult* r) {
+// Follows a response record down to UTF-8 HTML, counting every step. Returns
+// the page if it is an HTML 200 response, else nullptr. The view is valid
+// until the next call.
+const crawler::Utf8Text* HtmlOfResponse(const crawler::Record& rec, Scratch* s, InputResult* r) {
   r->funnel.response_records++;
   if (crawler::ParseHttpResponse(rec.body, &s->http) != crawler::HttpParse::kOk) {
     // DNS lookups and other non-HTTP captures are response records too; only
@@ -105,7 +124,7 @@ void HandleResponse(const crawler::Record& rec, bool extract, Scratch* s, InputR
     bool claims_http = crawler::StartsWithIgnoreCase(rec.content_type, "application/http") ||
                        crawler::StartsWithIgnoreCase(rec.target_uri, "http");
     if (claims_http) r->errors.Add("http_not_http");
-    return;
+    return nullptr;
   }
   const crawler::HttpResponse& http = s->http;
   r->http_responses++;
@@ -119,30 +138,68 @@ void HandleResponse(const crawler::Record& rec, bool extract, Scratch* s, InputR
   crawler::MediaType(content_type, &s->media_type);
   bool html = crawler::IsHtmlMediaType(s->media_type);
   if (s->media_type.empty()) html = crawler::LooksLikeHtml(http.body);
-  if (!html) return;
+  if (!html) return nullptr;
   r->html_responses++;
 
   crawler::PayloadInfo info;
   std::string_view payload = s->payload.Decode(http, &info);
   CountPayloadInfo(info, &r->errors);
-  crawler::Utf8Text utf8 = s->charset.ToUtf8(payload, content_type, /*html=*/true);
-  r->charsets.Add(utf8.charset);
-  r->charset_sources.Add(crawler::CharsetSourceName(utf8.source));
-  if (utf8.unknown_label) r->errors.Add("charset_unknown_label");
-  if (!utf8.declared_charset.empty()) r->errors.Add("charset_declared_mismatch");
-  if (utf8.replaced > 0) {
-    r->errors.Add("charset_invalid_bytes");
-    r->replaced_chars += utf8.replaced;
-  }
-  if (http.status != 200) return;
+  s->utf8 = s->charset.ToUtf8(payload, content_type, /*html=*/true);
+  CountCharset(s->utf8, r);
+  if (http.status != 200) return nullptr;
   r->funnel.html_200++;
-  if (!extract) return;
-  const crawler::ExtractedDocument& doc = s->extractor.Extract(utf8.text);
+  return &s->utf8;
+}
+
+const crawler::ExtractedDocument& ExtractCounted(std::string_view html, Scratch* s, InputResult* r) {
+  const crawler::ExtractedDocument& doc = s->extractor.Extract(html);
   if (doc.html_clipped) r->errors.Add("html_clipped");
   if (doc.depth_limited) r->errors.Add("html_depth_limited");
   if (doc.over_budget) r->errors.Add("extract_over_budget");
-  if (doc.mode == crawler::ExtractMode::kMain) r->main_content.Add(doc.main_found ? "found" : "fallback_full");
-  AddDocument(doc.text, "html", s, r);
+  if (doc.mode == crawler::ExtractMode::kMain) {
+    r->main_content.Add(doc.main_found ? "article" : doc.whole_page ? "whole_page" : "full_text");
+  }
+  return doc;
+}
+
+}  // namespace
+
+namespace {
+
+crawler::RecordReaderOptions ReaderOptions(const Config& config) {
+  crawler::RecordReaderOptions options;
+  options.max_record_bytes = config.max_record_bytes;
+  options.max_header_bytes = config.max_header_bytes;
+  options.stream.gzip_engine = config.gzip_engine == "zlib" ? GzipEngine::kZlib : GzipEngine::kIsal;
+  return options;
+}
+
+void FinishReaderCounts(const crawler::RecordReader& reader, InputResult* r) {
+  const DecodedStream& stream = reader.stream();
+  if (!stream.io_status().ok()) r->failure = stream.io_status().message();
+  r->format = reader.format() == crawler::ArchiveFormat::kArc ? "arc"
+              : reader.format() == crawler::ArchiveFormat::kWarc && reader.records() > 0 ? "warc"
+                                                                                       : "unknown";
+  r->compression = std::string(CompressionName(stream.compression()));
+  r->members = stream.members();
+  r->bytes_read = stream.compressed_bytes_read();
+  r->bytes_decoded = stream.decoded_bytes();
+  r->skipped_bytes = reader.skipped_bytes();
+  r->errors.Merge(reader.errors());
+}
+
+bool HasHtmlExtension(const std::string& path) {
+  std::string name = std::filesystem::path(path).filename().string();
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* suffix : {".gz", ".zst", ".bz2", ".lz4"}) {
+    size_t n = std::strlen(suffix);
+    if (name.size() > n && name.compare(name.size() - n, n, suffix) == 0) name.resize(name.size() - n);
+  }
+  for (const char* ext : {".html", ".htm", ".xhtml"}) {
+    size_t n = std::strlen(ext);
+    if (name.size() > n && name.compare(name.size() - n, n, ext) == 0) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -158,18 +215,15 @@ InputResult ScanInput(const std::string& path, const Config& config, bool extrac
     r.compression = "none";
     return r;
   }
-  crawler::RecordReaderOptions options;
-  options.max_record_bytes = config.max_record_bytes;
-  options.max_header_bytes = config.max_header_bytes;
-  options.stream.gzip_engine = config.gzip_engine == "zlib" ? GzipEngine::kZlib : GzipEngine::kIsal;
-  crawler::RecordReader reader(std::move(*source), options);
+  crawler::RecordReader reader(std::move(*source), ReaderOptions(config));
   Scratch scratch(config);
 
   while (const crawler::Record* rec = reader.Next()) {
     r.funnel.records++;
     r.records.Add(rec->type.empty() ? std::string_view("(none)") : rec->type);
     if (rec->type == "response") {
-      HandleResponse(*rec, extract, &scratch, &r);
+      const crawler::Utf8Text* html = HtmlOfResponse(*rec, &scratch, &r);
+      if (html != nullptr && extract) AddDocument(ExtractCounted(html->text, &scratch, &r).text, "html", &scratch, &r);
     } else if (rec->type == "conversion") {
       // WET: the text was extracted by the crawl; it is UTF-8 by contract.
       r.funnel.text_records++;
@@ -185,17 +239,63 @@ InputResult ScanInput(const std::string& path, const Config& config, bool extrac
     }
   }
 
-  const DecodedStream& stream = reader.stream();
-  if (!stream.io_status().ok()) r.failure = stream.io_status().message();
-  r.format = reader.format() == crawler::ArchiveFormat::kArc ? "arc"
-             : reader.format() == crawler::ArchiveFormat::kWarc && reader.records() > 0 ? "warc"
-                                                                                      : "unknown";
-  r.compression = std::string(CompressionName(stream.compression()));
-  r.members = stream.members();
-  r.bytes_read = stream.compressed_bytes_read();
-  r.bytes_decoded = stream.decoded_bytes();
-  r.skipped_bytes = reader.skipped_bytes();
-  r.errors.Merge(reader.errors());
+  FinishReaderCounts(reader, &r);
+  return r;
+}
+
+InputResult ExtractDocuments(const std::string& path, const Config& config,
+                             const std::function<void(const ExtractedRecord&)>& emit) {
+  InputResult r;
+  r.path = path;
+  auto source = FileSource::Open(path);
+  if (!source.ok()) {
+    r.readable = false;
+    r.failure = source.status().message();
+    return r;
+  }
+  Scratch scratch(config);
+  if (HasHtmlExtension(path)) {
+    // A bare page: the whole (decompressed) file is one document.
+    DecodedStream stream(std::move(*source));
+    std::string html;
+    const size_t limit = config.extract.max_html_bytes + 1;
+    html.resize(std::min<size_t>(limit, 1 << 20));
+    size_t used = 0;
+    for (;;) {
+      if (used == html.size()) {
+        if (html.size() >= limit) break;
+        html.resize(std::min(limit, html.size() * 2));
+      }
+      DecodedStream::ReadResult got = stream.Read(reinterpret_cast<uint8_t*>(html.data()) + used, html.size() - used);
+      used += got.size;
+      if (got.stream_end) break;
+    }
+    html.resize(used);
+    r.compression = std::string(CompressionName(stream.compression()));
+    r.bytes_read = stream.compressed_bytes_read();
+    r.bytes_decoded = stream.decoded_bytes();
+    r.errors.Merge(stream.errors());
+    scratch.utf8 = scratch.charset.ToUtf8(html, "", /*html=*/true);
+    CountCharset(scratch.utf8, &r);
+    const crawler::ExtractedDocument& doc = ExtractCounted(scratch.utf8.text, &scratch, &r);
+    std::string url = "file://" + std::filesystem::absolute(path).lexically_normal().string();
+    emit(ExtractedRecord{path, url, "", 0, scratch.utf8.charset, &doc});
+    r.format = "html";
+    r.documents = 1;
+    return r;
+  }
+  crawler::RecordReader reader(std::move(*source), ReaderOptions(config));
+  while (const crawler::Record* rec = reader.Next()) {
+    r.funnel.records++;
+    r.records.Add(rec->type.empty() ? std::string_view("(none)") : rec->type);
+    if (rec->type != "response") continue;
+    const crawler::Utf8Text* html = HtmlOfResponse(*rec, &scratch, &r);
+    if (html == nullptr) continue;
+    const crawler::ExtractedDocument& doc = ExtractCounted(html->text, &scratch, &r);
+    emit(ExtractedRecord{path, rec->target_uri, rec->record_id, rec->offset, html->charset, &doc});
+    r.documents++;
+  }
+  FinishReaderCounts(reader, &r);
   return r;
 }
 

@@ -9,6 +9,7 @@
 #define STOCKTAKE_PIPELINE_DOCUMENT_PASS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -56,7 +57,9 @@ struct InputResult {
 
   Funnel funnel;
   Counts documents_by_source;  // "html", "wet"
-  Counts main_content;         // main mode: "found" or "fallback_full" per HTML page
+  // Main mode, per HTML page: "article" (found), "whole_page" (nothing stood
+  // out; the cleaned page), "full_text" (detection gave up: plain full text).
+  Counts main_content;
   uint64_t documents = 0;
   uint64_t text_bytes = 0;
   uint64_t words = 0;
@@ -66,6 +69,24 @@ struct InputResult {
 };
 
 InputResult ScanInput(const std::string& path, const Config& config, bool extract);
+
+// One extracted document, for `stocktake extract`. Views are valid during
+// the callback only.
+struct ExtractedRecord {
+  std::string_view source;     // the input file
+  std::string_view url;        // WARC-Target-URI / ARC URL; file:// URL for bare pages
+  std::string_view record_id;  // WARC-Record-ID ("" for ARC and bare pages)
+  uint64_t offset = 0;         // record offset in the decoded input
+  std::string_view charset;    // the charset the page was decoded from
+  const crawler::ExtractedDocument* doc = nullptr;
+};
+
+// Extracts every HTML 200 response of a crawl file, or the page itself if
+// `path` names a bare HTML file (.html/.htm/.xhtml, optionally compressed),
+// calling `emit` for each in file order. WET conversion records are text
+// already and are skipped. Returns the input's counts.
+InputResult ExtractDocuments(const std::string& path, const Config& config,
+                             const std::function<void(const ExtractedRecord&)>& emit);
 
 }  // namespace stocktake::pipeline
 

@@ -6,6 +6,7 @@
 #include <glob.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -21,11 +22,22 @@ bool LooksLikeCrawlFileName(const std::string& name) {
   return false;
 }
 
+bool LooksLikeHtmlFileName(const std::string& name) {
+  if (name.empty() || name[0] == '.') return false;
+  for (const char* ext : {".html", ".htm", ".xhtml"}) {
+    size_t at = name.rfind(ext);
+    if (at == std::string::npos) continue;
+    std::string_view rest = std::string_view(name).substr(at + std::strlen(ext));
+    if (rest.empty() || rest == ".gz" || rest == ".zst" || rest == ".bz2" || rest == ".lz4") return true;
+  }
+  return false;
+}
+
 namespace {
 
 bool HasGlobChars(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
-Status AddFolder(const std::string& dir, std::vector<std::string>* out) {
+Status AddFolder(const std::string& dir, const InputOptions& options, std::vector<std::string>* out) {
   std::error_code ec;
   size_t before = out->size();
   fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
@@ -38,31 +50,36 @@ Status AddFolder(const std::string& dir, std::vector<std::string>* out) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file(ec) && LooksLikeCrawlFileName(name)) out->push_back(p.lexically_normal().string());
+    bool wanted = LooksLikeCrawlFileName(name) || (options.html_files && LooksLikeHtmlFileName(name));
+    if (it->is_regular_file(ec) && wanted) out->push_back(p.lexically_normal().string());
   }
-  if (out->size() == before) return NotFound("folder '" + dir + "' holds no crawl files (*.warc*, *.arc*, *.wet*, *.wat*)");
+  if (out->size() == before) {
+    return NotFound("folder '" + dir + "' holds no crawl files (*.warc*, *.arc*, *.wet*, *.wat*" +
+                    (options.html_files ? ", *.html" : "") + ")");
+  }
+  std::sort(out->begin() + static_cast<std::ptrdiff_t>(before), out->end());
   return Status::Ok();
 }
 
-Status AddPath(const std::string& arg, std::vector<std::string>* out) {
+Status AddPath(const std::string& arg, const InputOptions& options, std::vector<std::string>* out) {
   std::error_code ec;
   fs::file_status st = fs::status(arg, ec);
   if (ec || !fs::exists(st)) return NotFound("input '" + arg + "' does not exist");
-  if (fs::is_directory(st)) return AddFolder(arg, out);
+  if (fs::is_directory(st)) return AddFolder(arg, options, out);
   out->push_back(fs::path(arg).lexically_normal().string());
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& args) {
+Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& args, InputOptions options) {
   if (args.empty()) return InvalidArgument("no inputs given");
   std::vector<std::string> files;
   for (const std::string& arg : args) {
     std::error_code ec;
     if (HasGlobChars(arg) && !fs::exists(arg, ec)) {
       glob_t g{};
-      int rc = ::glob(arg.c_str(), GLOB_NOSORT, nullptr, &g);
+      int rc = ::glob(arg.c_str(), 0, nullptr, &g);  // sorted
       if (rc == GLOB_NOMATCH || g.gl_pathc == 0) {
         globfree(&g);
         return NotFound("input pattern '" + arg + "' matches nothing");
@@ -72,7 +89,7 @@ Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& ar
         return IoError("cannot expand input pattern '" + arg + "'");
       }
       for (size_t i = 0; i < g.gl_pathc; ++i) {
-        Status st = AddPath(g.gl_pathv[i], &files);
+        Status st = AddPath(g.gl_pathv[i], options, &files);
         if (!st.ok()) {
           globfree(&g);
           return st;
@@ -81,10 +98,12 @@ Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& ar
       globfree(&g);
       continue;
     }
-    STOCKTAKE_RETURN_IF_ERROR(AddPath(arg, &files));
+    STOCKTAKE_RETURN_IF_ERROR(AddPath(arg, options, &files));
   }
-  std::sort(files.begin(), files.end());
-  files.erase(std::unique(files.begin(), files.end()), files.end());
+  if (options.sort) {
+    std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+  }
   return files;
 }
 

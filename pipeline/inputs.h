@@ -15,12 +15,22 @@
 
 namespace stocktake::pipeline {
 
+struct InputOptions {
+  // Sort the whole list (run, inspect: the sorted list defines ordinals).
+  // Unsorted keeps the arguments' order, each folder or glob sorted within.
+  bool sort = true;
+  // Folders also yield bare HTML pages (*.html, *.htm, *.xhtml).
+  bool html_files = false;
+};
+
 // Expands `args`. A missing path, or a glob or folder that matches no crawl
 // file, is an error naming the argument.
-Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& args);
+Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& args, InputOptions options = {});
 
 // True if a file name looks like a crawl file (see above).
 bool LooksLikeCrawlFileName(const std::string& name);
+// True for *.html, *.htm, *.xhtml, also compressed (*.html.gz, ...).
+bool LooksLikeHtmlFileName(const std::string& name);
 
 }  // namespace stocktake::pipeline
 

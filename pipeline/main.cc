@@ -72,6 +72,22 @@ int main(int argc, char** argv) {
   inspect->add_option("-c,--config", inspect_config, "TOML configuration (reader limits)");
   inspect->add_option("files", inspect_inputs, "Crawl files, folders or globs")->required();
 
+  // extract
+  std::string extract_mode;
+  std::string extract_config;
+  std::vector<std::string> extract_inputs;
+  CLI::App* extract = app.add_subcommand(
+      "extract", "Extract the text of HTML pages: one JSON line per document on stdout.");
+  extract->add_option("--mode", extract_mode, "main (the article; default) or full (all visible text)")
+      ->check(CLI::IsMember({"main", "full"}));
+  extract->add_option("-c,--config", extract_config, "TOML configuration ([extract] limits and mode)");
+  extract->add_option("inputs", extract_inputs,
+                      "WARC/WET/ARC files, bare .html/.html.gz pages (one document each), folders or globs")
+      ->required();
+  extract->footer(
+      "Each line has source, url, record_id, offset, title, text, mode, main_found, text_bytes,\n"
+      "paragraphs, link_density, charset and the guard flags. Documents come in input order.");
+
   run->footer("Writes RUN/run.json (inputs, configuration), RUN/stats.json (the measurement) and\n"
               "RUN/timing.json; see docs/output-format.md.");
   inspect->footer("Damage reasons are explained in docs/reader.md.");
@@ -100,6 +116,18 @@ int main(int argc, char** argv) {
     std::printf("stocktake: results in %s/stats.json (run.json: inputs and config; timing.json: speed)\n",
                 run_dir.c_str());
     return 0;
+  }
+
+  if (*extract) {
+    auto config = ConfigFrom(extract_config);
+    if (!config.ok()) return Fail(config.status());
+    if (!extract_mode.empty()) stocktake::crawler::ParseExtractMode(extract_mode, &config->extract.mode);
+    stocktake::pipeline::InputOptions order;
+    order.sort = false;
+    order.html_files = true;
+    auto inputs = stocktake::pipeline::ExpandInputs(extract_inputs, order);
+    if (!inputs.ok()) return Fail(inputs.status());
+    return stocktake::pipeline::RunExtract(*config, *inputs, stdout, stderr);
   }
 
   if (*inspect) {

@@ -51,6 +51,7 @@ void WriteDocumentFields(const InputResult& r, JsonWriter* w) {
   r.funnel.Write(w);
   w->Field("documents", r.documents);
   w->Field("documents_by_source", r.documents_by_source);
+  w->Field("main_content", r.main_content);
   w->Field("text_bytes", r.text_bytes);
   w->Field("words", r.words);
 }
@@ -198,6 +199,58 @@ Status RunMeasurement(const Config& config, const std::string& run_dir, const st
   w.EndObject();
   timing.push_back('\n');
   return WriteFileAtomic(run_dir + "/timing.json", timing);
+}
+
+std::string ExtractJsonLine(const ExtractedRecord& e) {
+  const crawler::ExtractedDocument& d = *e.doc;
+  std::string out;
+  JsonWriter w(&out, 0);
+  w.BeginObject();
+  w.Field("source", e.source);
+  w.Field("url", e.url);
+  w.Field("record_id", e.record_id);
+  w.Field("offset", e.offset);
+  w.Field("title", d.title);
+  w.Field("text", d.text);
+  w.Field("mode", crawler::ExtractModeName(d.mode));
+  w.Field("main_found", d.main_found);
+  w.Field("whole_page", d.whole_page);
+  w.Field("text_bytes", static_cast<uint64_t>(d.text_bytes));
+  w.Field("paragraphs", static_cast<uint64_t>(d.paragraphs));
+  w.Field("link_density", d.link_density);
+  w.Field("charset", e.charset);
+  w.Field("html_clipped", d.html_clipped);
+  w.Field("depth_limited", d.depth_limited);
+  w.Field("over_budget", d.over_budget);
+  w.EndObject();
+  out.push_back('\n');
+  return out;
+}
+
+int RunExtract(const Config& config, const std::vector<std::string>& inputs, std::FILE* out, std::FILE* err) {
+  uint64_t documents = 0;
+  uint64_t fallbacks = 0;
+  int exit_code = 0;
+  for (const std::string& input : inputs) {
+    InputResult r = ExtractDocuments(input, config, [&](const ExtractedRecord& record) {
+      std::string line = ExtractJsonLine(record);
+      std::fwrite(line.data(), 1, line.size(), out);
+      ++documents;
+      if (record.doc->mode == crawler::ExtractMode::kMain && !record.doc->main_found) ++fallbacks;
+    });
+    if (!r.readable) {
+      std::fprintf(err, "stocktake: cannot read %s\n", r.failure.c_str());
+      exit_code = 1;
+    }
+  }
+  std::fflush(out);
+  std::fprintf(err, "stocktake: %llu documents from %zu inputs (%s mode%s)\n",
+               static_cast<unsigned long long>(documents), inputs.size(),
+               std::string(crawler::ExtractModeName(config.extract.mode)).c_str(),
+               config.extract.mode == crawler::ExtractMode::kMain
+                   ? fmt::format(", {} fell back to full text", fallbacks).c_str()
+                   : "");
+  return exit_code;
 }
 
 std::string InspectJsonLine(const InputResult& r) {

@@ -39,6 +39,12 @@ Status RunMeasurement(const Config& config, const std::string& run_dir, const st
 // The stats.json document for scanned results (exposed for tests).
 std::string StatsJson(const Config& config, const std::vector<InputResult>& results);
 
+// `stocktake extract`: writes one JSON line per document of `inputs` to
+// `out`, in input order, and a one-line summary to `err`. Returns the exit
+// code (1 if an input could not be read).
+int RunExtract(const Config& config, const std::vector<std::string>& inputs, std::FILE* out, std::FILE* err);
+std::string ExtractJsonLine(const ExtractedRecord& record);
+
 // Prints `inspect` output for each result: a readable block, or one JSON
 // object per line with `json`.
 void PrintInspect(const std::vector<InputResult>& results, bool json, std::FILE* out);
