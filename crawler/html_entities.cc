@@ -156,7 +156,7 @@ size_t DecodeReference(std::string_view in, std::string* out) {
 
 void AppendDecoded(std::string_view in, std::string* out) {
   size_t start = 0;
-  for (;;) {
+  while (start < in.size()) {  // (memchr must not see the null data() of an empty view)
     const void* amp = std::memchr(in.data() + start, '&', in.size() - start);
     if (amp == nullptr) break;
     size_t i = static_cast<const char*>(amp) - in.data();

@@ -10,6 +10,7 @@
 #include "crawler/html_parser.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace stocktake::crawler::html {
@@ -98,6 +99,7 @@ class TreeBuilder {
     doc_->stats_ = ParseStats{};
     stack_.clear();
     stack_.push_back(0);
+    open_count_.fill(0);
     head_ = kNoNode;
 
     const size_t n = html_.size();
@@ -113,6 +115,17 @@ class TreeBuilder {
 
  private:
   NodeId Current() const { return stack_.back(); }
+
+  // The stack of open elements, with a count per tag so that "is a <p> open?"
+  // is answered without scanning it.
+  void Push(NodeId id) {
+    stack_.push_back(id);
+    ++open_count_[static_cast<size_t>(nodes_[id].tag)];
+  }
+  void PopBack() {
+    --open_count_[static_cast<size_t>(nodes_[stack_.back()].tag)];
+    stack_.pop_back();
+  }
 
   NodeId NewNode(Tag tag) {
     nodes_.emplace_back();
@@ -320,14 +333,14 @@ class TreeBuilder {
   void LeaveHead() {
     if (head_ == kNoNode || doc_->body_ != kNoNode) return;
     if (Current() == head_) {
-      stack_.pop_back();
+      PopBack();
     } else if (Current() != 0) {
       return;
     }
     {
       NodeId body = NewNode(Tag::kBody);
       Append(Current(), body);
-      stack_.push_back(body);
+      Push(body);
       doc_->body_ = body;
     }
   }
@@ -340,16 +353,16 @@ class TreeBuilder {
         if (head_ == kNoNode && doc_->body_ == kNoNode) {
           head_ = NewNode(Tag::kHead);
           Append(Current(), head_);
-          stack_.push_back(head_);
+          Push(head_);
         }
         return after;
       case Tag::kBody:
         if (doc_->body_ == kNoNode) {
-          if (head_ != kNoNode && Current() == head_) stack_.pop_back();
+          if (head_ != kNoNode && Current() == head_) PopBack();
           NodeId body = NewNode(Tag::kBody);
           ApplyAttributes(body, a);
           Append(Current(), body);
-          stack_.push_back(body);
+          Push(body);
           doc_->body_ = body;
         }
         return after;
@@ -398,7 +411,7 @@ class TreeBuilder {
     }
     if (!HasFlag(tag, kVoid)) {
       if (stack_.size() < options_.max_depth) {
-        stack_.push_back(el);
+        Push(el);
       } else {
         doc_->stats_.depth_limited = true;  // flattened: its content joins the current element
       }
@@ -420,6 +433,7 @@ class TreeBuilder {
   // Index in stack_ of the innermost open `tag`, searching at most the
   // kEndTagSearchDepth innermost elements and stopping at any of `stops`.
   size_t FindOpen(Tag tag, std::initializer_list<Tag> stops) const {
+    if (open_count_[static_cast<size_t>(tag)] == 0) return 0;
     size_t lowest = stack_.size() > kEndTagSearchDepth ? stack_.size() - kEndTagSearchDepth : 1;
     for (size_t i = stack_.size(); i-- > lowest;) {
       Tag t = nodes_[stack_[i]].tag;
@@ -432,7 +446,8 @@ class TreeBuilder {
   }
 
   void PopTo(size_t index) {  // pops stack_[index] and everything above it
-    if (index >= 1 && index < stack_.size()) stack_.resize(index);
+    if (index < 1) return;
+    while (stack_.size() > index) PopBack();
   }
 
   void ClosePInButtonScope() {
@@ -470,7 +485,7 @@ class TreeBuilder {
                         FindOpen(Tag::kTfoot, {Tag::kTable})}));
         break;
       case Tag::kOption:
-        if (nodes_[Current()].tag == Tag::kOption) stack_.pop_back();
+        if (nodes_[Current()].tag == Tag::kOption) PopBack();
         break;
       case Tag::kA:
         PopTo(FindOpen(Tag::kA, {Tag::kTable, Tag::kTd, Tag::kTh}));
@@ -479,7 +494,7 @@ class TreeBuilder {
         PopTo(FindOpen(Tag::kButton, {Tag::kTable, Tag::kTd, Tag::kTh}));
         break;
       default:
-        if (HasFlag(tag, kHeading) && HasFlag(nodes_[Current()].tag, kHeading)) stack_.pop_back();
+        if (HasFlag(tag, kHeading) && HasFlag(nodes_[Current()].tag, kHeading)) PopBack();
         break;
     }
   }
@@ -495,7 +510,7 @@ class TreeBuilder {
       case Tag::kHtml:
         return;  // content after </body> still belongs to the body
       case Tag::kHead:
-        if (head_ != kNoNode && Current() == head_) stack_.pop_back();
+        if (head_ != kNoNode && Current() == head_) PopBack();
         return;
       default:
         break;
@@ -541,6 +556,7 @@ class TreeBuilder {
   std::string_view html_;
   ParseOptions options_;
   std::vector<NodeId> stack_;
+  std::array<uint32_t, static_cast<size_t>(Tag::kCount)> open_count_{};
   NodeId head_ = kNoNode;
 };
 

@@ -963,9 +963,10 @@ class Grabber {
   }
 
   // --------------------------------------------------------------- clean --
-  void RemoveAll(NodeId root, Tag tag) {
+  // Removes every descendant with one of `tags` (one walk for all of them).
+  void RemoveAll(NodeId root, std::initializer_list<Tag> tags) {
     std::vector<NodeId> nodes;
-    Collect(root, {tag}, &nodes);
+    Collect(root, tags, &nodes);
     for (NodeId n : nodes) Detach(n);
   }
 
@@ -1074,11 +1075,11 @@ class Grabber {
     MarkDataTables(article);
     CleanConditionally(article, Tag::kForm);
     CleanConditionally(article, Tag::kFieldset);
-    for (Tag t : {Tag::kObject, Tag::kEmbed, Tag::kFooter, Tag::kLink, Tag::kAside}) RemoveAll(article, t);
+    RemoveAll(article, {Tag::kObject, Tag::kEmbed, Tag::kFooter, Tag::kLink, Tag::kAside});
     std::vector<NodeId> tops;
     ForEachElementChild(article, [&](NodeId c) { tops.push_back(c); });
     for (NodeId c : tops) CleanMatchedShare(c);
-    for (Tag t : {Tag::kIframe, Tag::kInput, Tag::kTextarea, Tag::kSelect, Tag::kButton}) RemoveAll(article, t);
+    RemoveAll(article, {Tag::kIframe, Tag::kInput, Tag::kTextarea, Tag::kSelect, Tag::kButton});
     std::vector<NodeId> headers;
     Collect(article, {Tag::kH1, Tag::kH2}, &headers);
     for (size_t i = headers.size(); i-- > 0;) {

@@ -31,6 +31,20 @@ TEST(ConfigTest, ValuesAreApplied) {
   EXPECT_NE(ConfigHash(*c), ConfigHash(Config{}));
 }
 
+TEST(ConfigTest, ExtractSection) {
+  auto c = LoadText("[extract]\nmode = \"full\"\nmax_html_bytes = 1048576\nmax_depth = 64\nmax_work = 100000\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->extract.mode, crawler::ExtractMode::kFull);
+  EXPECT_EQ(c->extract.max_html_bytes, 1048576u);
+  EXPECT_EQ(c->extract.max_depth, 64u);
+  EXPECT_EQ(c->extract.max_work, 100000u);
+  EXPECT_NE(ConfigHash(*c), ConfigHash(Config{}));
+  auto bad = LoadText("[extract]\nmode = \"article\"\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("\"main\", \"full\""), std::string::npos) << bad.status().message();
+  EXPECT_FALSE(LoadText("[extract]\nmax_depth = 2\n").ok());
+}
+
 TEST(ConfigTest, ThreadsDoNotChangeTheHash) {
   auto c = LoadText("[run]\nthreads = 7\n");
   ASSERT_TRUE(c.ok());

@@ -36,6 +36,19 @@ TEST(DocumentPassTest, CommonCrawlWarcGivesDocumentsWithCharsets) {
   ExpectFunnelOrdered(r);
 }
 
+TEST(DocumentPassTest, MainAndFullModesCountTheirOutcomes) {
+  std::string path = testing::CorpusFile("oduwsdl+ipwb/samples/warcs/sample-1.warc.gz");
+  Config full;
+  full.extract.mode = crawler::ExtractMode::kFull;
+  InputResult m = ScanInput(path, Config{}, true);
+  InputResult f = ScanInput(path, full, true);
+  EXPECT_EQ(m.documents, f.documents);
+  EXPECT_LT(m.words, f.words);  // boilerplate removed
+  EXPECT_EQ(m.main_content.Total(), m.funnel.html_200);
+  EXPECT_GT(m.main_content.Get("article"), 0u);
+  EXPECT_TRUE(f.main_content.empty());
+}
+
 TEST(DocumentPassTest, WetConversionRecordsAreDocuments) {
   InputResult r = ScanInput(
       testing::CorpusFile("jeffharwell+CommonCrawlScalaTools/warcparser/src/test/resources/filter_test_1.wet.gz"),

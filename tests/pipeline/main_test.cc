@@ -154,5 +154,51 @@ TEST(MainTest, InspectTextOutput) {
   EXPECT_NE(r.out.find("gzip_truncated 1"), std::string::npos) << r.out;
 }
 
+TEST(MainTest, ExtractWritesOneJsonLinePerDocumentInInputOrder) {
+  std::string page = testing::SharedPath("corpus/extraction/readability/001/source.html");
+  std::string warc = CorpusFile("chatnoir-eu+chatnoir-resiliparse/tests/data/warcfile.warc.gz");
+  auto r = Stocktake({"extract", warc, page});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Lines(r.out), 17u);  // 16 HTML pages in the WARC, then the bare page
+  EXPECT_NE(r.err.find("17 documents from 2 inputs (main mode"), std::string::npos) << r.err;
+  simdjson::dom::parser parser;
+  std::vector<std::string> sources;
+  for (simdjson::dom::element doc : parser.parse_many(r.out)) {
+    sources.emplace_back(std::string_view(doc["source"]));
+    EXPECT_EQ(std::string_view(doc["mode"]), "main");
+    EXPECT_TRUE(doc["text"].is_string());
+    EXPECT_TRUE(doc["title"].is_string());
+    EXPECT_TRUE(doc["url"].is_string());
+    EXPECT_TRUE(doc["record_id"].is_string());
+    EXPECT_TRUE(doc["main_found"].is_bool());
+    EXPECT_TRUE(doc["link_density"].is_double() || doc["link_density"].is_int64() || doc["link_density"].is_uint64());
+    EXPECT_TRUE(doc["paragraphs"].is_uint64());
+    EXPECT_EQ(uint64_t(doc["text_bytes"]), std::string_view(doc["text"]).size());
+  }
+  ASSERT_EQ(sources.size(), 17u);
+  EXPECT_EQ(sources.front(), warc);  // input order, not sorted order
+  EXPECT_EQ(sources.back(), page);
+  simdjson::dom::parser p2;
+  simdjson::dom::element last = p2.parse(r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1));
+  EXPECT_EQ(std::string_view(last["title"]), "Get your Frontend JavaScript Code Covered | Code | Nicolas Perriault");
+  EXPECT_TRUE(std::string_view(last["url"]).rfind("file:///", 0) == 0);
+  EXPECT_NE(std::string_view(last["text"]).find("code coverage"), std::string_view::npos);
+}
+
+TEST(MainTest, ExtractFullModeKeepsMoreText) {
+  std::string page = testing::SharedPath("corpus/extraction/readability/nytimes-1/source.html");
+  auto main_mode = Stocktake({"extract", "--mode", "main", page});
+  auto full_mode = Stocktake({"extract", "--mode", "full", page});
+  ASSERT_EQ(main_mode.exit_code, 0);
+  ASSERT_EQ(full_mode.exit_code, 0);
+  simdjson::dom::parser p1, p2;
+  simdjson::dom::element m = p1.parse(main_mode.out);
+  simdjson::dom::element f = p2.parse(full_mode.out);
+  EXPECT_EQ(std::string_view(f["mode"]), "full");
+  EXPECT_LT(uint64_t(m["text_bytes"]), uint64_t(f["text_bytes"]));
+  EXPECT_TRUE(bool(m["main_found"]));
+  EXPECT_NE(Stocktake({"extract", "--mode", "best", page}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace stocktake
