@@ -6,14 +6,13 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
-#include <cstring>
 #include <filesystem>
 
 #include "common/inflate.h"
 #include "crawler/charset.h"
 #include "crawler/http.h"
 #include "crawler/record_reader.h"
+#include "pipeline/inputs.h"
 #include "crawler/extractor.h"
 #include "quality/text_canon.h"
 #include "stats/word_count.h"
@@ -188,18 +187,17 @@ void FinishReaderCounts(const crawler::RecordReader& reader, InputResult* r) {
   r->errors.Merge(reader.errors());
 }
 
-bool HasHtmlExtension(const std::string& path) {
-  std::string name = std::filesystem::path(path).filename().string();
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* suffix : {".gz", ".zst", ".bz2", ".lz4"}) {
-    size_t n = std::strlen(suffix);
-    if (name.size() > n && name.compare(name.size() - n, n, suffix) == 0) name.resize(name.size() - n);
+// Opens `path`, or marks `r` unreadable with the reason.
+std::unique_ptr<FileSource> OpenInput(const std::string& path, InputResult* r) {
+  auto source = FileSource::Open(path);
+  if (!source.ok()) {
+    r->readable = false;
+    r->failure = source.status().message();
+    r->format = "unknown";
+    r->compression = "none";
+    return nullptr;
   }
-  for (const char* ext : {".html", ".htm", ".xhtml"}) {
-    size_t n = std::strlen(ext);
-    if (name.size() > n && name.compare(name.size() - n, n, ext) == 0) return true;
-  }
-  return false;
+  return std::move(*source);
 }
 
 }  // namespace
@@ -207,15 +205,9 @@ bool HasHtmlExtension(const std::string& path) {
 InputResult ScanInput(const std::string& path, const Config& config, bool extract) {
   InputResult r;
   r.path = path;
-  auto source = FileSource::Open(path);
-  if (!source.ok()) {
-    r.readable = false;
-    r.failure = source.status().message();
-    r.format = "unknown";
-    r.compression = "none";
-    return r;
-  }
-  crawler::RecordReader reader(std::move(*source), ReaderOptions(config));
+  std::unique_ptr<FileSource> source = OpenInput(path, &r);
+  if (source == nullptr) return r;
+  crawler::RecordReader reader(std::move(source), ReaderOptions(config));
   Scratch scratch(config);
 
   while (const crawler::Record* rec = reader.Next()) {
@@ -247,16 +239,12 @@ InputResult ExtractDocuments(const std::string& path, const Config& config,
                              const std::function<void(const ExtractedRecord&)>& emit) {
   InputResult r;
   r.path = path;
-  auto source = FileSource::Open(path);
-  if (!source.ok()) {
-    r.readable = false;
-    r.failure = source.status().message();
-    return r;
-  }
+  std::unique_ptr<FileSource> source = OpenInput(path, &r);
+  if (source == nullptr) return r;
   Scratch scratch(config);
-  if (HasHtmlExtension(path)) {
+  if (LooksLikeHtmlFileName(std::filesystem::path(path).filename().string())) {
     // A bare page: the whole (decompressed) file is one document.
-    DecodedStream stream(std::move(*source));
+    DecodedStream stream(std::move(source));
     std::string html;
     const size_t limit = config.extract.max_html_bytes + 1;
     html.resize(std::min<size_t>(limit, 1 << 20));
@@ -284,7 +272,7 @@ InputResult ExtractDocuments(const std::string& path, const Config& config,
     r.documents = 1;
     return r;
   }
-  crawler::RecordReader reader(std::move(*source), ReaderOptions(config));
+  crawler::RecordReader reader(std::move(source), ReaderOptions(config));
   while (const crawler::Record* rec = reader.Next()) {
     r.funnel.records++;
     r.records.Add(rec->type.empty() ? std::string_view("(none)") : rec->type);

@@ -6,6 +6,7 @@
 #include <glob.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -22,8 +23,10 @@ bool LooksLikeCrawlFileName(const std::string& name) {
   return false;
 }
 
-bool LooksLikeHtmlFileName(const std::string& name) {
-  if (name.empty() || name[0] == '.') return false;
+bool LooksLikeHtmlFileName(const std::string& file_name) {
+  if (file_name.empty() || file_name[0] == '.') return false;
+  std::string name = file_name;  // extensions match in any case (PAGE.HTML)
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const char* ext : {".html", ".htm", ".xhtml"}) {
     size_t at = name.rfind(ext);
     if (at == std::string::npos) continue;

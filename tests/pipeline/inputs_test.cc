@@ -45,6 +45,11 @@ TEST(InputsTest, CrawlFileNames) {
   EXPECT_TRUE(LooksLikeCrawlFileName("x.warc.wet.gz"));
   EXPECT_FALSE(LooksLikeCrawlFileName("INVENTORY.md"));
   EXPECT_FALSE(LooksLikeCrawlFileName(".x.warc"));
+  EXPECT_TRUE(LooksLikeHtmlFileName("page.html"));
+  EXPECT_TRUE(LooksLikeHtmlFileName("PAGE.HTM"));
+  EXPECT_TRUE(LooksLikeHtmlFileName("page.xhtml.gz"));
+  EXPECT_FALSE(LooksLikeHtmlFileName("page.html.txt"));
+  EXPECT_FALSE(LooksLikeHtmlFileName("notes.txt"));
 }
 
 }  // namespace
