@@ -21,9 +21,12 @@ find_package(BZip2 REQUIRED)
 pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
 pkg_check_modules(BROTLIDEC REQUIRED IMPORTED_TARGET libbrotlidec)
 
-# Language id (used from the quality issue on), formatting, config, command line.
+# Language id (CLD2; libcld2.so holds the full 160-language tables), the
+# optional quality classifier (fastText), formatting, config, command line.
 find_library(CLD2_LIBRARY NAMES cld2 REQUIRED)
 find_path(CLD2_INCLUDE_DIR cld2/public/compact_lang_det.h REQUIRED)
+find_library(FASTTEXT_LIBRARY NAMES fasttext REQUIRED)
+find_path(FASTTEXT_INCLUDE_DIR fasttext/fasttext.h REQUIRED)
 find_package(fmt REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)

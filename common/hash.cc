@@ -5,6 +5,10 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <memory>
+#include <vector>
+
 namespace stocktake {
 
 uint64_t Hash64(std::string_view bytes, uint64_t seed) {
@@ -14,6 +18,20 @@ uint64_t Hash64(std::string_view bytes, uint64_t seed) {
 Hash128 Hash128Of(std::string_view bytes, uint64_t seed) {
   XXH128_hash_t h = XXH3_128bits_withSeed(bytes.data(), bytes.size(), seed);
   return Hash128{h.high64, h.low64};
+}
+
+bool HashFile(const std::string& path, Hash128* out) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (f == nullptr) return false;
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(XXH3_createState(), &XXH3_freeState);
+  XXH3_128bits_reset(state.get());
+  std::vector<char> block(1 << 20);
+  size_t got = 0;
+  while ((got = std::fread(block.data(), 1, block.size(), f.get())) > 0) XXH3_128bits_update(state.get(), block.data(), got);
+  if (std::ferror(f.get())) return false;
+  XXH128_hash_t h = XXH3_128bits_digest(state.get());
+  *out = Hash128{h.high64, h.low64};
+  return true;
 }
 
 std::string HexOf(uint64_t value) { return fmt::format("{:016x}", value); }

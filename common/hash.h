@@ -22,6 +22,10 @@ struct Hash128 {
 uint64_t Hash64(std::string_view bytes, uint64_t seed = 0);
 Hash128 Hash128Of(std::string_view bytes, uint64_t seed = 0);
 
+// XXH3-128 of a file's contents, read in blocks (for model files of any
+// size). False if the file cannot be read.
+bool HashFile(const std::string& path, Hash128* out);
+
 // Lower-case hex, 16 or 32 digits.
 std::string HexOf(uint64_t value);
 std::string HexOf(const Hash128& value);

@@ -36,6 +36,7 @@ const ExtractedDocument& Extractor::Extract(std::string_view html) {
     html = html.substr(0, options_.max_html_bytes);
     result_.html_clipped = true;
   }
+  last_html_ = html;
   html::ParseOptions parse;
   parse.max_depth = options_.max_depth;
 
@@ -60,6 +61,17 @@ const ExtractedDocument& Extractor::Extract(std::string_view html) {
   result_.text = text_;
   result_.text_bytes = text_.size();
   return result_;
+}
+
+std::string_view Extractor::FullTextOfLastPage() {
+  if (options_.mode == ExtractMode::kFull || (!result_.main_found && !result_.whole_page)) return text_;
+  html::ParseOptions parse;
+  parse.max_depth = options_.max_depth;
+  doc_.Parse(last_html_, parse);
+  full_text_.clear();
+  html::TextStats stats;
+  html::RenderText(doc_, doc_.body(), &full_text_, &stats, &scratch_);
+  return full_text_;
 }
 
 }  // namespace stocktake::crawler

@@ -62,13 +62,22 @@ class Extractor {
   const ExtractedDocument& Extract(std::string_view html);
   const ExtractOptions& options() const { return options_; }
 
+  // The full visible text of the page last passed to Extract() (whatever the
+  // mode), e.g. as more evidence for language identification when the main
+  // content is short. Re-parses that page: its bytes must still be alive.
+  // Valid until the next call to either method; the last ExtractedDocument
+  // stays valid.
+  std::string_view FullTextOfLastPage();
+
  private:
   void RenderFrom(html::NodeId root);
 
   ExtractOptions options_;
+  std::string_view last_html_;
   html::Document doc_;
   html::MainContentFinder finder_;
   std::string text_;
+  std::string full_text_;
   std::string title_;
   std::string scratch_;
   ExtractedDocument result_;

@@ -7,6 +7,7 @@
 
 #include <toml++/toml.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 
@@ -49,6 +50,159 @@ Status SetChoice(const toml::node& node, const std::string& where, std::initiali
     allowed += fmt::format("\"{}\"", c);
   }
   return InvalidArgument(fmt::format("{} must be one of {} (got \"{}\")", where, allowed, v));
+}
+
+bool IsRuleName(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+std::string KindList() {
+  std::string out;
+  for (quality::RuleKind k : {quality::RuleKind::kLanguage, quality::RuleKind::kGopherQuality,
+                              quality::RuleKind::kGopherRepetition, quality::RuleKind::kC4, quality::RuleKind::kFineWeb,
+                              quality::RuleKind::kClassifier}) {
+    out += out.empty() ? "" : ", ";
+    out += fmt::format("\"{}\"", quality::RuleKindName(k));
+  }
+  return out;
+}
+
+Status SetRuleParam(const quality::RuleParam& param, const toml::node& node, const std::string& where) {
+  using T = quality::RuleParam::Type;
+  switch (param.type) {
+    case T::kNumber: {
+      auto v = node.value<double>();
+      if (!(node.is_integer() || node.is_floating_point()) || !v) return InvalidArgument(where + " must be a number");
+      if (!(*v >= param.min && *v <= param.max)) {
+        return InvalidArgument(fmt::format("{} must be between {} and {} (got {})", where, param.min, param.max, *v));
+      }
+      *param.number = *v;
+      return Status::Ok();
+    }
+    case T::kFlag:
+      if (!node.is_boolean()) return InvalidArgument(where + " must be true or false");
+      *param.flag = node.value<bool>().value_or(false);
+      return Status::Ok();
+    case T::kText:
+      if (!node.is_string()) return InvalidArgument(where + " must be a string");
+      *param.text = node.value<std::string>().value_or("");
+      return Status::Ok();
+    case T::kTextList: {
+      const toml::array* array = node.as_array();
+      if (array == nullptr) return InvalidArgument(where + " must be an array of strings");
+      param.list->clear();
+      for (const toml::node& item : *array) {
+        if (!item.is_string()) return InvalidArgument(where + " must be an array of strings");
+        param.list->push_back(item.value<std::string>().value_or(""));
+      }
+      return Status::Ok();
+    }
+  }
+  return Status::Ok();
+}
+
+// [rules.NAME] tables: a known name adjusts that rule, a new name (with a
+// kind) adds one.
+Status ParseRules(const std::string& path, const toml::node& node, Config* config) {
+  const toml::table* rules = node.as_table();
+  if (rules == nullptr) return InvalidArgument(Where(path, node, "rules") + " must hold tables ([rules.NAME])");
+  for (const auto& [key, value] : *rules) {
+    std::string name(key.str());
+    std::string where = Where(path, value, "rules." + name);
+    const toml::table* table = value.as_table();
+    if (table == nullptr) return InvalidArgument(where + " must be a table ([rules." + name + "])");
+    if (!IsRuleName(name)) return InvalidArgument(where + ": rule names use a-z, 0-9 and _");
+    std::vector<quality::RuleSpec>& specs = config->quality.rules;
+    auto it = std::find_if(specs.begin(), specs.end(), [&](const quality::RuleSpec& r) { return r.name == name; });
+    const toml::node* kind_node = table->get("kind");
+    quality::RuleKind kind{};
+    if (kind_node != nullptr) {
+      std::string kind_name = kind_node->value<std::string>().value_or("");
+      if (!kind_node->is_string() || !quality::ParseRuleKind(kind_name, &kind)) {
+        return InvalidArgument(Where(path, *kind_node, "rules." + name + ".kind") + " must be one of " + KindList());
+      }
+    }
+    if (it == specs.end()) {
+      if (kind_node == nullptr) {
+        return InvalidArgument(where + " is a new rule and needs a kind (one of " + KindList() + ")");
+      }
+      quality::RuleSpec spec;
+      spec.name = name;
+      spec.kind = kind;
+      specs.push_back(spec);
+      it = specs.end() - 1;
+    } else if (kind_node != nullptr && kind != it->kind) {
+      return InvalidArgument(fmt::format("{}: rule '{}' is of kind \"{}\"; define a rule with a new name for kind \"{}\"",
+                                         where, name, quality::RuleKindName(it->kind), quality::RuleKindName(kind)));
+    }
+    std::vector<quality::RuleParam> params = quality::RuleParams(&*it);
+    for (const auto& [pkey, pvalue] : *table) {
+      std::string pname(pkey.str());
+      if (pname == "kind") continue;
+      std::string pwhere = Where(path, pvalue, "rules." + name + "." + pname);
+      auto param = std::find_if(params.begin(), params.end(), [&](const quality::RuleParam& p) { return pname == p.key; });
+      if (param == params.end()) {
+        std::string known;
+        for (const quality::RuleParam& p : params) known += (known.empty() ? "" : ", ") + std::string(p.key);
+        return InvalidArgument(fmt::format("{} is not a parameter of a {} rule (known: {})", pwhere,
+                                           quality::RuleKindName(it->kind), known));
+      }
+      STOCKTAKE_RETURN_IF_ERROR(SetRuleParam(*param, pvalue, pwhere));
+    }
+    if (it->kind == quality::RuleKind::kClassifier) {
+      quality::ClassifierParams& c = it->classifier;
+      if (c.model.empty()) return InvalidArgument(where + ".model must name a fastText model file (.bin)");
+      std::filesystem::path model(c.model);
+      if (model.is_relative()) model = std::filesystem::path(path).parent_path() / model;
+      c.model = model.lexically_normal().string();
+      Hash128 digest;
+      if (!HashFile(c.model, &digest)) {
+        return InvalidArgument(fmt::format("{}.model: cannot read '{}'", where, c.model));
+      }
+      c.model_digest = HexOf(digest);
+    }
+  }
+  return Status::Ok();
+}
+
+// [[tiers]]: the whole ordered list, replacing the default tiers.
+Status ParseTiers(const std::string& path, const toml::node& node, Config* config) {
+  const toml::array* tiers = node.as_array();
+  if (tiers == nullptr || tiers->empty()) {
+    return InvalidArgument(Where(path, node, "tiers") + " must be a non-empty array of tables ([[tiers]])");
+  }
+  config->quality.tiers.clear();
+  for (const toml::node& item : *tiers) {
+    const toml::table* table = item.as_table();
+    if (table == nullptr) return InvalidArgument(Where(path, item, "tiers") + " entries must be tables ([[tiers]])");
+    quality::TierSpec tier;
+    for (const auto& [key, value] : *table) {
+      std::string k(key.str());
+      std::string where = Where(path, value, "tiers." + k);
+      if (k == "name") {
+        if (!value.is_string() || !IsRuleName(value.value<std::string>().value_or(""))) {
+          return InvalidArgument(where + " must be a name made of a-z, 0-9 and _");
+        }
+        tier.name = value.value<std::string>().value_or("");
+      } else if (k == "rules") {
+        const toml::array* rules = value.as_array();
+        if (rules == nullptr) return InvalidArgument(where + " must be an array of rule names");
+        for (const toml::node& r : *rules) {
+          if (!r.is_string()) return InvalidArgument(where + " must be an array of rule names");
+          tier.rules.push_back(r.value<std::string>().value_or(""));
+        }
+      } else {
+        return InvalidArgument(where + " is not a known key (tiers have a name and rules)");
+      }
+    }
+    if (tier.name.empty()) return InvalidArgument(Where(path, item, "tiers") + " entry needs a name");
+    config->quality.tiers.push_back(std::move(tier));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -111,6 +265,18 @@ Result<Config> LoadConfig(const std::string& path) {
          [&](const toml::node& n, const std::string& w) {
            return SetUnsigned(n, w, 1000, 1ull << 40, &config.extract.max_work);
          }}}},
+      {"quality",
+       {{"normal_form",
+         [&](const toml::node& n, const std::string& w) {
+           std::string form;
+           STOCKTAKE_RETURN_IF_ERROR(SetChoice(n, w, {"nfc", "nfkc"}, &form));
+           config.quality.normal_form = form == "nfkc" ? quality::NormalForm::kNFKC : quality::NormalForm::kNFC;
+           return Status::Ok();
+         }},
+        {"language_min_bytes",
+         [&](const toml::node& n, const std::string& w) {
+           return SetUnsigned(n, w, 0, 1ull << 30, &config.language_min_bytes);
+         }}}},
       {"run",
        {{"threads",
          [&](const toml::node& n, const std::string& w) {
@@ -121,8 +287,12 @@ Result<Config> LoadConfig(const std::string& path) {
          }}}},
   };
 
+  // Rules first: tiers name them, wherever they appear in the file.
+  if (const toml::node* rules = root.get("rules")) STOCKTAKE_RETURN_IF_ERROR(ParseRules(path, *rules, &config));
+  if (const toml::node* tiers = root.get("tiers")) STOCKTAKE_RETURN_IF_ERROR(ParseTiers(path, *tiers, &config));
   for (const auto& [section, node] : root) {
     std::string name(section.str());
+    if (name == "rules" || name == "tiers") continue;
     auto known = schema.find(name);
     if (known == schema.end()) return InvalidArgument(Where(path, node, name) + " is not a known section");
     const toml::table* table = node.as_table();
@@ -134,6 +304,8 @@ Result<Config> LoadConfig(const std::string& path) {
       STOCKTAKE_RETURN_IF_ERROR(setter->second(value, Where(path, value, full)));
     }
   }
+  std::string problem = quality::ValidateQualityConfig(config.quality);
+  if (!problem.empty()) return InvalidArgument(fmt::format("config '{}': {}", path, problem));
   return config;
 }
 
@@ -152,6 +324,41 @@ void WriteConfigObject(const Config& config, JsonWriter* w) {
   w->Field("max_html_bytes", static_cast<uint64_t>(config.extract.max_html_bytes));
   w->Field("max_depth", static_cast<uint64_t>(config.extract.max_depth));
   w->Field("max_work", config.extract.max_work);
+  w->EndObject();
+  w->Key("quality").BeginObject();
+  w->Field("normal_form", config.quality.normal_form == quality::NormalForm::kNFKC ? "nfkc" : "nfc");
+  w->Field("language_min_bytes", config.language_min_bytes);
+  w->Key("rules").BeginArray();
+  for (quality::RuleSpec spec : config.quality.rules) {
+    w->BeginObject();
+    w->Field("name", spec.name);
+    w->Field("kind", quality::RuleKindName(spec.kind));
+    for (const quality::RuleParam& p : quality::RuleParams(&spec)) {
+      switch (p.type) {
+        case quality::RuleParam::Type::kNumber: w->Field(p.key, *p.number); break;
+        case quality::RuleParam::Type::kFlag: w->Field(p.key, *p.flag); break;
+        case quality::RuleParam::Type::kText: w->Field(p.key, *p.text); break;
+        case quality::RuleParam::Type::kTextList:
+          w->Key(p.key).BeginArray();
+          for (const std::string& item : *p.list) w->String(item);
+          w->EndArray();
+          break;
+      }
+    }
+    if (spec.kind == quality::RuleKind::kClassifier) w->Field("model_digest", spec.classifier.model_digest);
+    w->EndObject();
+  }
+  w->EndArray();
+  w->Key("tiers").BeginArray();
+  for (const quality::TierSpec& tier : config.quality.tiers) {
+    w->BeginObject();
+    w->Field("name", tier.name);
+    w->Key("rules").BeginArray();
+    for (const std::string& rule : tier.rules) w->String(rule);
+    w->EndArray();
+    w->EndObject();
+  }
+  w->EndArray();
   w->EndObject();
   w->EndObject();
 }

@@ -14,6 +14,7 @@
 #include "common/json_writer.h"
 #include "common/status.h"
 #include "crawler/extractor.h"
+#include "quality/tiers.h"
 
 namespace stocktake::pipeline {
 
@@ -30,6 +31,13 @@ struct Config {
 
   // [extract]
   crawler::ExtractOptions extract;
+
+  // [quality], [rules.NAME] (merged over the default rules), [[tiers]]
+  // (replace the default tiers when given)
+  quality::QualityConfig quality;
+  // Language ID reads the main text; if it holds fewer bytes than this, the
+  // page's full text is identified instead (0 = always the main text).
+  uint64_t language_min_bytes = 1024;
 
   // [run]
   int threads = 0;  // 0 = all cores

@@ -14,7 +14,8 @@
 #include "crawler/record_reader.h"
 #include "pipeline/inputs.h"
 #include "crawler/extractor.h"
-#include "quality/text_canon.h"
+#include "quality/language.h"
+#include "quality/normalize.h"
 #include "stats/word_count.h"
 
 namespace stocktake::pipeline {
@@ -60,6 +61,7 @@ void InputResult::Merge(const InputResult& o) {
   documents += o.documents;
   text_bytes += o.text_bytes;
   words += o.words;
+  quality.Merge(o.quality);
   text_keys.insert(text_keys.end(), o.text_keys.begin(), o.text_keys.end());
 }
 
@@ -67,14 +69,25 @@ namespace {
 
 // Per-input helpers, created once and reused for every record.
 struct Scratch {
-  explicit Scratch(const Config& config) : payload(config.max_payload_bytes), extractor(config.extract) {}
+  Scratch(const Config& config, const quality::QualityModel* model)
+      : payload(config.max_payload_bytes), extractor(config.extract), language_min_bytes(config.language_min_bytes) {
+    if (model != nullptr) assessor = std::make_unique<quality::QualityAssessor>(model);
+  }
   crawler::HttpResponse http;
   crawler::PayloadDecoder payload;
   crawler::CharsetConverter charset;
   crawler::Extractor extractor;
   crawler::Utf8Text utf8;
   std::string media_type;
-  std::string canonical;
+  uint64_t language_min_bytes;
+  std::unique_ptr<quality::QualityAssessor> assessor;
+  // The last assessed document.
+  std::string_view text;
+  quality::LanguageGuess language;
+  std::string_view language_source;
+  std::vector<std::pair<std::string_view, TextSize>> sizes;  // words counted once per text version
+  std::vector<TextSize> tier_sizes;
+  std::vector<TextSize> rule_sizes;
 };
 
 void CountCharset(const crawler::Utf8Text& utf8, InputResult* r) {
@@ -98,18 +111,57 @@ void CountPayloadInfo(const crawler::PayloadInfo& info, Counts* errors) {
   if (info.clipped) errors->Add("http_payload_clipped");
 }
 
-void AddDocument(std::string_view text, std::string_view source, Scratch* s, InputResult* r) {
-  quality::CanonicalizeWhitespace(text, &s->canonical);
-  if (s->canonical.empty()) {
-    r->errors.Add("empty_text");
-    return;
+TextSize SizeOf(std::string_view text, Scratch* s) {
+  for (const auto& [seen, size] : s->sizes) {
+    if (seen.data() == text.data() && seen.size() == text.size()) return size;
   }
+  TextSize size{text.size(), stats::CountWhitespaceWords(text)};
+  s->sizes.emplace_back(text, size);
+  return size;
+}
+
+// Normalizes, identifies and assesses one document and counts it. Returns
+// the assessment, or nullptr if the text is empty. `html` says the text came
+// from the extractor's last page (whose full text can help language ID).
+const quality::Assessment* AddDocument(std::string_view text, std::string_view source, bool html, Scratch* s,
+                                       InputResult* r) {
+  quality::NormalizeStats normalize_stats;
+  s->text = s->assessor->Normalize(text, &normalize_stats);
+  if (s->text.empty()) {
+    r->errors.Add("empty_text");
+    return nullptr;
+  }
+  r->quality.AddNormalization(normalize_stats.recomposed, normalize_stats.removed_controls);
+  // Language: the text itself, or the page's full text when the main content
+  // is too short to identify reliably.
+  std::string_view evidence = s->text;
+  s->language_source = "text";
+  if (html && s->text.size() < s->language_min_bytes) {
+    std::string_view full = s->extractor.FullTextOfLastPage();
+    if (full.data() != text.data() && full.size() > text.size()) {
+      evidence = full;
+      s->language_source = "full_text";
+    }
+  }
+  s->language = quality::IdentifyLanguage(evidence);
+  r->quality.language_sources.Add(s->language_source);
+  const quality::Assessment& a = s->assessor->Assess(s->text, s->language);
+
+  s->sizes.clear();
+  const TextSize original = SizeOf(s->text, s);
+  s->tier_sizes.clear();
+  for (std::string_view t : a.tier_text) s->tier_sizes.push_back(SizeOf(t, s));
+  s->rule_sizes.clear();
+  for (std::string_view t : a.rule_text) s->rule_sizes.push_back(SizeOf(t, s));
+  r->quality.Add(s->assessor->model(), a, s->language, original, s->tier_sizes, s->rule_sizes);
+
   r->funnel.documents++;
   r->documents++;
   r->documents_by_source.Add(source);
-  r->text_bytes += s->canonical.size();
-  r->words += stats::CountWhitespaceWords(s->canonical);
-  r->text_keys.push_back(dedup::TextKey(s->canonical));
+  r->text_bytes += original.bytes;
+  r->words += original.words;
+  r->text_keys.push_back(dedup::TextKey(s->text));
+  return &a;
 }
 
 // Follows a response record down to UTF-8 HTML, counting every step. Returns
@@ -202,20 +254,23 @@ std::unique_ptr<FileSource> OpenInput(const std::string& path, InputResult* r) {
 
 }  // namespace
 
-InputResult ScanInput(const std::string& path, const Config& config, bool extract) {
+InputResult ScanInput(const std::string& path, const Config& config, const quality::QualityModel* quality) {
+  const bool extract = quality != nullptr;
   InputResult r;
   r.path = path;
   std::unique_ptr<FileSource> source = OpenInput(path, &r);
   if (source == nullptr) return r;
   crawler::RecordReader reader(std::move(source), ReaderOptions(config));
-  Scratch scratch(config);
+  Scratch scratch(config, quality);
 
   while (const crawler::Record* rec = reader.Next()) {
     r.funnel.records++;
     r.records.Add(rec->type.empty() ? std::string_view("(none)") : rec->type);
     if (rec->type == "response") {
       const crawler::Utf8Text* html = HtmlOfResponse(*rec, &scratch, &r);
-      if (html != nullptr && extract) AddDocument(ExtractCounted(html->text, &scratch, &r).text, "html", &scratch, &r);
+      if (html != nullptr && extract) {
+        AddDocument(ExtractCounted(html->text, &scratch, &r).text, "html", /*html=*/true, &scratch, &r);
+      }
     } else if (rec->type == "conversion") {
       // WET: the text was extracted by the crawl; it is UTF-8 by contract.
       r.funnel.text_records++;
@@ -226,7 +281,7 @@ InputResult ScanInput(const std::string& path, const Config& config, bool extrac
           r.errors.Add("charset_invalid_bytes");
           r.replaced_chars += replaced;
         }
-        AddDocument(text, "wet", &scratch, &r);
+        AddDocument(text, "wet", /*html=*/false, &scratch, &r);
       }
     }
   }
@@ -235,13 +290,25 @@ InputResult ScanInput(const std::string& path, const Config& config, bool extrac
   return r;
 }
 
-InputResult ExtractDocuments(const std::string& path, const Config& config,
+InputResult ExtractDocuments(const std::string& path, const Config& config, const quality::QualityModel& quality,
                              const std::function<void(const ExtractedRecord&)>& emit) {
   InputResult r;
   r.path = path;
   std::unique_ptr<FileSource> source = OpenInput(path, &r);
   if (source == nullptr) return r;
-  Scratch scratch(config);
+  Scratch scratch(config, &quality);
+  // Fills the quality part of `record` for `doc` and emits it.
+  auto assess_and_emit = [&](ExtractedRecord record) {
+    const quality::Assessment* a = AddDocument(record.doc->text, "html", /*html=*/true, &scratch, &r);
+    if (a != nullptr) {
+      record.text = scratch.text;
+      record.model = &quality;
+      record.language = &scratch.language;
+      record.language_source = scratch.language_source;
+      record.assessment = a;
+    }
+    emit(record);
+  };
   if (LooksLikeHtmlFileName(std::filesystem::path(path).filename().string())) {
     // A bare page: the whole (decompressed) file is one document.
     DecodedStream stream(std::move(source));
@@ -267,9 +334,8 @@ InputResult ExtractDocuments(const std::string& path, const Config& config,
     CountCharset(scratch.utf8, &r);
     const crawler::ExtractedDocument& doc = ExtractCounted(scratch.utf8.text, &scratch, &r);
     std::string url = "file://" + std::filesystem::absolute(path).lexically_normal().string();
-    emit(ExtractedRecord{path, url, "", 0, scratch.utf8.charset, &doc});
+    assess_and_emit(ExtractedRecord{path, url, "", 0, scratch.utf8.charset, &doc});
     r.format = "html";
-    r.documents = 1;
     return r;
   }
   crawler::RecordReader reader(std::move(source), ReaderOptions(config));
@@ -280,8 +346,7 @@ InputResult ExtractDocuments(const std::string& path, const Config& config,
     const crawler::Utf8Text* html = HtmlOfResponse(*rec, &scratch, &r);
     if (html == nullptr) continue;
     const crawler::ExtractedDocument& doc = ExtractCounted(html->text, &scratch, &r);
-    emit(ExtractedRecord{path, rec->target_uri, rec->record_id, rec->offset, html->charset, &doc});
-    r.documents++;
+    assess_and_emit(ExtractedRecord{path, rec->target_uri, rec->record_id, rec->offset, html->charset, &doc});
   }
   FinishReaderCounts(reader, &r);
   return r;

@@ -17,6 +17,8 @@
 #include "common/json_writer.h"
 #include "dedup/exact_key.h"
 #include "pipeline/config.h"
+#include "pipeline/quality_counts.h"
+#include "quality/tiers.h"
 
 namespace stocktake::pipeline {
 
@@ -63,12 +65,16 @@ struct InputResult {
   uint64_t documents = 0;
   uint64_t text_bytes = 0;
   uint64_t words = 0;
+  QualityCounts quality;
   std::vector<dedup::ExactKey> text_keys;  // one per document (run only)
 
   void Merge(const InputResult& other);  // sums everything except identity fields
 };
 
-InputResult ScanInput(const std::string& path, const Config& config, bool extract);
+// Scans one input. With a quality model (`run`), text is extracted,
+// normalized and assessed; without one (`inspect`), records are read and
+// classified only.
+InputResult ScanInput(const std::string& path, const Config& config, const quality::QualityModel* quality);
 
 // One extracted document, for `stocktake extract`. Views are valid during
 // the callback only.
@@ -79,13 +85,19 @@ struct ExtractedRecord {
   uint64_t offset = 0;         // record offset in the decoded input
   std::string_view charset;    // the charset the page was decoded from
   const crawler::ExtractedDocument* doc = nullptr;
+  // The normalized text and its assessment; null when the text is empty.
+  std::string_view text;
+  const quality::QualityModel* model = nullptr;
+  const quality::LanguageGuess* language = nullptr;
+  std::string_view language_source;  // "text" or "full_text"
+  const quality::Assessment* assessment = nullptr;
 };
 
 // Extracts every HTML 200 response of a crawl file, or the page itself if
 // `path` names a bare HTML file (.html/.htm/.xhtml, optionally compressed),
 // calling `emit` for each in file order. WET conversion records are text
 // already and are skipped. Returns the input's counts.
-InputResult ExtractDocuments(const std::string& path, const Config& config,
+InputResult ExtractDocuments(const std::string& path, const Config& config, const quality::QualityModel& quality,
                              const std::function<void(const ExtractedRecord&)>& emit);
 
 }  // namespace stocktake::pipeline

@@ -106,8 +106,10 @@ int main(int argc, char** argv) {
     if (!config.ok()) return Fail(config.status());
     auto inputs = stocktake::pipeline::ExpandInputs(run_inputs);
     if (!inputs.ok()) return Fail(inputs.status());
+    auto quality = stocktake::pipeline::LoadQualityModel(*config);
+    if (!quality.ok()) return Fail(quality.status());
     stocktake::pipeline::RunSummary summary;
-    Status st = stocktake::pipeline::RunMeasurement(*config, run_dir, *inputs, threads, &summary);
+    Status st = stocktake::pipeline::RunMeasurement(*config, **quality, run_dir, *inputs, threads, &summary);
     if (!st.ok()) return Fail(st);
     std::printf("stocktake: %zu inputs (%zu unreadable), %llu documents, %llu words, %llu text bytes in %.1f s\n",
                 summary.inputs, summary.unreadable, static_cast<unsigned long long>(summary.documents),
@@ -127,7 +129,9 @@ int main(int argc, char** argv) {
     order.html_files = true;
     auto inputs = stocktake::pipeline::ExpandInputs(extract_inputs, order);
     if (!inputs.ok()) return Fail(inputs.status());
-    return stocktake::pipeline::RunExtract(*config, *inputs, stdout, stderr);
+    auto quality = stocktake::pipeline::LoadQualityModel(*config);
+    if (!quality.ok()) return Fail(quality.status());
+    return stocktake::pipeline::RunExtract(*config, **quality, *inputs, stdout, stderr);
   }
 
   if (*inspect) {
@@ -135,7 +139,7 @@ int main(int argc, char** argv) {
     if (!config.ok()) return Fail(config.status());
     auto inputs = stocktake::pipeline::ExpandInputs(inspect_inputs);
     if (!inputs.ok()) return Fail(inputs.status());
-    auto results = stocktake::pipeline::ScanInputs(*inputs, *config, /*extract=*/false, 0);
+    auto results = stocktake::pipeline::ScanInputs(*inputs, *config, /*quality=*/nullptr, 0);
     stocktake::pipeline::PrintInspect(results, json, stdout);
     for (const auto& r : results) {
       if (!r.readable) return 1;

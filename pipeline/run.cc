@@ -78,14 +78,21 @@ std::string CountsLine(const Counts& c) {
 
 }  // namespace
 
-std::vector<InputResult> ScanInputs(const std::vector<std::string>& inputs, const Config& config, bool extract,
-                                    int threads) {
+Result<std::unique_ptr<quality::QualityModel>> LoadQualityModel(const Config& config) {
+  std::string error;
+  std::unique_ptr<quality::QualityModel> model = quality::QualityModel::Create(config.quality, &error);
+  if (model == nullptr) return InvalidArgument("config '" + config.source + "': " + error);
+  return model;
+}
+
+std::vector<InputResult> ScanInputs(const std::vector<std::string>& inputs, const Config& config,
+                                    const quality::QualityModel* quality, int threads) {
   std::vector<InputResult> results(inputs.size());
   int n = threads > 0 ? threads : config.threads;
   std::unique_ptr<tbb::global_control> limit;
   if (n > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, n);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, inputs.size(), 1), [&](const tbb::blocked_range<size_t>& range) {
-    for (size_t i = range.begin(); i != range.end(); ++i) results[i] = ScanInput(inputs[i], config, extract);
+    for (size_t i = range.begin(); i != range.end(); ++i) results[i] = ScanInput(inputs[i], config, quality);
   });
   return results;
 }
@@ -115,6 +122,8 @@ std::string StatsJson(const Config& config, const std::vector<InputResult>& resu
   WriteDocumentFields(total, &w);
   w.Field("distinct_texts", distinct);
   w.Field("duplicate_documents", total.documents - distinct);
+  w.Key("quality");
+  total.quality.Write(config.quality, /*detailed=*/true, &w);
   w.EndObject();
 
   w.Key("per_input").BeginArray();
@@ -129,6 +138,8 @@ std::string StatsJson(const Config& config, const std::vector<InputResult>& resu
     w.Field("compression", r.compression);
     WriteScanFields(r, &w);
     WriteDocumentFields(r, &w);
+    w.Key("quality");
+    r.quality.Write(config.quality, /*detailed=*/false, &w);
     w.EndObject();
   }
   w.EndArray();
@@ -137,8 +148,8 @@ std::string StatsJson(const Config& config, const std::vector<InputResult>& resu
   return out;
 }
 
-Status RunMeasurement(const Config& config, const std::string& run_dir, const std::vector<std::string>& inputs,
-                      int threads, RunSummary* summary) {
+Status RunMeasurement(const Config& config, const quality::QualityModel& quality, const std::string& run_dir,
+                      const std::vector<std::string>& inputs, int threads, RunSummary* summary) {
   auto start = std::chrono::steady_clock::now();
   Status st = MakeDirectories(run_dir);
   if (!st.ok()) return IoError("cannot create run directory: " + st.message());
@@ -164,7 +175,7 @@ Status RunMeasurement(const Config& config, const std::string& run_dir, const st
   }
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/run.json", run_json));
 
-  std::vector<InputResult> results = ScanInputs(inputs, config, /*extract=*/true, threads);
+  std::vector<InputResult> results = ScanInputs(inputs, config, &quality, threads);
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/stats.json", StatsJson(config, results)));
 
   summary->inputs = results.size();
@@ -201,6 +212,75 @@ Status RunMeasurement(const Config& config, const std::string& run_dir, const st
   return WriteFileAtomic(run_dir + "/timing.json", timing);
 }
 
+namespace {
+
+// `alone`: the rule's result on the unedited text, when it differs.
+void WriteRuleResult(const quality::RuleResult& r, const quality::RuleResult* alone, JsonWriter* w) {
+  w->BeginObject();
+  w->Field("status", quality::RuleStatusName(r.status));
+  if (r.status == quality::RuleStatus::kFail) w->Field("reason", r.reason);
+  for (const quality::Measured& m : r.values) w->Field(m.name, m.value);
+  if (!r.skipped.empty()) {
+    w->Key("not_applicable").BeginArray();
+    for (const char* check : r.skipped) w->String(check);
+    w->EndArray();
+  }
+  if (alone != nullptr) {
+    w->Key("alone");
+    WriteRuleResult(*alone, nullptr, w);
+  }
+  w->EndObject();
+}
+
+// language, tier, the missed tier and every rule's result.
+void WriteQualityFields(const ExtractedRecord& e, JsonWriter* w) {
+  if (e.assessment == nullptr) {
+    w->Key("language").Null();
+    w->Key("language_score").Null();
+    w->Key("tier").Null();
+    w->Key("tier_missed").Null();
+    return;
+  }
+  const quality::QualityModel& model = *e.model;
+  const quality::Assessment& a = *e.assessment;
+  const quality::LanguageGuess& g = *e.language;
+  w->Field("language", g.code);
+  w->Field("language_score", g.score);
+  w->Field("language_reliable", g.reliable);
+  w->Field("language_source", e.language_source);
+  w->Key("languages").BeginArray();
+  for (size_t i = 0; i < g.count; ++i) {
+    w->BeginObject().Field("code", g.top[i].code).Field("share", g.top[i].share).EndObject();
+  }
+  w->EndArray();
+  if (a.tier >= 0) {
+    w->Field("tier", model.tier_name(static_cast<size_t>(a.tier)));
+  } else {
+    w->Key("tier").Null();
+  }
+  if (a.missed_rule >= 0) {
+    const size_t rule = static_cast<size_t>(a.missed_rule);
+    w->Key("tier_missed").BeginObject();
+    w->Field("tier", model.tier_name(model.rule_tier(rule)));
+    w->Field("rule", model.rule(rule).spec().name);
+    w->Field("reason", a.missed_reason);
+    w->EndObject();
+  } else {
+    w->Key("tier_missed").Null();
+  }
+  // In sequence: what decided the tier. A rule that saw text edited by an
+  // earlier rule also shows its result on the unedited text ("alone").
+  w->Key("rules").BeginObject();
+  for (size_t i = 0; i < model.rule_count(); ++i) {
+    w->Key(model.rule(i).spec().name);
+    bool edited = a.rule_text[i].data() != e.text.data() || a.rule_text[i].size() != e.text.size();
+    WriteRuleResult(a.rules[i], edited ? &a.alone[i] : nullptr, w);
+  }
+  w->EndObject();
+}
+
+}  // namespace
+
 std::string ExtractJsonLine(const ExtractedRecord& e) {
   const crawler::ExtractedDocument& d = *e.doc;
   std::string out;
@@ -211,28 +291,30 @@ std::string ExtractJsonLine(const ExtractedRecord& e) {
   w.Field("record_id", e.record_id);
   w.Field("offset", e.offset);
   w.Field("title", d.title);
-  w.Field("text", d.text);
+  w.Field("text", e.text);
   w.Field("mode", crawler::ExtractModeName(d.mode));
   w.Field("main_found", d.main_found);
   w.Field("whole_page", d.whole_page);
-  w.Field("text_bytes", static_cast<uint64_t>(d.text_bytes));
+  w.Field("text_bytes", static_cast<uint64_t>(e.text.size()));
   w.Field("paragraphs", static_cast<uint64_t>(d.paragraphs));
   w.Field("link_density", d.link_density);
   w.Field("charset", e.charset);
   w.Field("html_clipped", d.html_clipped);
   w.Field("depth_limited", d.depth_limited);
   w.Field("over_budget", d.over_budget);
+  WriteQualityFields(e, &w);
   w.EndObject();
   out.push_back('\n');
   return out;
 }
 
-int RunExtract(const Config& config, const std::vector<std::string>& inputs, std::FILE* out, std::FILE* err) {
+int RunExtract(const Config& config, const quality::QualityModel& quality, const std::vector<std::string>& inputs,
+               std::FILE* out, std::FILE* err) {
   uint64_t documents = 0;
   uint64_t fallbacks = 0;
   int exit_code = 0;
   for (const std::string& input : inputs) {
-    InputResult r = ExtractDocuments(input, config, [&](const ExtractedRecord& record) {
+    InputResult r = ExtractDocuments(input, config, quality, [&](const ExtractedRecord& record) {
       std::string line = ExtractJsonLine(record);
       std::fwrite(line.data(), 1, line.size(), out);
       ++documents;

@@ -9,6 +9,7 @@
 #define STOCKTAKE_PIPELINE_RUN_H_
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,10 +19,14 @@
 
 namespace stocktake::pipeline {
 
+// Compiles the config's rules and tiers (loads a classifier model if one is
+// configured). An error is a setup error.
+Result<std::unique_ptr<quality::QualityModel>> LoadQualityModel(const Config& config);
+
 // Scans `inputs` with up to `threads` workers (0 = all cores). Results are in
-// input order.
-std::vector<InputResult> ScanInputs(const std::vector<std::string>& inputs, const Config& config, bool extract,
-                                    int threads);
+// input order. `quality` as for ScanInput (nullptr: inspect only).
+std::vector<InputResult> ScanInputs(const std::vector<std::string>& inputs, const Config& config,
+                                    const quality::QualityModel* quality, int threads);
 
 struct RunSummary {
   size_t inputs = 0;
@@ -33,8 +38,8 @@ struct RunSummary {
 };
 
 // Runs the measurement into `run_dir` (created if needed).
-Status RunMeasurement(const Config& config, const std::string& run_dir, const std::vector<std::string>& inputs,
-                      int threads, RunSummary* summary);
+Status RunMeasurement(const Config& config, const quality::QualityModel& quality, const std::string& run_dir,
+                      const std::vector<std::string>& inputs, int threads, RunSummary* summary);
 
 // The stats.json document for scanned results (exposed for tests).
 std::string StatsJson(const Config& config, const std::vector<InputResult>& results);
@@ -42,7 +47,8 @@ std::string StatsJson(const Config& config, const std::vector<InputResult>& resu
 // `stocktake extract`: writes one JSON line per document of `inputs` to
 // `out`, in input order, and a one-line summary to `err`. Returns the exit
 // code (1 if an input could not be read).
-int RunExtract(const Config& config, const std::vector<std::string>& inputs, std::FILE* out, std::FILE* err);
+int RunExtract(const Config& config, const quality::QualityModel& quality, const std::vector<std::string>& inputs,
+               std::FILE* out, std::FILE* err);
 std::string ExtractJsonLine(const ExtractedRecord& record);
 
 // Prints `inspect` output for each result: a readable block, or one JSON

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "test_support/test_support.h"
+#include "pipeline/default_model.h"
 
 namespace stocktake::pipeline {
 namespace {
@@ -21,7 +22,7 @@ void ExpectFunnelOrdered(const InputResult& r) {
 
 TEST(DocumentPassTest, CommonCrawlWarcGivesDocumentsWithCharsets) {
   InputResult r =
-      ScanInput(testing::CorpusFile("chatnoir-eu+chatnoir-resiliparse/tests/data/warcfile.warc.gz"), Config{}, true);
+      ScanInput(testing::CorpusFile("chatnoir-eu+chatnoir-resiliparse/tests/data/warcfile.warc.gz"), Config{}, DefaultModel());
   EXPECT_TRUE(r.readable);
   EXPECT_EQ(r.format, "warc");
   EXPECT_EQ(r.compression, "gzip");
@@ -40,8 +41,8 @@ TEST(DocumentPassTest, MainAndFullModesCountTheirOutcomes) {
   std::string path = testing::CorpusFile("oduwsdl+ipwb/samples/warcs/sample-1.warc.gz");
   Config full;
   full.extract.mode = crawler::ExtractMode::kFull;
-  InputResult m = ScanInput(path, Config{}, true);
-  InputResult f = ScanInput(path, full, true);
+  InputResult m = ScanInput(path, Config{}, DefaultModel());
+  InputResult f = ScanInput(path, full, DefaultModel());
   EXPECT_EQ(m.documents, f.documents);
   EXPECT_LT(m.words, f.words);  // boilerplate removed
   EXPECT_EQ(m.main_content.Total(), m.funnel.html_200);
@@ -52,7 +53,7 @@ TEST(DocumentPassTest, MainAndFullModesCountTheirOutcomes) {
 TEST(DocumentPassTest, WetConversionRecordsAreDocuments) {
   InputResult r = ScanInput(
       testing::CorpusFile("jeffharwell+CommonCrawlScalaTools/warcparser/src/test/resources/filter_test_1.wet.gz"),
-      Config{}, true);
+      Config{}, DefaultModel());
   EXPECT_EQ(r.funnel.text_records, 25u);
   EXPECT_EQ(r.documents_by_source.Get("wet"), r.documents);
   EXPECT_GE(r.documents, 24u);
@@ -61,8 +62,8 @@ TEST(DocumentPassTest, WetConversionRecordsAreDocuments) {
 
 TEST(DocumentPassTest, InspectAndRunAgreeOnSharedCounts) {
   std::string path = testing::CorpusFile("archivesunleashed+aut/src/test/resources/warc/example.warc.gz");
-  InputResult inspect = ScanInput(path, Config{}, false);
-  InputResult run = ScanInput(path, Config{}, true);
+  InputResult inspect = ScanInput(path, Config{}, nullptr);
+  InputResult run = ScanInput(path, Config{}, DefaultModel());
   EXPECT_EQ(inspect.records, run.records);
   EXPECT_EQ(inspect.http_responses, run.http_responses);
   EXPECT_EQ(inspect.html_responses, run.html_responses);
@@ -76,8 +77,8 @@ TEST(DocumentPassTest, GzipEnginesGiveIdenticalResults) {
   std::string path = testing::CorpusFile("oduwsdl+ipwb/samples/warcs/sample-1.warc.gz");
   Config zlib;
   zlib.gzip_engine = "zlib";
-  InputResult a = ScanInput(path, Config{}, true);
-  InputResult b = ScanInput(path, zlib, true);
+  InputResult a = ScanInput(path, Config{}, DefaultModel());
+  InputResult b = ScanInput(path, zlib, DefaultModel());
   EXPECT_EQ(a.records, b.records);
   EXPECT_EQ(a.words, b.words);
   EXPECT_EQ(a.text_bytes, b.text_bytes);
@@ -86,7 +87,7 @@ TEST(DocumentPassTest, GzipEnginesGiveIdenticalResults) {
 
 TEST(DocumentPassTest, UnreadableInputIsReportedNotFatal) {
   testing::TempDir dir;
-  InputResult r = ScanInput(dir.path(), Config{}, true);  // a directory cannot be read as a file
+  InputResult r = ScanInput(dir.path(), Config{}, DefaultModel());  // a directory cannot be read as a file
   EXPECT_FALSE(r.readable);
   EXPECT_NE(r.failure.find("is a directory"), std::string::npos);
   EXPECT_EQ(r.documents, 0u);

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "pipeline/default_model.h"
 #include "test_support/test_support.h"
 
 namespace stocktake::pipeline {
@@ -82,7 +83,7 @@ TEST(RunTest, RunMeasurementWritesAllThreeFiles) {
   RunSummary summary;
   std::vector<std::string> inputs = {
       testing::CorpusFile("jeffharwell+CommonCrawlScalaTools/warcparser/src/test/resources/filter_test_1.wet.gz")};
-  Status st = RunMeasurement(Config{}, dir.File("run"), inputs, 1, &summary);
+  Status st = RunMeasurement(Config{}, *DefaultModel(), dir.File("run"), inputs, 1, &summary);
   ASSERT_TRUE(st.ok()) << st.message();
   EXPECT_EQ(summary.inputs, 1u);
   EXPECT_GE(summary.documents, 24u);

@@ -1,4 +1,4 @@
-#include "quality/text_canon.h"
+#include "quality/normalize.h"
 
 #include <gtest/gtest.h>
 

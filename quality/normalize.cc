@@ -1,0 +1,204 @@
+// Normalization. The layout pass walks bytes: ASCII is handled inline, and
+// only the lead bytes of C1 controls (C2 80-9F), private-use code points
+// (EE/EF.. for U+E000-U+F8FF, F3 B0.. / F4 80.. for planes 15-16) and the
+// line/paragraph separators (E2 80 A8/A9) need a look at the following bytes,
+// so valid UTF-8 stays valid and the common case costs one branch per byte.
+// NFC/NFKC uses ICU's UTF-8 normalizer after its quick check.
+//
+// The dedup form follows datatrove's simplify_text: lowercase (here: full
+// case folding), digit runs (with one decimal part) to "0", punctuation
+// (Unicode P* and the ASCII symbols of Python's string.punctuation) to a
+// space, whitespace collapsed, then NFD with nonspacing marks removed.
+#include "quality/normalize.h"
+
+#include <unicode/bytestream.h>
+#include <unicode/casemap.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+namespace stocktake::quality {
+
+namespace {
+
+bool IsAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+const icu::Normalizer2* Instance(NormalForm form) {
+  UErrorCode status = U_ZERO_ERROR;
+  return form == NormalForm::kNFKC ? icu::Normalizer2::getNFKCInstance(status)
+                                   : icu::Normalizer2::getNFCInstance(status);
+}
+
+// Length of the UTF-8 sequence with lead byte c (valid input assumed).
+inline size_t SeqLen(unsigned char c) { return c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
+
+// Control or private-use code point at p (non-ASCII lead byte)? Also reports
+// U+2028/U+2029 as line breaks.
+enum class Special { kNone, kRemove, kNewline };
+inline Special Classify(const unsigned char* p, size_t left) {
+  unsigned char c = p[0];
+  if (c == 0xC2 && left >= 2 && p[1] >= 0x80 && p[1] <= 0x9F) return Special::kRemove;  // C1
+  if (c == 0xE2 && left >= 3 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) return Special::kNewline;
+  if ((c == 0xEE) || (c == 0xEF && left >= 2 && p[1] <= 0xA3)) return Special::kRemove;  // U+E000-U+F8FF
+  if (c == 0xF3 && left >= 2 && p[1] >= 0xB0) return Special::kRemove;                   // plane 15
+  if (c == 0xF4 && left >= 2 && p[1] <= 0x8F) return Special::kRemove;                   // plane 16
+  return Special::kNone;
+}
+
+constexpr std::string_view kAsciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+
+}  // namespace
+
+size_t CanonicalizeWhitespace(std::string_view text, std::string* out) {
+  out->clear();
+  out->reserve(text.size());
+  size_t removed = 0;
+  size_t pending_newlines = 0;
+  std::string spaces;  // spaces and tabs since the last visible character on this line
+  auto visible = [&](std::string_view bytes) {
+    if (!out->empty()) {
+      if (pending_newlines > 0) out->append(pending_newlines > 1 ? "\n\n" : "\n");
+      out->append(spaces);  // interior spacing and indentation are kept
+    }
+    pending_newlines = 0;
+    spaces.clear();
+    out->append(bytes);
+  };
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (c >= 0x80) {
+      size_t len = std::min(SeqLen(c), n - i);
+      Special kind = Classify(p + i, n - i);
+      if (kind == Special::kRemove) {
+        ++removed;
+      } else if (kind == Special::kNewline) {
+        ++pending_newlines;
+        spaces.clear();
+      } else {
+        visible(text.substr(i, len));
+      }
+      i += len;
+      continue;
+    }
+    if (c == '\r' && i + 1 < n && p[i + 1] == '\n') {
+      ++i;
+      continue;
+    }
+    if (c == '\n' || c == '\r') {
+      ++pending_newlines;
+      spaces.clear();  // trailing spaces of a line are dropped
+    } else if (c == ' ' || c == '\t') {
+      spaces.push_back(static_cast<char>(c));
+    } else if (c < 0x20 || c == 0x7F) {
+      ++removed;
+    } else {
+      visible(text.substr(i, 1));
+    }
+    ++i;
+  }
+  return removed;
+}
+
+TextNormalizer::TextNormalizer(NormalForm form) : form_(form) {}
+
+std::string_view TextNormalizer::Normalize(std::string_view text, NormalizeStats* stats) {
+  size_t removed = CanonicalizeWhitespace(text, &canon_);
+  if (stats != nullptr) {
+    stats->removed_controls = removed;
+    stats->recomposed = false;
+  }
+  if (IsAscii(canon_)) return canon_;
+  const icu::Normalizer2* norm = Instance(form_);
+  UErrorCode status = U_ZERO_ERROR;
+  if (norm == nullptr || norm->isNormalizedUTF8(canon_, status) || U_FAILURE(status)) return canon_;
+  normal_.clear();
+  icu::StringByteSink<std::string> sink(&normal_);
+  status = U_ZERO_ERROR;
+  norm->normalizeUTF8(0, canon_, sink, nullptr, status);
+  if (U_FAILURE(status)) return canon_;
+  if (stats != nullptr) stats->recomposed = true;
+  return normal_;
+}
+
+std::string_view TextNormalizer::DedupForm(std::string_view text) {
+  std::string_view src = text;
+  if (!IsAscii(text)) {
+    // Case folding, then NFD so combining marks can be dropped below.
+    UErrorCode status = U_ZERO_ERROR;
+    fold_.clear();
+    icu::StringByteSink<std::string> fold_sink(&fold_);
+    icu::CaseMap::utf8Fold(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), fold_sink, nullptr,
+                           status);
+    normal_.clear();
+    icu::StringByteSink<std::string> nfd_sink(&normal_);
+    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+    if (U_SUCCESS(status)) nfd->normalizeUTF8(0, fold_, nfd_sink, nullptr, status);
+    src = U_SUCCESS(status) ? std::string_view(normal_) : text;
+  }
+  dedup_.clear();
+  dedup_.reserve(src.size());
+  bool pending_space = false;
+  const auto* s = reinterpret_cast<const uint8_t*>(src.data());
+  const int32_t n = static_cast<int32_t>(src.size());
+  int32_t i = 0;
+  auto emit = [&](std::string_view piece) {
+    if (pending_space && !dedup_.empty()) dedup_.push_back(' ');
+    pending_space = false;
+    dedup_.append(piece);
+  };
+  while (i < n) {
+    UChar32 c;
+    int32_t start = i;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) continue;
+    if (c < 0x80) {
+      char a = static_cast<char>(c);
+      if (a >= 'A' && a <= 'Z') a = static_cast<char>(a + 32);
+      if (a >= '0' && a <= '9') {
+        // A number (digits, optionally one decimal part) becomes "0".
+        while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+        if (i + 1 < n && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9') {
+          ++i;
+          while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+        }
+        emit("0");
+        continue;
+      }
+      if (a == ' ' || a == '\t' || a == '\n' || a == '\r' || a == '\f' || a == '\v' ||
+          kAsciiPunctuation.find(a) != std::string_view::npos) {
+        pending_space = true;
+        continue;
+      }
+      emit(std::string_view(&a, 1));
+      continue;
+    }
+    int8_t type = u_charType(c);
+    if (type == U_NON_SPACING_MARK) continue;
+    if (type == U_DECIMAL_DIGIT_NUMBER) {
+      emit("0");
+      while (i < n) {
+        int32_t j = i;
+        UChar32 d;
+        U8_NEXT(s, j, n, d);
+        if (d < 0 || u_charType(d) != U_DECIMAL_DIGIT_NUMBER) break;
+        i = j;
+      }
+      continue;
+    }
+    if (u_ispunct(c) || u_isUWhiteSpace(c)) {
+      pending_space = true;
+      continue;
+    }
+    emit(src.substr(static_cast<size_t>(start), static_cast<size_t>(i - start)));
+  }
+  return dedup_;
+}
+
+}  // namespace stocktake::quality

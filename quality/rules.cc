@@ -1,0 +1,709 @@
+// Rule evaluation, check by check in datatrove's order, so the first failing
+// check is the reason datatrove would report.
+//
+// The repetition rule needs counts of repeated n-grams for n = 2..10. Words
+// are hashed once; an n-gram is the hash of its word hashes; the most
+// frequent n-gram is found by sorting (hash, position) pairs, and the greedy
+// duplicate scan of datatrove (skip n words after a repeat) uses an
+// open-addressing set reused across documents. Character lengths come from
+// prefix sums of word lengths, so no n-gram string is ever built.
+#include "quality/rules.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "common/hash.h"
+#include "quality/classifier.h"
+
+namespace stocktake::quality {
+
+std::string_view RuleKindName(RuleKind kind) {
+  switch (kind) {
+    case RuleKind::kLanguage: return "language";
+    case RuleKind::kGopherQuality: return "gopher_quality";
+    case RuleKind::kGopherRepetition: return "gopher_repetition";
+    case RuleKind::kC4: return "c4";
+    case RuleKind::kFineWeb: return "fineweb";
+    case RuleKind::kClassifier: return "classifier";
+  }
+  return "language";
+}
+
+bool ParseRuleKind(std::string_view name, RuleKind* kind) {
+  for (RuleKind k : {RuleKind::kLanguage, RuleKind::kGopherQuality, RuleKind::kGopherRepetition, RuleKind::kC4,
+                     RuleKind::kFineWeb, RuleKind::kClassifier}) {
+    if (RuleKindName(k) == name) {
+      *kind = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view RuleStatusName(RuleStatus status) {
+  switch (status) {
+    case RuleStatus::kPass: return "pass";
+    case RuleStatus::kFail: return "fail";
+  }
+  return "pass";
+}
+
+std::vector<RuleSpec> DefaultRules() {
+  std::vector<RuleSpec> rules;
+  for (RuleKind k : {RuleKind::kLanguage, RuleKind::kGopherRepetition, RuleKind::kGopherQuality, RuleKind::kC4,
+                     RuleKind::kFineWeb}) {
+    RuleSpec r;
+    r.kind = k;
+    r.name = std::string(RuleKindName(k));
+    rules.push_back(r);
+  }
+  RuleSpec strict;
+  strict.kind = RuleKind::kC4;
+  strict.name = "c4_strict";
+  strict.c4.terminal_punctuation = true;
+  rules.push_back(strict);
+  return rules;
+}
+
+std::vector<RuleParam> RuleParams(RuleSpec* spec) {
+  using T = RuleParam::Type;
+  auto number = [](const char* key, double* v, double min = 0, double max = 1e15) {
+    RuleParam p{key, T::kNumber};
+    p.number = v;
+    p.min = min;
+    p.max = max;
+    return p;
+  };
+  auto flag = [](const char* key, bool* v) {
+    RuleParam p{key, T::kFlag};
+    p.flag = v;
+    return p;
+  };
+  auto text = [](const char* key, std::string* v) {
+    RuleParam p{key, T::kText};
+    p.text = v;
+    return p;
+  };
+  auto list = [](const char* key, std::vector<std::string>* v) {
+    RuleParam p{key, T::kTextList};
+    p.list = v;
+    return p;
+  };
+  switch (spec->kind) {
+    case RuleKind::kLanguage: {
+      LanguageParams& p = spec->language;
+      return {number("min_score", &p.min_score, 0, 1), list("languages", &p.languages)};
+    }
+    case RuleKind::kGopherQuality: {
+      GopherQualityParams& p = spec->gopher_quality;
+      return {number("min_words", &p.min_words),
+              number("max_words", &p.max_words),
+              number("min_mean_word_length", &p.min_mean_word_length),
+              number("max_mean_word_length", &p.max_mean_word_length),
+              number("max_hash_ratio", &p.max_hash_ratio),
+              number("max_ellipsis_ratio", &p.max_ellipsis_ratio),
+              number("max_bullet_lines", &p.max_bullet_lines, 0, 1),
+              number("max_ellipsis_lines", &p.max_ellipsis_lines, 0, 1),
+              number("min_alpha_words", &p.min_alpha_words, 0, 1),
+              number("min_stop_words", &p.min_stop_words),
+              list("stop_words", &p.stop_words),
+              text("stop_words_language", &p.stop_words_language)};
+    }
+    case RuleKind::kGopherRepetition: {
+      GopherRepetitionParams& p = spec->gopher_repetition;
+      return {number("dup_line_frac", &p.dup_line_frac, 0, 1),
+              number("dup_para_frac", &p.dup_para_frac, 0, 1),
+              number("dup_line_char_frac", &p.dup_line_char_frac, 0, 1),
+              number("dup_para_char_frac", &p.dup_para_char_frac, 0, 1),
+              number("top_2_gram_frac", &p.top_ngram[0], 0, 1),
+              number("top_3_gram_frac", &p.top_ngram[1], 0, 1),
+              number("top_4_gram_frac", &p.top_ngram[2], 0, 1),
+              number("dup_5_gram_frac", &p.dup_ngram[0], 0, 1),
+              number("dup_6_gram_frac", &p.dup_ngram[1], 0, 1),
+              number("dup_7_gram_frac", &p.dup_ngram[2], 0, 1),
+              number("dup_8_gram_frac", &p.dup_ngram[3], 0, 1),
+              number("dup_9_gram_frac", &p.dup_ngram[4], 0, 1),
+              number("dup_10_gram_frac", &p.dup_ngram[5], 0, 1)};
+    }
+    case RuleKind::kC4: {
+      C4Params& p = spec->c4;
+      return {flag("terminal_punctuation", &p.terminal_punctuation),
+              number("min_words_per_line", &p.min_words_per_line),
+              number("max_word_length", &p.max_word_length),
+              number("min_sentences", &p.min_sentences),
+              flag("remove_citations", &p.remove_citations),
+              flag("lorem_ipsum", &p.lorem_ipsum),
+              flag("javascript", &p.javascript),
+              flag("curly_bracket", &p.curly_bracket),
+              flag("policy", &p.policy)};
+    }
+    case RuleKind::kFineWeb: {
+      FineWebParams& p = spec->fineweb;
+      return {number("min_line_punct_ratio", &p.min_line_punct_ratio, 0, 1),
+              number("max_short_line_ratio", &p.max_short_line_ratio, 0, 1),
+              number("short_line_length", &p.short_line_length),
+              number("max_dup_line_char_ratio", &p.max_dup_line_char_ratio, 0, 1),
+              number("max_newline_word_ratio", &p.max_newline_word_ratio)};
+    }
+    case RuleKind::kClassifier: {
+      ClassifierParams& p = spec->classifier;
+      return {text("model", &p.model), text("label", &p.label), number("min_score", &p.min_score, 0, 1)};
+    }
+  }
+  return {};
+}
+
+namespace {
+
+constexpr std::string_view kAsciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+
+template <typename F>
+bool AnyCodePoint(std::string_view s, F f) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t n = static_cast<int32_t>(s.size());
+  int32_t i = 0;
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c >= 0 && f(c)) return true;
+  }
+  return false;
+}
+
+UChar32 LastCodePoint(std::string_view s) {
+  if (s.empty()) return -1;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  int32_t i = static_cast<int32_t>(s.size());
+  UChar32 c;
+  U8_PREV(p, 0, i, c);
+  return c;
+}
+
+bool IsSymbolChar(UChar32 c) {
+  if (c < 0x80) return kAsciiPunctuation.find(static_cast<char>(c)) != std::string_view::npos;
+  int8_t t = u_charType(c);
+  return u_ispunct(c) || t == U_MATH_SYMBOL || t == U_CURRENCY_SYMBOL || t == U_MODIFIER_SYMBOL ||
+         t == U_OTHER_SYMBOL;
+}
+
+// Languages written without spaces between words (UAX #29 segments there are
+// dictionary words, much shorter than the Gopher bounds assume).
+bool NoSpaceLanguage(std::string_view code) {
+  return code == "zh" || code == "zh-Hant" || code == "ja" || code == "th" || code == "lo" || code == "km" ||
+         code == "my";
+}
+// Languages without sentence-final punctuation in common use.
+bool NoTerminalPunctuation(std::string_view code) {
+  return code == "th" || code == "lo" || code == "km" || code == "my";
+}
+
+size_t Count(std::string_view text, std::string_view needle) {
+  size_t n = 0;
+  for (size_t pos = text.find(needle); pos != std::string_view::npos; pos = text.find(needle, pos + needle.size())) ++n;
+  return n;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool StartsWithBullet(std::string_view line) {
+  line = Trim(line);
+  return line.substr(0, 1) == "-" || line.substr(0, 3) == "\xE2\x80\xA2";  // "-" or U+2022
+}
+
+bool EndsWithEllipsis(std::string_view line) {
+  line = Trim(line);
+  return (line.size() >= 3 && line.substr(line.size() - 3) == "...") ||
+         (line.size() >= 3 && line.substr(line.size() - 3) == "\xE2\x80\xA6");  // U+2026
+}
+
+// datatrove's find_duplicates: elements seen before, and their characters.
+void FindDuplicates(const std::vector<std::string_view>& items, RuleScratch* s, size_t* dup_items,
+                    size_t* dup_chars) {
+  s->pairs.clear();
+  for (uint32_t i = 0; i < items.size(); ++i) s->pairs.emplace_back(Hash64(items[i]), i);
+  std::sort(s->pairs.begin(), s->pairs.end());
+  *dup_items = 0;
+  *dup_chars = 0;
+  for (size_t i = 1; i < s->pairs.size(); ++i) {
+    if (s->pairs[i].first == s->pairs[i - 1].first) {
+      ++*dup_items;
+      *dup_chars += CodePoints(items[s->pairs[i].second]);
+    }
+  }
+}
+
+uint64_t Mix(uint64_t h, uint64_t x) {
+  h ^= x + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+  return h * 0xBF58476D1CE4E5B9ULL;
+}
+
+// Open-addressing set of non-zero 64-bit values; returns false if present.
+bool Insert(std::vector<uint64_t>* table, uint64_t value, size_t* used) {
+  if (value == 0) value = 1;
+  if ((*used + 1) * 2 > table->size()) {
+    std::vector<uint64_t> old = std::move(*table);
+    table->assign(std::max<size_t>(64, old.size() * 2), 0);
+    *used = 0;
+    for (uint64_t v : old) {
+      if (v != 0) Insert(table, v, used);
+    }
+  }
+  size_t mask = table->size() - 1;
+  for (size_t i = value & mask;; i = (i + 1) & mask) {
+    if ((*table)[i] == value) return false;
+    if ((*table)[i] == 0) {
+      (*table)[i] = value;
+      ++*used;
+      return true;
+    }
+  }
+}
+
+}  // namespace
+
+bool EndsWithTerminalPunctuation(std::string_view line) {
+  UChar32 c = LastCodePoint(line);
+  if (c < 0) return false;
+  if (c < 0x80) return c == '.' || c == '!' || c == '?' || c == '"' || c == '\'';
+  return u_hasBinaryProperty(c, UCHAR_S_TERM) || u_charType(c) == U_FINAL_PUNCTUATION || c == 0x2026;
+}
+
+bool IsSymbolWord(std::string_view word) {
+  return !AnyCodePoint(word, [](UChar32 c) { return !IsSymbolChar(c); });
+}
+
+bool HasLetter(std::string_view word) {
+  return AnyCodePoint(word, [](UChar32 c) { return c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') : u_isalpha(c) != 0; });
+}
+
+// ------------------------------------------------------------ TextFacts ----
+
+void TextFacts::Reset(std::string_view text, const LanguageGuess* language, Segmenter* segmenter) {
+  text_ = text;
+  language_ = language;
+  segmenter_ = segmenter;
+  have_chars_ = have_words_ = have_lines_ = false;
+}
+
+const std::string& TextFacts::language() const {
+  static const std::string kUnknown = "un";
+  return language_ != nullptr ? language_->code : kUnknown;
+}
+
+size_t TextFacts::chars() {
+  if (!have_chars_) {
+    chars_ = CodePoints(text_);
+    have_chars_ = true;
+  }
+  return chars_;
+}
+
+const std::vector<std::string_view>& TextFacts::words() {
+  if (!have_words_) {
+    words_.clear();
+    word_chars_.clear();
+    segmenter_->Words(text_, &words_);
+    for (std::string_view w : words_) word_chars_.push_back(CodePoints(w));
+    have_words_ = true;
+  }
+  return words_;
+}
+
+const std::vector<size_t>& TextFacts::word_chars() {
+  words();
+  return word_chars_;
+}
+
+const std::vector<std::string_view>& TextFacts::lines() {
+  if (!have_lines_) {
+    lines_.clear();
+    SplitLines(text_, &lines_);
+    have_lines_ = true;
+  }
+  return lines_;
+}
+
+// ---------------------------------------------------------------- rules ----
+
+Rule::Rule(RuleSpec spec) : spec_(std::move(spec)) {
+  for (const std::string& w : spec_.gopher_quality.stop_words) stop_words_.insert(w);
+}
+
+Rule::~Rule() = default;
+
+std::unique_ptr<Rule> Rule::Create(const RuleSpec& spec, std::string* error) {
+  std::unique_ptr<Rule> rule(new Rule(spec));
+  if (spec.kind == RuleKind::kClassifier) {
+    rule->classifier_ = Classifier::Load(spec.classifier.model, spec.classifier.label, error);
+    if (rule->classifier_ == nullptr) return nullptr;
+  }
+  return rule;
+}
+
+namespace {
+
+RuleResult Fail(RuleResult r, const char* reason) {
+  r.status = RuleStatus::kFail;
+  r.reason = reason;
+  return r;
+}
+
+RuleResult EvalLanguage(const LanguageParams& p, const LanguageGuess* g) {
+  RuleResult r;
+  double score = g != nullptr ? g->score : 0;
+  r.values.push_back({"language_score", score});
+  std::string_view code = g != nullptr ? std::string_view(g->code) : "un";
+  if (code == "un") return Fail(r, "unknown_language");
+  if (score < p.min_score) return Fail(r, "low_language_score");
+  if (!p.languages.empty() && std::find(p.languages.begin(), p.languages.end(), code) == p.languages.end()) {
+    return Fail(r, "language_not_listed");
+  }
+  return r;
+}
+
+RuleResult EvalGopherQuality(const GopherQualityParams& p, const std::unordered_set<std::string>& stop_words,
+                             TextFacts* f) {
+  RuleResult r;
+  const auto& words = f->words();
+  const auto& lengths = f->word_chars();
+  const std::string_view text = f->text();
+  const std::string& lang = f->language();
+  double n_words = static_cast<double>(words.size());
+  double non_symbol = 0, non_symbol_chars = 0, alpha = 0, stops = 0;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (!IsSymbolWord(words[i])) {
+      ++non_symbol;
+      non_symbol_chars += static_cast<double>(lengths[i]);
+    }
+    if (HasLetter(words[i])) ++alpha;
+    if (stop_words.count(std::string(words[i])) != 0) ++stops;
+  }
+  double mean = non_symbol > 0 ? non_symbol_chars / non_symbol : 0;
+  double denom = std::max(n_words, 1.0);
+  double hash_ratio = static_cast<double>(Count(text, "#")) / denom;
+  double ellipsis_ratio = static_cast<double>(Count(text, "...") + Count(text, "\xE2\x80\xA6")) / denom;
+  const auto& lines = f->lines();
+  double bullets = 0, end_ellipsis = 0;
+  for (std::string_view line : lines) {
+    bullets += StartsWithBullet(line);
+    end_ellipsis += EndsWithEllipsis(line);
+  }
+  double n_lines = std::max<double>(static_cast<double>(lines.size()), 1.0);
+  double alpha_ratio = alpha / denom;
+  r.values = {{"words", non_symbol},           {"mean_word_length", mean},
+              {"hash_ratio", hash_ratio},      {"ellipsis_ratio", ellipsis_ratio},
+              {"bullet_lines", bullets / n_lines}, {"ellipsis_lines", end_ellipsis / n_lines},
+              {"alpha_words", alpha_ratio},    {"stop_words", stops}};
+  bool word_length_applies = !NoSpaceLanguage(lang);
+  bool stop_words_apply = lang == p.stop_words_language;
+  if (!word_length_applies) r.skipped.push_back("mean_word_length");
+  if (!stop_words_apply) r.skipped.push_back("stop_words");
+  if (non_symbol < p.min_words) return Fail(r, "gopher_short_doc");
+  if (non_symbol > p.max_words) return Fail(r, "gopher_long_doc");
+  if (word_length_applies && mean < p.min_mean_word_length) return Fail(r, "gopher_below_avg_threshold");
+  if (word_length_applies && mean > p.max_mean_word_length) return Fail(r, "gopher_above_avg_threshold");
+  if (hash_ratio > p.max_hash_ratio) return Fail(r, "gopher_too_many_hashes");
+  if (ellipsis_ratio > p.max_ellipsis_ratio) return Fail(r, "gopher_too_many_ellipsis");
+  if (bullets / n_lines > p.max_bullet_lines) return Fail(r, "gopher_too_many_bullets");
+  if (end_ellipsis / n_lines > p.max_ellipsis_lines) return Fail(r, "gopher_too_many_end_ellipsis");
+  if (alpha_ratio < p.min_alpha_words) return Fail(r, "gopher_below_alpha_threshold");
+  if (stop_words_apply && stops < p.min_stop_words) return Fail(r, "gopher_enough_stop_words");
+  return r;
+}
+
+RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, RuleScratch* s) {
+  RuleResult r;
+  const std::string_view text = f->text();
+  double chars = static_cast<double>(f->chars());
+  if (chars == 0) return Fail(r, "empty");
+  // Paragraphs (split on 2+ newlines) and lines (split on newlines).
+  s->pieces.clear();
+  SplitParagraphs(text, &s->pieces);
+  size_t dup_paras = 0, dup_para_chars = 0;
+  FindDuplicates(s->pieces, s, &dup_paras, &dup_para_chars);
+  double para_frac = static_cast<double>(dup_paras) / static_cast<double>(s->pieces.size());
+  double para_char_frac = static_cast<double>(dup_para_chars) / chars;
+  s->pieces.clear();
+  for (std::string_view line : f->lines()) {
+    if (!line.empty()) s->pieces.push_back(line);
+  }
+  if (s->pieces.empty()) s->pieces.push_back(text);
+  size_t dup_lines = 0, dup_line_chars = 0;
+  FindDuplicates(s->pieces, s, &dup_lines, &dup_line_chars);
+  double line_frac = static_cast<double>(dup_lines) / static_cast<double>(s->pieces.size());
+  double line_char_frac = static_cast<double>(dup_line_chars) / chars;
+  r.values = {{"dup_para_frac", para_frac},
+              {"dup_para_char_frac", para_char_frac},
+              {"dup_line_frac", line_frac},
+              {"dup_line_char_frac", line_char_frac}};
+
+  // n-gram statistics over words.
+  const auto& words = f->words();
+  const auto& lengths = f->word_chars();
+  const size_t n_words = words.size();
+  s->hashes.resize(n_words);
+  std::vector<size_t> prefix(n_words + 1, 0);
+  for (size_t i = 0; i < n_words; ++i) {
+    s->hashes[i] = Hash64(words[i]);
+    prefix[i + 1] = prefix[i] + lengths[i];
+  }
+  auto ngram_hash = [&](size_t i, size_t n) {
+    uint64_t h = n;
+    for (size_t k = 0; k < n; ++k) h = Mix(h, s->hashes[i + k]);
+    return h;
+  };
+  static const char* kTopNames[3] = {"top_2_gram", "top_3_gram", "top_4_gram"};
+  static const char* kDupNames[6] = {"dup_5_gram", "dup_6_gram", "dup_7_gram", "dup_8_gram", "dup_9_gram",
+                                     "dup_10_gram"};
+  double top[3] = {0, 0, 0};
+  for (size_t n = 2; n <= 4; ++n) {
+    if (n_words < n) continue;
+    s->pairs.clear();
+    for (uint32_t i = 0; i + n <= n_words; ++i) s->pairs.emplace_back(ngram_hash(i, n), i);
+    std::sort(s->pairs.begin(), s->pairs.end());
+    // The most frequent n-gram; ties go to the one that appears first.
+    size_t best_count = 0;
+    uint32_t best_first = 0;
+    for (size_t i = 0; i < s->pairs.size();) {
+      size_t j = i;
+      while (j < s->pairs.size() && s->pairs[j].first == s->pairs[i].first) ++j;
+      size_t count = j - i;
+      uint32_t first = s->pairs[i].second;  // smallest position: pairs sort by position within a hash
+      if (count > best_count || (count == best_count && first < best_first)) {
+        best_count = count;
+        best_first = first;
+      }
+      i = j;
+    }
+    // " ".join(ngram): its words plus n - 1 spaces.
+    double ngram_chars = static_cast<double>(prefix[best_first + n] - prefix[best_first] + (n - 1));
+    top[n - 2] = ngram_chars * static_cast<double>(best_count) / chars;
+    r.values.push_back({kTopNames[n - 2], top[n - 2]});
+  }
+  double dup[6] = {0, 0, 0, 0, 0, 0};
+  for (size_t n = 5; n <= 10; ++n) {
+    size_t used = 0;
+    std::fill(s->table.begin(), s->table.end(), 0);
+    size_t repeated = 0;
+    for (size_t i = 0; i + n <= n_words;) {
+      if (!Insert(&s->table, ngram_hash(i, n), &used)) {
+        repeated += prefix[i + n] - prefix[i];  // "".join(ngram)
+        i += n;
+      } else {
+        ++i;
+      }
+    }
+    dup[n - 5] = static_cast<double>(repeated) / chars;
+    r.values.push_back({kDupNames[n - 5], dup[n - 5]});
+  }
+
+  if (para_frac > p.dup_para_frac) return Fail(r, "dup_para_frac");
+  if (para_char_frac > p.dup_para_char_frac) return Fail(r, "dup_para_char_frac");
+  if (line_frac > p.dup_line_frac) return Fail(r, "dup_line_frac");
+  if (line_char_frac > p.dup_line_char_frac) return Fail(r, "dup_line_char_frac");
+  for (size_t n = 2; n <= 4; ++n) {
+    if (n_words >= n && top[n - 2] > p.top_ngram[n - 2]) return Fail(r, kTopNames[n - 2]);
+  }
+  for (size_t n = 5; n <= 10; ++n) {
+    if (dup[n - 5] > p.dup_ngram[n - 5]) return Fail(r, kDupNames[n - 5]);
+  }
+  return r;
+}
+
+bool ContainsLower(std::string_view lower_text, std::string_view needle) {
+  return lower_text.find(needle) != std::string_view::npos;
+}
+
+// [1], [23], [], [edit], [citation needed]
+void RemoveCitations(std::string_view line, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < line.size();) {
+    if (line[i] == '[') {
+      size_t j = i + 1;
+      while (j < line.size() && line[j] >= '0' && line[j] <= '9') ++j;
+      if (j < line.size() && line[j] == ']') {
+        i = j + 1;
+        continue;
+      }
+      if (line.compare(i, 6, "[edit]") == 0) {
+        i += 6;
+        continue;
+      }
+      if (line.compare(i, 19, "[citation needed]") == 0) {
+        i += 19;
+        continue;
+      }
+    }
+    out->push_back(line[i++]);
+  }
+}
+
+RuleResult EvalC4(const C4Params& p, TextFacts* f, RuleScratch* s, Segmenter* segmenter) {
+  RuleResult r;
+  const std::string& lang = f->language();
+  bool punct_applies = p.terminal_punctuation && !NoTerminalPunctuation(lang);
+  const bool no_spaces = NoSpaceLanguage(lang);
+  if (p.terminal_punctuation && !punct_applies) r.skipped.push_back("terminal_punctuation");
+  s->text.clear();
+  std::string cleaned;
+  size_t sentences = 0, lines_total = 0, removed_lines = 0;
+  size_t removed_too_long = 0, removed_punct = 0, removed_short = 0, removed_js = 0, removed_policy = 0;
+  const char* doc_failure = nullptr;
+  for (std::string_view raw : f->lines()) {
+    ++lines_total;
+    std::string_view line = Trim(raw);
+    // Words: line.split() as C4 does, or for languages written without
+    // spaces the UAX #29 words that are not punctuation.
+    size_t n_words = 0, longest = 0;
+    if (no_spaces) {
+      s->line_words.clear();
+      segmenter->Words(line, &s->line_words);
+      for (std::string_view w : s->line_words) {
+        if (IsSymbolWord(w)) continue;
+        ++n_words;
+        longest = std::max(longest, CodePoints(w));
+      }
+    } else {
+      for (size_t i = 0; i < line.size();) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        size_t start = i;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+        if (i > start) {
+          ++n_words;
+          longest = std::max(longest, CodePoints(line.substr(start, i - start)));
+        }
+      }
+    }
+    if (static_cast<double>(longest) > p.max_word_length) {
+      ++removed_too_long, ++removed_lines;
+      continue;
+    }
+    std::string_view kept = line;
+    if (p.remove_citations && line.find('[') != std::string_view::npos) {
+      RemoveCitations(line, &cleaned);
+      kept = cleaned;
+    }
+    if (punct_applies && (!EndsWithTerminalPunctuation(kept) || EndsWithEllipsis(kept))) {
+      ++removed_punct, ++removed_lines;
+      continue;
+    }
+    if (static_cast<double>(n_words) < p.min_words_per_line) {
+      ++removed_short, ++removed_lines;
+      continue;
+    }
+    s->lower.clear();
+    for (char c : kept) s->lower.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
+    if (p.lorem_ipsum && ContainsLower(s->lower, "lorem ipsum")) {
+      doc_failure = "lorem_ipsum";
+      break;
+    }
+    if (p.javascript && ContainsLower(s->lower, "javascript")) {
+      ++removed_js, ++removed_lines;
+      continue;
+    }
+    if (p.curly_bracket && kept.find('{') != std::string_view::npos) {
+      doc_failure = "curly_bracket";
+      break;
+    }
+    if (p.policy) {
+      bool policy = false;
+      for (std::string_view phrase : {"terms of use", "privacy policy", "cookie policy", "uses cookies",
+                                      "use of cookies", "use cookies"}) {
+        policy = policy || ContainsLower(s->lower, phrase);
+      }
+      if (policy) {
+        ++removed_policy, ++removed_lines;
+        continue;
+      }
+    }
+    sentences += segmenter->CountSentences(kept);
+    if (!s->text.empty()) s->text.push_back('\n');
+    s->text.append(kept);
+  }
+  r.lines_removed = removed_lines;
+  size_t before = f->chars();
+  size_t after = CodePoints(s->text);
+  r.chars_removed = before > after ? before - after : 0;
+  r.values = {{"sentences", static_cast<double>(sentences)},
+              {"lines", static_cast<double>(lines_total)},
+              {"lines_removed", static_cast<double>(removed_lines)},
+              {"lines_too_long_word", static_cast<double>(removed_too_long)},
+              {"lines_no_terminal_punctuation", static_cast<double>(removed_punct)},
+              {"lines_too_few_words", static_cast<double>(removed_short)},
+              {"lines_javascript", static_cast<double>(removed_js)},
+              {"lines_policy", static_cast<double>(removed_policy)},
+              {"chars_removed", static_cast<double>(r.chars_removed)}};
+  if (doc_failure != nullptr) return Fail(r, doc_failure);
+  if (static_cast<double>(sentences) < p.min_sentences) return Fail(r, "too_few_sentences");
+  return r;
+}
+
+RuleResult EvalFineWeb(const FineWebParams& p, TextFacts* f, RuleScratch* s) {
+  RuleResult r;
+  s->pieces.clear();
+  size_t text_chars_no_newlines = 0;
+  for (std::string_view line : f->lines()) {
+    text_chars_no_newlines += CodePoints(line);
+    if (!Trim(line).empty()) s->pieces.push_back(line);
+  }
+  if (s->pieces.empty()) return Fail(r, "empty");
+  const std::string& lang = f->language();
+  double n = static_cast<double>(s->pieces.size());
+  double punct = 0, short_lines = 0;
+  for (std::string_view line : s->pieces) {
+    punct += EndsWithTerminalPunctuation(line);
+    short_lines += static_cast<double>(CodePoints(line)) <= p.short_line_length;
+  }
+  size_t dup_lines = 0, dup_chars = 0;
+  FindDuplicates(s->pieces, s, &dup_lines, &dup_chars);
+  double dup_ratio = text_chars_no_newlines > 0 ? static_cast<double>(dup_chars) / static_cast<double>(text_chars_no_newlines) : 0;
+  double newlines = static_cast<double>(Count(f->text(), "\n"));
+  double words = static_cast<double>(f->words().size());
+  double newline_ratio = words > 0 ? newlines / words : 0;
+  r.values = {{"line_punct_ratio", punct / n},
+              {"short_line_ratio", short_lines / n},
+              {"dup_line_char_ratio", dup_ratio},
+              {"newline_word_ratio", newline_ratio}};
+  bool punct_applies = !NoTerminalPunctuation(lang);
+  if (!punct_applies) r.skipped.push_back("line_punct_ratio");
+  if (punct_applies && punct / n < p.min_line_punct_ratio) return Fail(r, "line_punct_ratio");
+  if (short_lines / n > p.max_short_line_ratio) return Fail(r, "short_line_ratio");
+  if (dup_ratio > p.max_dup_line_char_ratio) return Fail(r, "char_dup_ratio");
+  if (newline_ratio > p.max_newline_word_ratio) return Fail(r, "list_ratio");
+  return r;
+}
+
+}  // namespace
+
+RuleResult Rule::Evaluate(TextFacts* facts, RuleScratch* scratch) const {
+  switch (spec_.kind) {
+    case RuleKind::kLanguage:
+      return EvalLanguage(spec_.language, facts->language_guess());
+    case RuleKind::kGopherQuality:
+      return EvalGopherQuality(spec_.gopher_quality, stop_words_, facts);
+    case RuleKind::kGopherRepetition:
+      return EvalGopherRepetition(spec_.gopher_repetition, facts, scratch);
+    case RuleKind::kC4:
+      return EvalC4(spec_.c4, facts, scratch, facts->segmenter());
+    case RuleKind::kFineWeb:
+      return EvalFineWeb(spec_.fineweb, facts, scratch);
+    case RuleKind::kClassifier: {
+      RuleResult r;
+      double score = classifier_->Score(facts->text());
+      r.values.push_back({"classifier_score", score});
+      if (score < spec_.classifier.min_score) return Fail(r, "low_classifier_score");
+      return r;
+    }
+  }
+  return RuleResult{};
+}
+
+}  // namespace stocktake::quality

@@ -1,0 +1,218 @@
+// Quality rules: the published filters, measured per document.
+//
+//   language          language ID score >= min_score (FineWeb/RefinedWeb: 0.65)
+//   gopher_quality    word counts, mean word length, symbol and bullet ratios,
+//                     alphabetic words, stop words (Rae et al. 2021)
+//   gopher_repetition duplicate lines/paragraphs and repeated n-grams
+//                     (Rae et al. 2021, Table A1)
+//   c4                line-level cleaning and document rules (Raffel et al.
+//                     2020): removes lines, may fail the document
+//   fineweb           FineWeb's three custom rules (Penedo et al. 2024) and
+//                     FineWeb-2's newline ratio
+//   classifier        a fastText model's score for a label (DCLM/FineWeb-Edu
+//                     style), when a model file is configured
+//
+// Every rule is evaluated the way datatrove implements it (word splitting
+// aside: words are UAX #29 segments, segment.h) and records the value of
+// each check, the first check it failed, and the checks that do not apply to
+// the document's language (stop words exist for English only; mean word
+// length does not apply to languages written without spaces; terminal
+// punctuation does not apply to Thai, Lao, Khmer and Burmese). Defaults are
+// the published thresholds (../shared/REFERENCES.md); all are configurable.
+//
+// Lengths are code points. Rule objects are immutable after construction and
+// thread-safe; the scratch they use lives in RuleScratch (one per thread).
+#ifndef STOCKTAKE_QUALITY_RULES_H_
+#define STOCKTAKE_QUALITY_RULES_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "quality/language.h"
+#include "quality/segment.h"
+
+namespace stocktake::quality {
+
+enum class RuleKind { kLanguage, kGopherQuality, kGopherRepetition, kC4, kFineWeb, kClassifier };
+std::string_view RuleKindName(RuleKind kind);
+bool ParseRuleKind(std::string_view name, RuleKind* kind);
+
+// A rule passes or fails a document as a whole; checks that do not apply to
+// the document's language are listed in RuleResult::skipped (and neither
+// pass nor fail it).
+enum class RuleStatus : uint8_t { kPass, kFail };
+std::string_view RuleStatusName(RuleStatus status);  // "pass", "fail"
+
+struct LanguageParams {
+  double min_score = 0.65;              // FineWeb, RefinedWeb, DCLM
+  std::vector<std::string> languages;   // allowed codes; empty = any
+};
+
+struct GopherQualityParams {
+  double min_words = 50;
+  double max_words = 100000;
+  double min_mean_word_length = 3;
+  double max_mean_word_length = 10;
+  double max_hash_ratio = 0.1;
+  double max_ellipsis_ratio = 0.1;
+  double max_bullet_lines = 0.9;
+  double max_ellipsis_lines = 0.3;
+  double min_alpha_words = 0.8;
+  double min_stop_words = 2;
+  std::vector<std::string> stop_words = {"the", "be", "to", "of", "and", "that", "have", "with"};
+  std::string stop_words_language = "en";
+};
+
+struct GopherRepetitionParams {
+  double dup_line_frac = 0.3;
+  double dup_para_frac = 0.3;
+  double dup_line_char_frac = 0.2;
+  double dup_para_char_frac = 0.2;
+  double top_ngram[3] = {0.20, 0.18, 0.16};                    // n = 2, 3, 4
+  double dup_ngram[6] = {0.15, 0.14, 0.13, 0.12, 0.11, 0.10};  // n = 5 .. 10
+};
+
+struct C4Params {
+  bool remove_citations = true;
+  bool terminal_punctuation = false;  // C4 itself: true; FineWeb turns it off
+  double min_words_per_line = 3;
+  double max_word_length = 1000;
+  double min_sentences = 5;
+  bool lorem_ipsum = true;
+  bool javascript = true;
+  bool curly_bracket = true;
+  bool policy = true;
+};
+
+struct FineWebParams {
+  double min_line_punct_ratio = 0.12;
+  double max_short_line_ratio = 0.67;
+  double short_line_length = 30;
+  double max_dup_line_char_ratio = 0.1;
+  double max_newline_word_ratio = 0.3;  // FineWeb-2
+};
+
+struct ClassifierParams {
+  std::string model;                  // fastText .bin file
+  std::string label = "__label__hq";  // the label whose probability is the score
+  double min_score = 0.5;
+  std::string model_digest;           // content hash, set by whoever loads the config
+};
+
+struct RuleSpec {
+  std::string name;  // as configured ([rules.NAME]); a tier lists these names
+  RuleKind kind = RuleKind::kLanguage;
+  LanguageParams language;
+  GopherQualityParams gopher_quality;
+  GopherRepetitionParams gopher_repetition;
+  C4Params c4;
+  FineWebParams fineweb;
+  ClassifierParams classifier;
+};
+
+// One configurable parameter of a rule, pointing into a RuleSpec: what the
+// config loader sets and the canonical configuration writes, in one list.
+struct RuleParam {
+  enum class Type { kNumber, kFlag, kText, kTextList };
+  const char* key;
+  Type type;
+  double* number = nullptr;
+  bool* flag = nullptr;
+  std::string* text = nullptr;
+  std::vector<std::string>* list = nullptr;
+  double min = 0;  // numbers: allowed range
+  double max = 1e15;
+};
+// The parameters of `spec`'s kind, in a fixed order.
+std::vector<RuleParam> RuleParams(RuleSpec* spec);
+
+// The default rules under their kind names (the defaults of
+// configs/default.toml), plus "c4_strict": C4 with its per-line terminal
+// punctuation rule on.
+std::vector<RuleSpec> DefaultRules();
+
+struct Measured {
+  const char* name;  // static string
+  double value;
+};
+
+struct RuleResult {
+  RuleStatus status = RuleStatus::kPass;
+  const char* reason = "";            // the failing check, or why the rule does not apply
+  std::vector<Measured> values;       // every check's measured value
+  std::vector<const char*> skipped;   // checks not applicable to the language
+  size_t lines_removed = 0;           // line-level rules (c4)
+  size_t chars_removed = 0;
+};
+
+// What rules share about one version of a text (computed lazily, once).
+class TextFacts {
+ public:
+  void Reset(std::string_view text, const LanguageGuess* language, Segmenter* segmenter);
+
+  std::string_view text() const { return text_; }
+  const std::string& language() const;
+  const LanguageGuess* language_guess() const { return language_; }
+  Segmenter* segmenter() const { return segmenter_; }
+  size_t chars();
+  const std::vector<std::string_view>& words();
+  const std::vector<size_t>& word_chars();  // code points per word
+  const std::vector<std::string_view>& lines();
+
+ private:
+  std::string_view text_;
+  const LanguageGuess* language_ = nullptr;
+  Segmenter* segmenter_ = nullptr;
+  size_t chars_ = 0;
+  bool have_chars_ = false, have_words_ = false, have_lines_ = false;
+  std::vector<std::string_view> words_;
+  std::vector<size_t> word_chars_;
+  std::vector<std::string_view> lines_;
+};
+
+// Per-thread scratch for rule evaluation.
+struct RuleScratch {
+  std::vector<uint64_t> hashes;
+  std::vector<std::pair<uint64_t, uint32_t>> pairs;
+  std::vector<uint64_t> table;  // open-addressing set
+  std::vector<std::string_view> pieces;
+  std::vector<std::string_view> line_words;
+  std::string text;             // a line-level rule's output
+  std::string lower;
+};
+
+class Classifier;  // classifier.h
+
+class Rule {
+ public:
+  // Builds a rule; a classifier rule loads its model (error: Status message in
+  // *error, nullptr returned).
+  static std::unique_ptr<Rule> Create(const RuleSpec& spec, std::string* error);
+  ~Rule();
+
+  const RuleSpec& spec() const { return spec_; }
+  // True for rules that change the text (c4).
+  bool edits_text() const { return spec_.kind == RuleKind::kC4; }
+
+  // Evaluates the rule on `facts`. A text-editing rule that passes writes its
+  // output text to scratch->text.
+  RuleResult Evaluate(TextFacts* facts, RuleScratch* scratch) const;
+
+ private:
+  explicit Rule(RuleSpec spec);
+  RuleSpec spec_;
+  std::unordered_set<std::string> stop_words_;
+  std::unique_ptr<Classifier> classifier_;
+};
+
+// Helpers exposed for tests.
+bool EndsWithTerminalPunctuation(std::string_view line);
+bool IsSymbolWord(std::string_view word);
+bool HasLetter(std::string_view word);
+
+}  // namespace stocktake::quality
+
+#endif  // STOCKTAKE_QUALITY_RULES_H_

@@ -1,0 +1,56 @@
+// Words, sentences and lines.
+//
+// Words are UAX #29 word-break segments (ICU's rules, with its dictionaries
+// for Chinese, Japanese, Thai, Khmer, Lao and Burmese), keeping every segment
+// that is not whitespace: words, numbers, and punctuation marks, the way
+// datatrove's word splitting feeds the Gopher rules. Lines that hold only
+// ASCII and Latin-1 letters take a hand-written path that applies the same
+// rules; newlines are hard word breaks (WB3a/b), so each line can take its
+// own path without changing any boundary. Sentences are ICU sentence-break
+// segments.
+//
+// Views point into the text passed in. Not thread-safe: keep one per thread
+// (it owns ICU break iterators, which are costly to create).
+#ifndef STOCKTAKE_QUALITY_SEGMENT_H_
+#define STOCKTAKE_QUALITY_SEGMENT_H_
+
+#include <string_view>
+#include <vector>
+
+struct UBreakIterator;
+struct UText;
+
+namespace stocktake::quality {
+
+class Segmenter {
+ public:
+  Segmenter();
+  ~Segmenter();
+  Segmenter(const Segmenter&) = delete;
+  Segmenter& operator=(const Segmenter&) = delete;
+
+  // Appends the non-whitespace word segments of `text` to `out`.
+  void Words(std::string_view text, std::vector<std::string_view>* out);
+  // The same through ICU only (no fast path); for tests and comparisons.
+  void WordsIcu(std::string_view text, std::vector<std::string_view>* out);
+  // Number of sentence segments with any non-whitespace character.
+  size_t CountSentences(std::string_view text);
+
+ private:
+  void IcuLine(std::string_view line, std::vector<std::string_view>* out);
+
+  UBreakIterator* words_ = nullptr;
+  UBreakIterator* sentences_ = nullptr;
+  UText* utext_ = nullptr;
+};
+
+// Lines of `text` split on '\n' (views, without the newline).
+void SplitLines(std::string_view text, std::vector<std::string_view>* out);
+// Paragraphs: text split on runs of two or more newlines, outer newlines trimmed.
+void SplitParagraphs(std::string_view text, std::vector<std::string_view>* out);
+// Code points in `s` (valid UTF-8).
+size_t CodePoints(std::string_view s);
+
+}  // namespace stocktake::quality
+
+#endif  // STOCKTAKE_QUALITY_SEGMENT_H_
