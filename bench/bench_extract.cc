@@ -29,11 +29,9 @@
 
 #include "common/byte_source.h"
 #include "common/decoded_stream.h"
-#include "crawler/charset.h"
 #include "crawler/extractor.h"
 #include "crawler/html_parser.h"
-#include "crawler/http.h"
-#include "crawler/record_reader.h"
+#include "load_pages.h"
 
 namespace {
 
@@ -66,28 +64,7 @@ int main(int argc, char** argv) {
   }
 
   std::vector<std::string> pages;
-  uint64_t html_bytes = 0;
-  {
-    stocktake::crawler::HttpResponse http;
-    stocktake::crawler::PayloadDecoder payload;
-    stocktake::crawler::CharsetConverter charset;
-    std::string media;
-    size_t seen = 0;
-    for (const std::string& f : shards) {
-      stocktake::crawler::RecordReader reader(std::move(*stocktake::FileSource::Open(f)));
-      while (const auto* r = reader.Next()) {
-        if (r->type != "response") continue;
-        if (stocktake::crawler::ParseHttpResponse(r->body, &http) != stocktake::crawler::HttpParse::kOk) continue;
-        stocktake::crawler::MediaType(http.Header("Content-Type"), &media);
-        if (http.status != 200 || !stocktake::crawler::IsHtmlMediaType(media)) continue;
-        if (seen++ % stride != 0) continue;
-        stocktake::crawler::PayloadInfo info;
-        auto utf8 = charset.ToUtf8(payload.Decode(http, &info), http.Header("Content-Type"), true);
-        pages.emplace_back(utf8.text);
-        html_bytes += pages.back().size();
-      }
-    }
-  }
+  uint64_t html_bytes = stocktake::bench::LoadHtmlPages(shards, stride, &pages);
   std::printf("%zu pages, %.1f MB of HTML (every %zu-th page of %zu shards), %d repetitions, 1 thread\n",
               pages.size(), html_bytes / 1e6, stride, shards.size(), repeat);
 

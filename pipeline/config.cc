@@ -276,6 +276,14 @@ Result<Config> LoadConfig(const std::string& path) {
         {"language_min_bytes",
          [&](const toml::node& n, const std::string& w) {
            return SetUnsigned(n, w, 0, 1ull << 30, &config.language_min_bytes);
+         }},
+        {"language_sample_bytes",
+         [&](const toml::node& n, const std::string& w) {
+           STOCKTAKE_RETURN_IF_ERROR(SetUnsigned(n, w, 0, 1ull << 30, &config.language_sample_bytes));
+           if (config.language_sample_bytes != 0 && config.language_sample_bytes < 256) {
+             return InvalidArgument(w + " must be 0 (the whole text) or at least 256");
+           }
+           return Status::Ok();
          }}}},
       {"run",
        {{"threads",
@@ -328,6 +336,7 @@ void WriteConfigObject(const Config& config, JsonWriter* w) {
   w->Key("quality").BeginObject();
   w->Field("normal_form", config.quality.normal_form == quality::NormalForm::kNFKC ? "nfkc" : "nfc");
   w->Field("language_min_bytes", config.language_min_bytes);
+  w->Field("language_sample_bytes", config.language_sample_bytes);
   w->Key("rules").BeginArray();
   for (quality::RuleSpec spec : config.quality.rules) {
     w->BeginObject();

@@ -38,6 +38,9 @@ struct Config {
   // Language ID reads the main text; if it holds fewer bytes than this, the
   // page's full text is identified instead (0 = always the main text).
   uint64_t language_min_bytes = 1024;
+  // Texts longer than this are identified on a spread sample of this many
+  // bytes (0 = the whole text); see quality/language.h.
+  uint64_t language_sample_bytes = 4096;
 
   // [run]
   int threads = 0;  // 0 = all cores

@@ -70,7 +70,10 @@ namespace {
 // Per-input helpers, created once and reused for every record.
 struct Scratch {
   Scratch(const Config& config, const quality::QualityModel* model)
-      : payload(config.max_payload_bytes), extractor(config.extract), language_min_bytes(config.language_min_bytes) {
+      : payload(config.max_payload_bytes),
+        extractor(config.extract),
+        language_min_bytes(config.language_min_bytes),
+        language_sample_bytes(config.language_sample_bytes) {
     if (model != nullptr) assessor = std::make_unique<quality::QualityAssessor>(model);
   }
   crawler::HttpResponse http;
@@ -80,6 +83,8 @@ struct Scratch {
   crawler::Utf8Text utf8;
   std::string media_type;
   uint64_t language_min_bytes;
+  uint64_t language_sample_bytes;
+  std::string language_sample;
   std::unique_ptr<quality::QualityAssessor> assessor;
   // The last assessed document.
   std::string_view text;
@@ -143,7 +148,7 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
       s->language_source = "full_text";
     }
   }
-  s->language = quality::IdentifyLanguage(evidence);
+  s->language = quality::IdentifyLanguage(evidence, s->language_sample_bytes, &s->language_sample);
   r->quality.language_sources.Add(s->language_source);
   const quality::Assessment& a = s->assessor->Assess(s->text, s->language);
 

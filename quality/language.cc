@@ -10,14 +10,42 @@
 
 namespace stocktake::quality {
 
-LanguageGuess IdentifyLanguage(std::string_view text, size_t max_bytes) {
-  LanguageGuess g;
-  if (max_bytes > 0 && text.size() > max_bytes) {
-    // Cut at a character boundary.
-    size_t cut = max_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut);
+namespace {
+
+// Moves `pos` forward to the start of a character.
+size_t CharStart(std::string_view text, size_t pos) {
+  while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
+  return pos;
+}
+
+// Four slices of about sample_bytes / 4, evenly spread, each starting after
+// the first space or newline of its window (so no word is cut at the front)
+// and ending at a character boundary.
+std::string_view Sample(std::string_view text, size_t sample_bytes, std::string* out) {
+  constexpr size_t kSlices = 4;
+  const size_t slice = sample_bytes / kSlices;
+  out->clear();
+  for (size_t k = 0; k < kSlices; ++k) {
+    size_t begin = (text.size() - slice) * k / (kSlices - 1);
+    size_t end = begin + slice;
+    if (k > 0) {
+      size_t space = text.find_first_of(" \n", begin);
+      if (space != std::string_view::npos && space < end) begin = space + 1;
+    }
+    begin = CharStart(text, begin);
+    end = CharStart(text, end);
+    if (begin >= end) continue;
+    out->append(text.substr(begin, end - begin));
+    out->push_back('\n');
   }
+  return *out;
+}
+
+}  // namespace
+
+LanguageGuess IdentifyLanguage(std::string_view text, size_t sample_bytes, std::string* scratch) {
+  LanguageGuess g;
+  if (sample_bytes >= 64 && text.size() > sample_bytes) text = Sample(text, sample_bytes, scratch);
   text = text.substr(0, std::min<size_t>(text.size(), INT_MAX));
   CLD2::Language language3[3];
   int percent3[3] = {0, 0, 0};

@@ -17,6 +17,9 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
+#include <cstring>
+
 namespace stocktake::quality {
 
 namespace {
@@ -24,6 +27,15 @@ namespace {
 bool IsAscii(std::string_view s) {
   for (char c : s) {
     if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// True if every code point is below U+0300: such text is in NFC (nothing
+// there decomposes or combines), though not necessarily in NFKC.
+bool BelowCombiningMarks(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0xCC) return false;  // lead bytes of U+0300 and up
   }
   return true;
 }
@@ -54,6 +66,18 @@ constexpr std::string_view kAsciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|
 
 }  // namespace
 
+// Bytes that need the careful path: controls (but tab), DEL, and the lead
+// bytes Classify() looks at.
+struct SpecialBytes {
+  bool yes[256];
+  constexpr SpecialBytes() : yes() {
+    for (int c = 0; c < 0x20; ++c) yes[c] = c != '\t';
+    yes[0x7F] = true;
+    for (int c : {0xC2, 0xE2, 0xEE, 0xEF, 0xF3, 0xF4}) yes[c] = true;
+  }
+};
+constexpr SpecialBytes kSpecial;
+
 size_t CanonicalizeWhitespace(std::string_view text, std::string* out) {
   out->clear();
   out->reserve(text.size());
@@ -69,39 +93,65 @@ size_t CanonicalizeWhitespace(std::string_view text, std::string* out) {
     spaces.clear();
     out->append(bytes);
   };
+  // The careful path, character by character.
+  auto careful = [&](std::string_view piece) {
+    const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
+    const size_t n = piece.size();
+    for (size_t i = 0; i < n;) {
+      unsigned char c = p[i];
+      if (c >= 0x80) {
+        size_t len = std::min(SeqLen(c), n - i);
+        Special kind = Classify(p + i, n - i);
+        if (kind == Special::kRemove) {
+          ++removed;
+        } else if (kind == Special::kNewline) {
+          ++pending_newlines;
+          spaces.clear();
+        } else {
+          visible(piece.substr(i, len));
+        }
+        i += len;
+        continue;
+      }
+      if (c == '\r' && i + 1 < n && p[i + 1] == '\n') {
+        ++i;
+        continue;
+      }
+      if (c == '\n' || c == '\r') {
+        ++pending_newlines;
+        spaces.clear();  // trailing spaces of a line are dropped
+      } else if (c == ' ' || c == '\t') {
+        spaces.push_back(static_cast<char>(c));
+      } else if (c < 0x20 || c == 0x7F) {
+        ++removed;
+      } else {
+        visible(piece.substr(i, 1));
+      }
+      ++i;
+    }
+  };
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  for (size_t i = 0; i < n;) {
-    unsigned char c = p[i];
-    if (c >= 0x80) {
-      size_t len = std::min(SeqLen(c), n - i);
-      Special kind = Classify(p + i, n - i);
-      if (kind == Special::kRemove) {
-        ++removed;
-      } else if (kind == Special::kNewline) {
-        ++pending_newlines;
-        spaces.clear();
-      } else {
-        visible(text.substr(i, len));
-      }
-      i += len;
-      continue;
-    }
-    if (c == '\r' && i + 1 < n && p[i + 1] == '\n') {
-      ++i;
-      continue;
-    }
-    if (c == '\n' || c == '\r') {
-      ++pending_newlines;
-      spaces.clear();  // trailing spaces of a line are dropped
-    } else if (c == ' ' || c == '\t') {
-      spaces.push_back(static_cast<char>(c));
-    } else if (c < 0x20 || c == 0x7F) {
-      ++removed;
+  for (size_t start = 0; start < n;) {
+    const void* nl = std::memchr(p + start, '\n', n - start);
+    size_t end = nl == nullptr ? n : static_cast<size_t>(static_cast<const unsigned char*>(nl) - p);
+    size_t i = start;
+    while (i < end && !kSpecial.yes[p[i]]) ++i;
+    if (i < end) {
+      careful(text.substr(start, (nl == nullptr ? end : end + 1) - start));
     } else {
-      visible(text.substr(i, 1));
+      // An ordinary line: what the careful path would do, in bulk.
+      size_t first = start, last = end;
+      while (first < end && (p[first] == ' ' || p[first] == '\t')) ++first;
+      while (last > first && (p[last - 1] == ' ' || p[last - 1] == '\t')) --last;
+      if (first < last) {
+        spaces.assign(text.substr(start, first - start));
+        visible(text.substr(first, last - first));
+      }
+      spaces.clear();
+      if (nl != nullptr) ++pending_newlines;
     }
-    ++i;
+    start = nl == nullptr ? n : end + 1;
   }
   return removed;
 }
@@ -114,7 +164,7 @@ std::string_view TextNormalizer::Normalize(std::string_view text, NormalizeStats
     stats->removed_controls = removed;
     stats->recomposed = false;
   }
-  if (IsAscii(canon_)) return canon_;
+  if (form_ == NormalForm::kNFC ? BelowCombiningMarks(canon_) : IsAscii(canon_)) return canon_;
   const icu::Normalizer2* norm = Instance(form_);
   UErrorCode status = U_ZERO_ERROR;
   if (norm == nullptr || norm->isNormalizedUTF8(canon_, status) || U_FAILURE(status)) return canon_;

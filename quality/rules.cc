@@ -225,45 +225,45 @@ bool EndsWithEllipsis(std::string_view line) {
 }
 
 // datatrove's find_duplicates: elements seen before, and their characters.
-void FindDuplicates(const std::vector<std::string_view>& items, RuleScratch* s, size_t* dup_items,
+void FindDuplicates(const std::vector<std::string_view>& items, CountTable* table, size_t* dup_items,
                     size_t* dup_chars) {
-  s->pairs.clear();
-  for (uint32_t i = 0; i < items.size(); ++i) s->pairs.emplace_back(Hash64(items[i]), i);
-  std::sort(s->pairs.begin(), s->pairs.end());
+  table->Reset(items.size());
   *dup_items = 0;
   *dup_chars = 0;
-  for (size_t i = 1; i < s->pairs.size(); ++i) {
-    if (s->pairs[i].first == s->pairs[i - 1].first) {
+  for (std::string_view item : items) {
+    if (!table->Insert(Hash64(item))) {
       ++*dup_items;
-      *dup_chars += CodePoints(items[s->pairs[i].second]);
+      *dup_chars += CodePoints(item);
     }
   }
 }
 
-uint64_t Mix(uint64_t h, uint64_t x) {
+inline uint64_t Mix(uint64_t h, uint64_t x) {
   h ^= x + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
   return h * 0xBF58476D1CE4E5B9ULL;
 }
 
-// Open-addressing set of non-zero 64-bit values; returns false if present.
-bool Insert(std::vector<uint64_t>* table, uint64_t value, size_t* used) {
-  if (value == 0) value = 1;
-  if ((*used + 1) * 2 > table->size()) {
-    std::vector<uint64_t> old = std::move(*table);
-    table->assign(std::max<size_t>(64, old.size() * 2), 0);
-    *used = 0;
-    for (uint64_t v : old) {
-      if (v != 0) Insert(table, v, used);
+// [1], [23], [], [edit], [citation needed]
+// Appends `line` to `out` without them.
+void RemoveCitations(std::string_view line, std::string* out) {
+  for (size_t i = 0; i < line.size();) {
+    if (line[i] == '[') {
+      size_t j = i + 1;
+      while (j < line.size() && line[j] >= '0' && line[j] <= '9') ++j;
+      if (j < line.size() && line[j] == ']') {
+        i = j + 1;
+        continue;
+      }
+      if (line.compare(i, 6, "[edit]") == 0) {
+        i += 6;
+        continue;
+      }
+      if (line.compare(i, 19, "[citation needed]") == 0) {
+        i += 19;
+        continue;
+      }
     }
-  }
-  size_t mask = table->size() - 1;
-  for (size_t i = value & mask;; i = (i + 1) & mask) {
-    if ((*table)[i] == value) return false;
-    if ((*table)[i] == 0) {
-      (*table)[i] = value;
-      ++*used;
-      return true;
-    }
+    out->push_back(line[i++]);
   }
 }
 
@@ -276,12 +276,72 @@ bool EndsWithTerminalPunctuation(std::string_view line) {
   return u_hasBinaryProperty(c, UCHAR_S_TERM) || u_charType(c) == U_FINAL_PUNCTUATION || c == 0x2026;
 }
 
+namespace {
+
+// ASCII character kinds for the per-word checks.
+struct AsciiKinds {
+  bool symbol[128];
+  bool letter[128];
+  constexpr AsciiKinds() : symbol(), letter() {
+    for (char c : kAsciiPunctuation) symbol[static_cast<int>(c)] = true;
+    for (int c = 'a'; c <= 'z'; ++c) letter[c] = letter[c - 32] = true;
+  }
+};
+constexpr AsciiKinds kKinds;
+
+}  // namespace
+
 bool IsSymbolWord(std::string_view word) {
-  return !AnyCodePoint(word, [](UChar32 c) { return !IsSymbolChar(c); });
+  for (char ch : word) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) return !AnyCodePoint(word, [](UChar32 cp) { return !IsSymbolChar(cp); });
+    if (!kKinds.symbol[c]) return false;
+  }
+  return true;
 }
 
 bool HasLetter(std::string_view word) {
-  return AnyCodePoint(word, [](UChar32 c) { return c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') : u_isalpha(c) != 0; });
+  for (char ch : word) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) return AnyCodePoint(word, [](UChar32 cp) { return cp < 0x80 ? kKinds.letter[cp] : u_isalpha(cp) != 0; });
+    if (kKinds.letter[c]) return true;
+  }
+  return false;
+}
+
+// ----------------------------------------------------------- CountTable ----
+
+void CountTable::Reset(size_t n) {
+  size_t size = 64;
+  while (size < 2 * n) size *= 2;
+  if (slots_.size() < size) {
+    slots_.assign(size, Slot{0, 0, 0});
+    generation_ = 0;
+  }
+  mask_ = size - 1;
+  if (++generation_ == 0) {  // wrapped: stale stamps could match again
+    std::fill(slots_.begin(), slots_.end(), Slot{0, 0, 0});
+    generation_ = 1;
+  }
+}
+
+uint32_t CountTable::Add(uint64_t key) {
+  for (size_t i = Start(key);; i = (i + 1) & mask_) {
+    Slot& slot = slots_[i];
+    if (slot.generation != generation_) {
+      slot = Slot{key, generation_, 1};
+      return 1;
+    }
+    if (slot.key == key) return ++slot.count;
+  }
+}
+
+uint32_t CountTable::Count(uint64_t key) const {
+  for (size_t i = Start(key);; i = (i + 1) & mask_) {
+    const Slot& slot = slots_[i];
+    if (slot.generation != generation_) return 0;
+    if (slot.key == key) return slot.count;
+  }
 }
 
 // ------------------------------------------------------------ TextFacts ----
@@ -290,7 +350,8 @@ void TextFacts::Reset(std::string_view text, const LanguageGuess* language, Segm
   text_ = text;
   language_ = language;
   segmenter_ = segmenter;
-  have_chars_ = have_words_ = have_lines_ = false;
+  have_chars_ = have_words_ = have_lines_ = have_hashes_ = false;
+  c4_citations_ = -1;
 }
 
 const std::string& TextFacts::language() const {
@@ -322,6 +383,107 @@ const std::vector<size_t>& TextFacts::word_chars() {
   return word_chars_;
 }
 
+const std::vector<uint64_t>& TextFacts::word_hashes() {
+  if (!have_hashes_) {
+    word_hashes_.clear();
+    for (std::string_view w : words()) word_hashes_.push_back(Hash64(w));
+    have_hashes_ = true;
+  }
+  return word_hashes_;
+}
+
+std::vector<C4Line>& TextFacts::c4_lines(bool remove_citations) {
+  if (c4_citations_ == static_cast<int>(remove_citations)) return c4_lines_;
+  c4_citations_ = remove_citations;
+  c4_lines_.clear();
+  c4_cleaned_.clear();
+  const bool no_spaces = NoSpaceLanguage(language());
+  // Cleaned lines live in c4_cleaned_ (which may move while it grows): keep
+  // offsets first and make views at the end.
+  std::vector<std::pair<size_t, size_t>> cleaned_at;
+  for (std::string_view raw : lines()) {
+    C4Line line;
+    std::string_view text = Trim(raw);
+    // Words: line.split() as C4 does, or for languages written without
+    // spaces the UAX #29 words that are not punctuation.
+    size_t longest_bytes = 0;
+    if (no_spaces) {
+      line_words_.clear();
+      segmenter_->Words(text, &line_words_);
+      for (std::string_view w : line_words_) {
+        if (IsSymbolWord(w)) continue;
+        ++line.words;
+        longest_bytes = std::max(longest_bytes, w.size());
+        line.longest = std::max<uint32_t>(line.longest, static_cast<uint32_t>(CodePoints(w)));
+      }
+    } else {
+      for (size_t i = 0; i < text.size();) {
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+        size_t start = i;
+        while (i < text.size() && text[i] != ' ' && text[i] != '\t') ++i;
+        if (i > start) {
+          ++line.words;
+          if (i - start > longest_bytes) {
+            longest_bytes = i - start;
+            line.longest = static_cast<uint32_t>(CodePoints(text.substr(start, i - start)));
+          }
+        }
+      }
+      // The longest in bytes need not be the longest in code points.
+      if (longest_bytes > line.longest) {
+        line.longest = 0;
+        for (size_t i = 0; i < text.size();) {
+          while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+          size_t start = i;
+          while (i < text.size() && text[i] != ' ' && text[i] != '\t') ++i;
+          line.longest = std::max<uint32_t>(line.longest, static_cast<uint32_t>(CodePoints(text.substr(start, i - start))));
+        }
+      }
+    }
+    line.kept = text;
+    if (remove_citations && text.find('[') != std::string_view::npos) {
+      size_t before = c4_cleaned_.size();
+      RemoveCitations(text, &c4_cleaned_);
+      cleaned_at.emplace_back(c4_lines_.size(), before);
+    }
+    c4_lines_.push_back(line);
+  }
+  for (size_t k = 0; k < cleaned_at.size(); ++k) {
+    size_t begin = cleaned_at[k].second;
+    size_t end = k + 1 < cleaned_at.size() ? cleaned_at[k + 1].second : c4_cleaned_.size();
+    c4_lines_[cleaned_at[k].first].kept = std::string_view(c4_cleaned_).substr(begin, end - begin);
+  }
+  for (C4Line& line : c4_lines_) line.terminal = EndsWithTerminalPunctuation(line.kept) && !EndsWithEllipsis(line.kept);
+  return c4_lines_;
+}
+
+const C4Line& TextFacts::C4Checked(size_t i) {
+  C4Line& line = c4_lines_[i];
+  if (line.checked) return line;
+  line.checked = true;
+  lower_.assign(line.kept);
+  for (char& c : lower_) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  auto has = [&](std::string_view needle) {
+    return memmem(lower_.data(), lower_.size(), needle.data(), needle.size()) != nullptr;
+  };
+  line.lorem_ipsum = has("lorem ipsum");
+  line.javascript = has("javascript");
+  line.curly_bracket = line.kept.find('{') != std::string_view::npos;
+  // The cookie phrases all contain "cookie": look for it once.
+  line.policy = has("terms of use") || has("privacy policy") ||
+                (has("cookie") &&
+                 (has("cookie policy") || has("uses cookies") || has("use of cookies") || has("use cookies")));
+  return line;
+}
+
+size_t TextFacts::C4Sentences(size_t i) {
+  C4Line& line = c4_lines_[i];
+  if (line.sentences < 0) line.sentences = static_cast<int32_t>(segmenter_->CountSentences(line.kept));
+  return static_cast<size_t>(line.sentences);
+}
+
 const std::vector<std::string_view>& TextFacts::lines() {
   if (!have_lines_) {
     lines_.clear();
@@ -333,8 +495,28 @@ const std::vector<std::string_view>& TextFacts::lines() {
 
 // ---------------------------------------------------------------- rules ----
 
-Rule::Rule(RuleSpec spec) : spec_(std::move(spec)) {
-  for (const std::string& w : spec_.gopher_quality.stop_words) stop_words_.insert(w);
+Rule::Rule(RuleSpec spec) : spec_(std::move(spec)), stop_words_(spec_.gopher_quality.stop_words) {}
+
+namespace {
+inline uint64_t FilterBits(uint64_t hash) { return (1ULL << (hash & 63)) | (1ULL << ((hash >> 6) & 63)); }
+}  // namespace
+
+WordSet::WordSet(const std::vector<std::string>& words) {
+  for (const std::string& w : words) {
+    words_.emplace_back(Hash64(w), w);
+    filter_ |= FilterBits(words_.back().first);
+  }
+  std::sort(words_.begin(), words_.end());
+}
+
+bool WordSet::Contains(std::string_view word, uint64_t hash) const {
+  if ((filter_ & FilterBits(hash)) != FilterBits(hash)) return false;
+  auto it = std::lower_bound(words_.begin(), words_.end(), hash,
+                             [](const std::pair<uint64_t, std::string>& e, uint64_t h) { return e.first < h; });
+  for (; it != words_.end() && it->first == hash; ++it) {
+    if (it->second == word) return true;
+  }
+  return false;
 }
 
 Rule::~Rule() = default;
@@ -369,10 +551,10 @@ RuleResult EvalLanguage(const LanguageParams& p, const LanguageGuess* g) {
   return r;
 }
 
-RuleResult EvalGopherQuality(const GopherQualityParams& p, const std::unordered_set<std::string>& stop_words,
-                             TextFacts* f) {
+RuleResult EvalGopherQuality(const GopherQualityParams& p, const WordSet& stop_words, TextFacts* f) {
   RuleResult r;
   const auto& words = f->words();
+  const auto& hashes = f->word_hashes();
   const auto& lengths = f->word_chars();
   const std::string_view text = f->text();
   const std::string& lang = f->language();
@@ -384,7 +566,7 @@ RuleResult EvalGopherQuality(const GopherQualityParams& p, const std::unordered_
       non_symbol_chars += static_cast<double>(lengths[i]);
     }
     if (HasLetter(words[i])) ++alpha;
-    if (stop_words.count(std::string(words[i])) != 0) ++stops;
+    if (stop_words.Contains(words[i], hashes[i])) ++stops;
   }
   double mean = non_symbol > 0 ? non_symbol_chars / non_symbol : 0;
   double denom = std::max(n_words, 1.0);
@@ -428,7 +610,7 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
   s->pieces.clear();
   SplitParagraphs(text, &s->pieces);
   size_t dup_paras = 0, dup_para_chars = 0;
-  FindDuplicates(s->pieces, s, &dup_paras, &dup_para_chars);
+  FindDuplicates(s->pieces, &s->table, &dup_paras, &dup_para_chars);
   double para_frac = static_cast<double>(dup_paras) / static_cast<double>(s->pieces.size());
   double para_char_frac = static_cast<double>(dup_para_chars) / chars;
   s->pieces.clear();
@@ -437,7 +619,7 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
   }
   if (s->pieces.empty()) s->pieces.push_back(text);
   size_t dup_lines = 0, dup_line_chars = 0;
-  FindDuplicates(s->pieces, s, &dup_lines, &dup_line_chars);
+  FindDuplicates(s->pieces, &s->table, &dup_lines, &dup_line_chars);
   double line_frac = static_cast<double>(dup_lines) / static_cast<double>(s->pieces.size());
   double line_char_frac = static_cast<double>(dup_line_chars) / chars;
   r.values = {{"dup_para_frac", para_frac},
@@ -445,65 +627,82 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
               {"dup_line_frac", line_frac},
               {"dup_line_char_frac", line_char_frac}};
 
-  // n-gram statistics over words.
-  const auto& words = f->words();
+  // n-gram statistics over words. grams[i] is the hash of the n-gram
+  // starting at word i, extended in place from the (n-1)-gram as n grows.
+  // An n-gram that occurs once makes every longer n-gram at its position
+  // occur once too, so each round only follows the positions whose n-gram
+  // repeats ("candidates"); the others count 1 and can never be found again
+  // by the greedy duplicate scan.
   const auto& lengths = f->word_chars();
-  const size_t n_words = words.size();
-  s->hashes.resize(n_words);
-  std::vector<size_t> prefix(n_words + 1, 0);
-  for (size_t i = 0; i < n_words; ++i) {
-    s->hashes[i] = Hash64(words[i]);
-    prefix[i + 1] = prefix[i] + lengths[i];
-  }
-  auto ngram_hash = [&](size_t i, size_t n) {
-    uint64_t h = n;
-    for (size_t k = 0; k < n; ++k) h = Mix(h, s->hashes[i + k]);
-    return h;
-  };
+  const auto& hashes = f->word_hashes();
+  const size_t n_words = hashes.size();
+  s->prefix.resize(n_words + 1);
+  s->prefix[0] = 0;
+  for (size_t i = 0; i < n_words; ++i) s->prefix[i + 1] = s->prefix[i] + lengths[i];
+  const std::vector<size_t>& prefix = s->prefix;
+  std::vector<uint64_t>& grams = s->grams;
+  grams.assign(hashes.begin(), hashes.end());
+  std::vector<uint32_t>& candidates = s->candidates;
+  candidates.resize(n_words);
+  for (uint32_t i = 0; i < n_words; ++i) candidates[i] = i;
   static const char* kTopNames[3] = {"top_2_gram", "top_3_gram", "top_4_gram"};
   static const char* kDupNames[6] = {"dup_5_gram", "dup_6_gram", "dup_7_gram", "dup_8_gram", "dup_9_gram",
                                      "dup_10_gram"};
   double top[3] = {0, 0, 0};
-  for (size_t n = 2; n <= 4; ++n) {
-    if (n_words < n) continue;
-    s->pairs.clear();
-    for (uint32_t i = 0; i + n <= n_words; ++i) s->pairs.emplace_back(ngram_hash(i, n), i);
-    std::sort(s->pairs.begin(), s->pairs.end());
-    // The most frequent n-gram; ties go to the one that appears first.
-    size_t best_count = 0;
-    uint32_t best_first = 0;
-    for (size_t i = 0; i < s->pairs.size();) {
-      size_t j = i;
-      while (j < s->pairs.size() && s->pairs[j].first == s->pairs[i].first) ++j;
-      size_t count = j - i;
-      uint32_t first = s->pairs[i].second;  // smallest position: pairs sort by position within a hash
-      if (count > best_count || (count == best_count && first < best_first)) {
-        best_count = count;
-        best_first = first;
-      }
-      i = j;
-    }
-    // " ".join(ngram): its words plus n - 1 spaces.
-    double ngram_chars = static_cast<double>(prefix[best_first + n] - prefix[best_first] + (n - 1));
-    top[n - 2] = ngram_chars * static_cast<double>(best_count) / chars;
-    r.values.push_back({kTopNames[n - 2], top[n - 2]});
-  }
   double dup[6] = {0, 0, 0, 0, 0, 0};
-  for (size_t n = 5; n <= 10; ++n) {
-    size_t used = 0;
-    std::fill(s->table.begin(), s->table.end(), 0);
-    size_t repeated = 0;
-    for (size_t i = 0; i + n <= n_words;) {
-      if (!Insert(&s->table, ngram_hash(i, n), &used)) {
-        repeated += prefix[i + n] - prefix[i];  // "".join(ngram)
-        i += n;
-      } else {
-        ++i;
+  for (size_t n = 2; n <= 10 && n <= n_words; ++n) {
+    const size_t count = n_words - n + 1;  // n-grams in the text
+    while (!candidates.empty() && candidates.back() >= count) candidates.pop_back();
+    for (uint32_t i : candidates) grams[i] = Mix(grams[i], hashes[i + n - 1]);
+    s->table.Reset(candidates.size());
+    uint32_t best_count = 1;
+    for (uint32_t i : candidates) best_count = std::max(best_count, s->table.Add(grams[i]));
+    if (n <= 4) {
+      // The most frequent n-gram; ties go to the one that appears first
+      // (Counter.most_common): the first position holding the top count.
+      size_t best_first = 0;
+      if (best_count > 1) {
+        for (uint32_t i : candidates) {
+          if (s->table.Count(grams[i]) == best_count) {
+            best_first = i;
+            break;
+          }
+        }
       }
+      // " ".join(ngram): its words plus n - 1 spaces.
+      double ngram_chars = static_cast<double>(prefix[best_first + n] - prefix[best_first] + (n - 1));
+      top[n - 2] = ngram_chars * static_cast<double>(best_count) / chars;
     }
-    dup[n - 5] = static_cast<double>(repeated) / chars;
-    r.values.push_back({kDupNames[n - 5], dup[n - 5]});
+    // Keep the positions whose n-gram repeats.
+    size_t kept = 0;
+    for (uint32_t i : candidates) {
+      if (s->table.Count(grams[i]) > 1) candidates[kept++] = i;
+    }
+    candidates.resize(kept);
+    if (n >= 5) {
+      // datatrove's greedy scan over all positions: a repeated n-gram counts
+      // its characters and skips its words. Positions outside the candidates
+      // hold unique n-grams: never found, so only candidates are looked up.
+      size_t repeated = 0;
+      s->seen.Reset(candidates.size());
+      size_t next = 0;  // the scan position
+      for (uint32_t i : candidates) {
+        if (i < next) continue;  // skipped over by a repeat
+        if (!s->seen.Insert(grams[i])) {
+          repeated += prefix[i + n] - prefix[i];  // "".join(ngram)
+          next = i + n;
+        } else {
+          next = i + 1;
+        }
+      }
+      dup[n - 5] = static_cast<double>(repeated) / chars;
+    }
+    if (candidates.empty() && n >= 4) break;  // nothing repeats from here on: the rest are 0
   }
+  for (size_t n = 2; n <= 4; ++n) {
+    if (n_words >= n) r.values.push_back({kTopNames[n - 2], top[n - 2]});
+  }
+  for (size_t n = 5; n <= 10; ++n) r.values.push_back({kDupNames[n - 5], dup[n - 5]});
 
   if (para_frac > p.dup_para_frac) return Fail(r, "dup_para_frac");
   if (para_char_frac > p.dup_para_char_frac) return Fail(r, "dup_para_char_frac");
@@ -518,122 +717,57 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
   return r;
 }
 
-bool ContainsLower(std::string_view lower_text, std::string_view needle) {
-  return lower_text.find(needle) != std::string_view::npos;
-}
-
-// [1], [23], [], [edit], [citation needed]
-void RemoveCitations(std::string_view line, std::string* out) {
-  out->clear();
-  for (size_t i = 0; i < line.size();) {
-    if (line[i] == '[') {
-      size_t j = i + 1;
-      while (j < line.size() && line[j] >= '0' && line[j] <= '9') ++j;
-      if (j < line.size() && line[j] == ']') {
-        i = j + 1;
-        continue;
-      }
-      if (line.compare(i, 6, "[edit]") == 0) {
-        i += 6;
-        continue;
-      }
-      if (line.compare(i, 19, "[citation needed]") == 0) {
-        i += 19;
-        continue;
-      }
-    }
-    out->push_back(line[i++]);
-  }
-}
-
-RuleResult EvalC4(const C4Params& p, TextFacts* f, RuleScratch* s, Segmenter* segmenter) {
+RuleResult EvalC4(const C4Params& p, TextFacts* f, RuleScratch* s) {
   RuleResult r;
   const std::string& lang = f->language();
   bool punct_applies = p.terminal_punctuation && !NoTerminalPunctuation(lang);
-  const bool no_spaces = NoSpaceLanguage(lang);
   if (p.terminal_punctuation && !punct_applies) r.skipped.push_back("terminal_punctuation");
   s->text.clear();
-  std::string cleaned;
-  size_t sentences = 0, lines_total = 0, removed_lines = 0;
+  size_t sentences = 0, removed_lines = 0;
   size_t removed_too_long = 0, removed_punct = 0, removed_short = 0, removed_js = 0, removed_policy = 0;
   const char* doc_failure = nullptr;
-  for (std::string_view raw : f->lines()) {
-    ++lines_total;
-    std::string_view line = Trim(raw);
-    // Words: line.split() as C4 does, or for languages written without
-    // spaces the UAX #29 words that are not punctuation.
-    size_t n_words = 0, longest = 0;
-    if (no_spaces) {
-      s->line_words.clear();
-      segmenter->Words(line, &s->line_words);
-      for (std::string_view w : s->line_words) {
-        if (IsSymbolWord(w)) continue;
-        ++n_words;
-        longest = std::max(longest, CodePoints(w));
-      }
-    } else {
-      for (size_t i = 0; i < line.size();) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-        size_t start = i;
-        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-        if (i > start) {
-          ++n_words;
-          longest = std::max(longest, CodePoints(line.substr(start, i - start)));
-        }
-      }
-    }
-    if (static_cast<double>(longest) > p.max_word_length) {
+  const std::vector<C4Line>& lines = f->c4_lines(p.remove_citations);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const C4Line& line = lines[i];
+    if (static_cast<double>(line.longest) > p.max_word_length) {
       ++removed_too_long, ++removed_lines;
       continue;
     }
-    std::string_view kept = line;
-    if (p.remove_citations && line.find('[') != std::string_view::npos) {
-      RemoveCitations(line, &cleaned);
-      kept = cleaned;
-    }
-    if (punct_applies && (!EndsWithTerminalPunctuation(kept) || EndsWithEllipsis(kept))) {
+    if (punct_applies && !line.terminal) {
       ++removed_punct, ++removed_lines;
       continue;
     }
-    if (static_cast<double>(n_words) < p.min_words_per_line) {
+    if (static_cast<double>(line.words) < p.min_words_per_line) {
       ++removed_short, ++removed_lines;
       continue;
     }
-    s->lower.clear();
-    for (char c : kept) s->lower.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
-    if (p.lorem_ipsum && ContainsLower(s->lower, "lorem ipsum")) {
+    const C4Line& checked = f->C4Checked(i);
+    if (p.lorem_ipsum && checked.lorem_ipsum) {
       doc_failure = "lorem_ipsum";
       break;
     }
-    if (p.javascript && ContainsLower(s->lower, "javascript")) {
+    if (p.javascript && checked.javascript) {
       ++removed_js, ++removed_lines;
       continue;
     }
-    if (p.curly_bracket && kept.find('{') != std::string_view::npos) {
+    if (p.curly_bracket && checked.curly_bracket) {
       doc_failure = "curly_bracket";
       break;
     }
-    if (p.policy) {
-      bool policy = false;
-      for (std::string_view phrase : {"terms of use", "privacy policy", "cookie policy", "uses cookies",
-                                      "use of cookies", "use cookies"}) {
-        policy = policy || ContainsLower(s->lower, phrase);
-      }
-      if (policy) {
-        ++removed_policy, ++removed_lines;
-        continue;
-      }
+    if (p.policy && checked.policy) {
+      ++removed_policy, ++removed_lines;
+      continue;
     }
-    sentences += segmenter->CountSentences(kept);
+    sentences += f->C4Sentences(i);
     if (!s->text.empty()) s->text.push_back('\n');
-    s->text.append(kept);
+    s->text.append(line.kept);
   }
   r.lines_removed = removed_lines;
   size_t before = f->chars();
   size_t after = CodePoints(s->text);
   r.chars_removed = before > after ? before - after : 0;
   r.values = {{"sentences", static_cast<double>(sentences)},
-              {"lines", static_cast<double>(lines_total)},
+              {"lines", static_cast<double>(lines.size())},
               {"lines_removed", static_cast<double>(removed_lines)},
               {"lines_too_long_word", static_cast<double>(removed_too_long)},
               {"lines_no_terminal_punctuation", static_cast<double>(removed_punct)},
@@ -663,7 +797,7 @@ RuleResult EvalFineWeb(const FineWebParams& p, TextFacts* f, RuleScratch* s) {
     short_lines += static_cast<double>(CodePoints(line)) <= p.short_line_length;
   }
   size_t dup_lines = 0, dup_chars = 0;
-  FindDuplicates(s->pieces, s, &dup_lines, &dup_chars);
+  FindDuplicates(s->pieces, &s->table, &dup_lines, &dup_chars);
   double dup_ratio = text_chars_no_newlines > 0 ? static_cast<double>(dup_chars) / static_cast<double>(text_chars_no_newlines) : 0;
   double newlines = static_cast<double>(Count(f->text(), "\n"));
   double words = static_cast<double>(f->words().size());
@@ -692,7 +826,7 @@ RuleResult Rule::Evaluate(TextFacts* facts, RuleScratch* scratch) const {
     case RuleKind::kGopherRepetition:
       return EvalGopherRepetition(spec_.gopher_repetition, facts, scratch);
     case RuleKind::kC4:
-      return EvalC4(spec_.c4, facts, scratch, facts->segmenter());
+      return EvalC4(spec_.c4, facts, scratch);
     case RuleKind::kFineWeb:
       return EvalFineWeb(spec_.fineweb, facts, scratch);
     case RuleKind::kClassifier: {

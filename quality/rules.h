@@ -28,7 +28,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "quality/language.h"
@@ -148,6 +147,19 @@ struct RuleResult {
   size_t chars_removed = 0;
 };
 
+// One line as the C4 rule sees it.
+struct C4Line {
+  std::string_view kept;     // trimmed, citations removed (if asked for)
+  uint32_t words = 0;        // line.split() words; UAX #29 words without punctuation for
+                             // languages written without spaces
+  uint32_t longest = 0;      // code points of the longest of those words
+  bool terminal = false;     // ends in terminal punctuation (and not in an ellipsis)
+  // Content checks on the lowercased kept text, computed on demand.
+  bool checked = false;
+  bool lorem_ipsum = false, javascript = false, curly_bracket = false, policy = false;
+  int32_t sentences = -1;    // computed on demand
+};
+
 // What rules share about one version of a text (computed lazily, once).
 class TextFacts {
  public:
@@ -160,26 +172,75 @@ class TextFacts {
   size_t chars();
   const std::vector<std::string_view>& words();
   const std::vector<size_t>& word_chars();  // code points per word
+  const std::vector<uint64_t>& word_hashes();
   const std::vector<std::string_view>& lines();
+  // The C4 view of every line; content checks and sentences are filled in
+  // by C4Checked() and C4Sentences() when a rule needs them.
+  std::vector<C4Line>& c4_lines(bool remove_citations);
+  const C4Line& C4Checked(size_t line);
+  size_t C4Sentences(size_t line);
 
  private:
   std::string_view text_;
   const LanguageGuess* language_ = nullptr;
   Segmenter* segmenter_ = nullptr;
   size_t chars_ = 0;
-  bool have_chars_ = false, have_words_ = false, have_lines_ = false;
+  bool have_chars_ = false, have_words_ = false, have_lines_ = false, have_hashes_ = false;
   std::vector<std::string_view> words_;
   std::vector<size_t> word_chars_;
+  std::vector<uint64_t> word_hashes_;
   std::vector<std::string_view> lines_;
+  int c4_citations_ = -1;  // the remove_citations setting c4_lines_ was made with; -1: none yet
+  std::vector<C4Line> c4_lines_;
+  std::string c4_cleaned_;  // lines with citations removed, back to back
+  std::string lower_;
+  std::vector<std::string_view> line_words_;
+};
+
+// An open-addressing hash table of 64-bit keys with a count per key,
+// cleared in O(1) by bumping a generation stamp.
+class CountTable {
+ public:
+  // Empties the table and sizes it for up to `n` keys.
+  void Reset(size_t n);
+  // Adds one occurrence of `key`; returns its count so far.
+  uint32_t Add(uint64_t key);
+  // The count of `key` (0 if absent).
+  uint32_t Count(uint64_t key) const;
+  // True if `key` was absent (and adds it).
+  bool Insert(uint64_t key) { return Add(key) == 1; }
+
+ private:
+  struct Slot {
+    uint64_t key;
+    uint32_t generation;
+    uint32_t count;
+  };
+  size_t Start(uint64_t key) const { return (key ^ (key >> 29)) & mask_; }
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  uint32_t generation_ = 0;
+};
+
+// A small set of words looked up by a precomputed Hash64 (TextFacts has them).
+class WordSet {
+ public:
+  explicit WordSet(const std::vector<std::string>& words);
+  bool Contains(std::string_view word, uint64_t hash) const;
+
+ private:
+  std::vector<std::pair<uint64_t, std::string>> words_;  // sorted by hash
+  uint64_t filter_ = 0;  // two bits per word: most absent words need no search
 };
 
 // Per-thread scratch for rule evaluation.
 struct RuleScratch {
-  std::vector<uint64_t> hashes;
-  std::vector<std::pair<uint64_t, uint32_t>> pairs;
-  std::vector<uint64_t> table;  // open-addressing set
+  std::vector<uint64_t> grams;   // rolling n-gram hashes
+  std::vector<uint32_t> candidates;  // positions whose n-gram repeats
+  std::vector<size_t> prefix;    // prefix sums of word lengths
+  CountTable table;
+  CountTable seen;
   std::vector<std::string_view> pieces;
-  std::vector<std::string_view> line_words;
   std::string text;             // a line-level rule's output
   std::string lower;
 };
@@ -204,7 +265,7 @@ class Rule {
  private:
   explicit Rule(RuleSpec spec);
   RuleSpec spec_;
-  std::unordered_set<std::string> stop_words_;
+  WordSet stop_words_;
   std::unique_ptr<Classifier> classifier_;
 };
 

@@ -7,6 +7,7 @@
 
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 #include <unicode/utext.h>
 
@@ -16,73 +17,126 @@ namespace stocktake::quality {
 
 namespace {
 
-enum Class : uint8_t { kOther, kLetter, kNumeric, kMidLetter, kMidNumLet, kSingleQuote, kMidNum, kExtendNumLet, kSpace };
+enum Class : uint8_t {
+  kOther, kLetter, kNumeric, kMidLetter, kMidNumLet, kSingleQuote, kMidNum, kExtendNumLet, kSpace, kReject
+};
 
-// Class of the character at s[i] and its length; length 0 means "not in the
-// fast path's alphabet".
-inline Class Classify(const unsigned char* s, size_t left, size_t* len) {
-  unsigned char c = s[0];
-  *len = 1;
-  if (c < 0x80) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return kLetter;
-    if (c >= '0' && c <= '9') return kNumeric;
-    switch (c) {
-      case '.': return kMidNumLet;
-      case '\'': return kSingleQuote;
-      case ',': case ';': return kMidNum;
-      case '_': return kExtendNumLet;
-      // Whitespace segments are dropped and break words on both sides, so tab,
-      // CR, VT and FF may merge with spaces here without changing any word.
-      case ' ': case '\t': case '\r': case '\v': case '\f': return kSpace;
-      default: return kOther;
+// Word-break class of every BMP code point, as the fast path sees it (built
+// once from ICU's properties). kReject marks what the fast path leaves to
+// ICU: characters ICU segments with dictionaries (Han, Hiragana, Katakana,
+// Hangul, and the Complex_Context scripts Thai, Lao, Khmer, Burmese),
+// characters with their own joining rules (Extend, Format, ZWJ, regional
+// indicators, Hebrew letters, Katakana), and surrogates.
+struct BmpClasses {
+  Class of[0x10000];
+  BmpClasses() {
+    for (UChar32 c = 0; c < 0x10000; ++c) of[c] = ClassOf(c);
+  }
+  static Class ClassOf(UChar32 c) {
+    if (U_IS_SURROGATE(c)) return kReject;
+    UErrorCode status = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(c, &status);
+    if (u_getIntPropertyValue(c, UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT || script == USCRIPT_HAN ||
+        script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA || script == USCRIPT_HANGUL ||
+        u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC)) {
+      return kReject;
+    }
+    if (c == '@') return kLetter;  // ICU's root rules add '@' to ALetter
+    switch (u_getIntPropertyValue(c, UCHAR_WORD_BREAK)) {
+      case U_WB_ALETTER: return kLetter;
+      case U_WB_NUMERIC: return kNumeric;
+      // ICU's root rules take the colons out of MidLetter.
+      case U_WB_MIDLETTER: return (c == ':' || c == 0xFE55 || c == 0xFF1A) ? kOther : kMidLetter;
+      case U_WB_MIDNUMLET: return kMidNumLet;
+      case U_WB_SINGLE_QUOTE: return kSingleQuote;
+      case U_WB_MIDNUM: return kMidNum;
+      case U_WB_EXTENDNUMLET: return kExtendNumLet;
+      // Whitespace segments are dropped and break words on both sides, so all
+      // whitespace (and CR, VT, FF) may merge into one space class without
+      // changing any word.
+      case U_WB_WSEGSPACE:
+      case U_WB_CR:
+      case U_WB_LF:
+      case U_WB_NEWLINE: return kSpace;
+      // Double_Quote joins only between Hebrew letters, which go to ICU.
+      case U_WB_DOUBLE_QUOTE: return kOther;
+      case U_WB_OTHER: return u_isUWhiteSpace(c) ? kSpace : kOther;
+      default: return kReject;
     }
   }
-  if (left >= 2 && (c == 0xC3 || c == 0xC2)) {
-    unsigned char d = s[1];
-    *len = 2;
-    if (c == 0xC3) return (d == 0x97 || d == 0xB7) ? kOther : kLetter;  // U+00C0-U+00FF but x and /
-    if (d == 0xAA || d == 0xB5 || d == 0xBA) return kLetter;            // ª µ º
-    if (d == 0xB7) return kMidLetter;                                    // ·
+};
+
+// ASCII letters and digits (bytes >= 0x80 are not).
+struct AsciiAlnum {
+  bool yes[256];
+  constexpr AsciiAlnum() : yes() {
+    for (int c = 0; c < 256; ++c) yes[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   }
-  *len = 0;
-  return kOther;
+};
+constexpr AsciiAlnum kAsciiAlnum;
+
+const BmpClasses& Bmp() {
+  static const BmpClasses* table = new BmpClasses();  // immutable after construction
+  return *table;
 }
 
-bool FastPathLine(std::string_view line) {
-  const auto* s = reinterpret_cast<const unsigned char*>(line.data());
-  size_t i = 0, len = 0;
-  while (i < line.size()) {
-    Classify(s + i, line.size() - i, &len);
-    if (len == 0) return false;
-    i += len;
+// Class of the character at s[0] and its length in bytes.
+inline Class Classify(const BmpClasses& bmp, const unsigned char* s, size_t left, size_t* len) {
+  unsigned char c = s[0];
+  if (c < 0x80) {
+    *len = 1;
+    return bmp.of[c];
   }
-  return true;
+  if (c >= 0xC2 && c < 0xE0 && left >= 2) {
+    *len = 2;
+    return bmp.of[((c & 0x1F) << 6) | (s[1] & 0x3F)];
+  }
+  if (c >= 0xE0 && c < 0xF0 && left >= 3) {
+    *len = 3;
+    return bmp.of[((c & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F)];
+  }
+  *len = 1;
+  return kReject;  // supplementary planes (emoji, historic scripts) and anything malformed
 }
 
 inline bool IsAHLetter(Class c) { return c == kLetter; }
 inline bool WordRun(Class c) { return c == kLetter || c == kNumeric || c == kExtendNumLet; }
 
-void FastWords(std::string_view line, std::vector<std::string_view>* out) {
+// Appends the words of `line`; false (with `out` restored) if the line holds
+// a character outside the fast path's alphabet.
+bool FastWords(std::string_view line, std::vector<std::string_view>* out) {
+  const BmpClasses& bmp = Bmp();
   const auto* s = reinterpret_cast<const unsigned char*>(line.data());
   const size_t n = line.size();
+  const size_t restore = out->size();
   size_t i = 0;
   size_t len = 0;
   while (i < n) {
-    Class c = Classify(s + i, n - i, &len);
+    Class c = Classify(bmp, s + i, n - i, &len);
+    if (c == kReject) {
+      out->resize(restore);
+      return false;
+    }
     size_t start = i;
     i += len;
-    if (c == kSpace) {
-      while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\v' || s[i] == '\f')) ++i;
-      continue;
-    }
+    if (c == kSpace) continue;
     if (!WordRun(c)) {
       out->push_back(line.substr(start, i - start));  // punctuation: one segment per character
       continue;
     }
     Class prev = c;
     while (i < n) {
+      // The common case first: a run of ASCII letters and digits.
+      if (kAsciiAlnum.yes[s[i]]) {
+        do {
+          ++i;
+        } while (i < n && kAsciiAlnum.yes[s[i]]);
+        prev = bmp.of[s[i - 1]];
+        if (i == n) break;
+      }
       size_t l1 = 0;
-      Class x = Classify(s + i, n - i, &l1);
+      Class x = Classify(bmp, s + i, n - i, &l1);
+      if (x == kReject) break;  // the outer loop gives up on this line
       if (x == kLetter || x == kNumeric) {
         // WB5, WB8, WB9, WB10, WB13b: letters and digits join, also after '_'.
         prev = x;
@@ -96,7 +150,8 @@ void FastWords(std::string_view line, std::vector<std::string_view>* out) {
       }
       if (i + l1 < n) {
         size_t l2 = 0;
-        Class y = Classify(s + i + l1, n - i - l1, &l2);
+        Class y = Classify(bmp, s + i + l1, n - i - l1, &l2);
+        if (y == kReject) break;
         bool letter_mid = IsAHLetter(prev) && IsAHLetter(y) &&
                           (x == kMidLetter || x == kMidNumLet || x == kSingleQuote);  // WB6, WB7
         bool number_mid = prev == kNumeric && y == kNumeric &&
@@ -111,6 +166,7 @@ void FastWords(std::string_view line, std::vector<std::string_view>* out) {
     }
     out->push_back(line.substr(start, i - start));
   }
+  return true;
 }
 
 bool IsWhitespaceSegment(std::string_view seg) {
@@ -160,11 +216,7 @@ void Segmenter::Words(std::string_view text, std::vector<std::string_view>* out)
     size_t nl = text.find('\n', pos);
     size_t end = nl == std::string_view::npos ? text.size() : nl;
     std::string_view line = text.substr(pos, end - pos);
-    if (FastPathLine(line)) {
-      FastWords(line, out);
-    } else {
-      IcuLine(line, out);
-    }
+    if (!FastWords(line, out)) IcuLine(line, out);
     if (nl == std::string_view::npos) break;
     pos = nl + 1;
   }
@@ -172,7 +224,141 @@ void Segmenter::Words(std::string_view text, std::vector<std::string_view>* out)
 
 void Segmenter::WordsIcu(std::string_view text, std::vector<std::string_view>* out) { IcuLine(text, out); }
 
+namespace {
+
+// Sentence-break classes as the fast path sees them (UAX #29 SB classes;
+// kSReject: Extend, Format, and the paragraph separators, left to ICU).
+enum SClass : uint8_t { kSOther, kSSp, kSLower, kSUpper, kSOLetter, kSNumeric, kSATerm, kSSTerm, kSClose, kSContinue, kSReject };
+
+struct SentenceClasses {
+  SClass of[0x10000];
+  SentenceClasses() {
+    for (UChar32 c = 0; c < 0x10000; ++c) {
+      if (U_IS_SURROGATE(c)) {
+        of[c] = kSReject;
+        continue;
+      }
+      switch (u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK)) {
+        case U_SB_SP: of[c] = kSSp; break;
+        case U_SB_LOWER: of[c] = kSLower; break;
+        case U_SB_UPPER: of[c] = kSUpper; break;
+        case U_SB_OLETTER: of[c] = kSOLetter; break;
+        case U_SB_NUMERIC: of[c] = kSNumeric; break;
+        case U_SB_ATERM: of[c] = kSATerm; break;
+        case U_SB_STERM: of[c] = kSSTerm; break;
+        case U_SB_CLOSE: of[c] = kSClose; break;
+        case U_SB_SCONTINUE: of[c] = kSContinue; break;
+        case U_SB_OTHER: of[c] = kSOther; break;
+        default: of[c] = kSReject; break;  // Extend, Format, Sep, CR, LF
+      }
+    }
+  }
+};
+
+const SentenceClasses& Sentences() {
+  static const SentenceClasses* table = new SentenceClasses();  // immutable after construction
+  return *table;
+}
+
+constexpr uint8_t kBlankBit = 0x80;  // marks ' ' and '\t' in Segmenter::classes_
+
+inline bool IsSATerm(SClass c) { return c == kSATerm || c == kSSTerm; }
+
+}  // namespace
+
+// The fast path applies rules SB6-SB11 to the classes of the text's
+// characters; anything with Extend/Format characters, line or paragraph
+// separators, or characters outside the BMP goes to ICU.
+bool Segmenter::FastSentences(std::string_view text, size_t* count) {
+  const SentenceClasses& table = Sentences();
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  classes_.clear();
+  for (size_t i = 0; i < n;) {
+    unsigned char c = s[i];
+    UChar32 cp;
+    if (c < 0x80) {
+      cp = c;
+      i += 1;
+    } else if (c >= 0xC2 && c < 0xE0 && i + 1 < n) {
+      cp = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
+      i += 2;
+    } else if (c >= 0xE0 && c < 0xF0 && i + 2 < n) {
+      cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+      i += 3;
+    } else {
+      return false;
+    }
+    SClass k = table.of[cp];
+    if (k == kSReject) return false;
+    classes_.push_back(static_cast<uint8_t>(k | ((cp == ' ' || cp == '\t') ? kBlankBit : 0)));
+  }
+  const size_t m = classes_.size();
+  auto cls = [&](size_t k) { return static_cast<SClass>(classes_[k] & ~kBlankBit); };
+  size_t sentences = 0;
+  bool content = false;  // the current segment has a character other than space or tab
+  for (size_t i = 0; i < m;) {
+    const SClass c = cls(i);
+    if (!IsSATerm(c)) {
+      content = content || (classes_[i] & kBlankBit) == 0;
+      ++i;
+      continue;
+    }
+    content = true;
+    size_t j = i + 1;
+    if (c == kSATerm && j < m) {
+      if (cls(j) == kSNumeric) {  // SB6
+        i = j;
+        continue;
+      }
+      if (i > 0 && (cls(i - 1) == kSUpper || cls(i - 1) == kSLower) && cls(j) == kSUpper) {  // SB7
+        i = j;
+        continue;
+      }
+    }
+    while (j < m && cls(j) == kSClose) ++j;  // SB9
+    while (j < m && cls(j) == kSSp) ++j;     // SB10
+    if (j == m) break;
+    if (c == kSATerm) {  // SB8: no break before a lowercase continuation
+      size_t k = j;
+      while (k < m && cls(k) != kSOLetter && cls(k) != kSUpper && cls(k) != kSLower &&
+             !IsSATerm(cls(k))) {
+        ++k;
+      }
+      if (k < m && cls(k) == kSLower) {
+        i = j;
+        continue;
+      }
+    }
+    if (cls(j) == kSContinue || IsSATerm(cls(j))) {  // SB8a
+      i = j;
+      continue;
+    }
+    ++sentences;  // SB11: a break at j
+    content = false;
+    i = j;
+  }
+  *count = sentences + (content ? 1 : 0);
+  return true;
+}
+
 size_t Segmenter::CountSentences(std::string_view text) {
+  // ASCII without '.', '!' or '?' has no sentence boundary: one sentence if
+  // anything but spaces and tabs, else none.
+  bool content = false;
+  size_t i = 0;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80 || c == '.' || c == '!' || c == '?' || c == '\n') break;
+    content = content || (c != ' ' && c != '\t');
+  }
+  if (i == text.size()) return content ? 1 : 0;
+  size_t fast = 0;
+  if (text.find('\n') == std::string_view::npos && FastSentences(text, &fast)) return fast;
+  return CountSentencesIcu(text);
+}
+
+size_t Segmenter::CountSentencesIcu(std::string_view text) {
   if (text.empty() || sentences_ == nullptr) return 0;
   UErrorCode status = U_ZERO_ERROR;
   utext_ = utext_openUTF8(utext_, text.data(), static_cast<int64_t>(text.size()), &status);
@@ -222,10 +408,20 @@ void SplitParagraphs(std::string_view text, std::vector<std::string_view>* out) 
   }
 }
 
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
+size_t CodePointsLong(std::string_view s) {
+  // Continuation bytes (10xxxxxx) do not start a code point; count them
+  // eight bytes at a time.
+  size_t continuation = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    uint64_t cont = x & ~(x << 1) & 0x8080808080808080ULL;  // bit 7 set, bit 6 clear
+    // One bit per byte at bit 7: shift to bit 0 and add the bytes up.
+    continuation += static_cast<size_t>(((cont >> 7) * 0x0101010101010101ULL) >> 56);
+  }
+  for (; i < s.size(); ++i) continuation += (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
+  return s.size() - continuation;
 }
 
 }  // namespace stocktake::quality

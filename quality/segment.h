@@ -14,6 +14,7 @@
 #ifndef STOCKTAKE_QUALITY_SEGMENT_H_
 #define STOCKTAKE_QUALITY_SEGMENT_H_
 
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -35,9 +36,14 @@ class Segmenter {
   void WordsIcu(std::string_view text, std::vector<std::string_view>* out);
   // Number of sentence segments with any non-whitespace character.
   size_t CountSentences(std::string_view text);
+  // The same through ICU only; for tests and comparisons.
+  size_t CountSentencesIcu(std::string_view text);
 
  private:
   void IcuLine(std::string_view line, std::vector<std::string_view>* out);
+  bool FastSentences(std::string_view text, size_t* count);
+
+  std::vector<uint8_t> classes_;  // sentence-break class per character
 
   UBreakIterator* words_ = nullptr;
   UBreakIterator* sentences_ = nullptr;
@@ -49,7 +55,13 @@ void SplitLines(std::string_view text, std::vector<std::string_view>* out);
 // Paragraphs: text split on runs of two or more newlines, outer newlines trimmed.
 void SplitParagraphs(std::string_view text, std::vector<std::string_view>* out);
 // Code points in `s` (valid UTF-8).
-size_t CodePoints(std::string_view s);
+size_t CodePointsLong(std::string_view s);
+inline size_t CodePoints(std::string_view s) {
+  if (s.size() >= 16) return CodePointsLong(s);
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
 
 }  // namespace stocktake::quality
 

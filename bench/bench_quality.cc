@@ -1,0 +1,211 @@
+// stocktake-bench-quality: speed of the quality stage on the benchmark
+// shards, in MB/s of extracted text on one thread.
+//
+// Extracts the main text of every STRIDE-th HTML page into memory, then
+// times, alternating and repeated (medians):
+//   normalize     TextNormalizer::Normalize (layout, controls, NFC)
+//   language      CLD2 on the normalized text
+//   words         UAX #29 words with the ASCII/Latin fast path
+//   words (ICU)   the same through ICU's break iterator only (the baseline)
+//   rules         every rule of the default tiers (QualityAssessor::Assess)
+//   stage         normalize + language + rules: what the pipeline runs
+//
+// Usage: stocktake-bench-quality [--stride N] [--repeat N] SHARD...
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "crawler/extractor.h"
+#include "load_pages.h"
+#include "quality/language.h"
+#include "quality/normalize.h"
+#include "quality/segment.h"
+#include "quality/tiers.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace q = stocktake::quality;
+constexpr size_t kSampleBytes = 4096;  // the default [quality] language_sample_bytes
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t stride = 4;
+  int repeat = 3;
+  std::string profile_rule;  // --profile RULE|assess: only evaluate that, over and over (for perf)
+  std::vector<std::string> shards;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--profile" && i + 1 < argc) {
+      profile_rule = argv[++i];
+    } else if (a == "--stride" && i + 1 < argc) {
+      stride = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--repeat" && i + 1 < argc) {
+      repeat = std::max(1, std::atoi(argv[++i]));
+    } else {
+      shards.push_back(a);
+    }
+  }
+  if (shards.empty()) {
+    std::fprintf(stderr, "usage: stocktake-bench-quality [--stride N] [--repeat N] SHARD...\n");
+    return 2;
+  }
+
+  std::vector<std::string> texts;
+  uint64_t text_bytes = 0;
+  {
+    std::vector<std::string> pages;
+    stocktake::bench::LoadHtmlPages(shards, stride, &pages);
+    stocktake::crawler::Extractor extractor;
+    for (const std::string& page : pages) {
+      std::string_view text = extractor.Extract(page).text;
+      if (text.empty()) continue;
+      texts.emplace_back(text);
+      text_bytes += text.size();
+    }
+  }
+
+  std::string error;
+  auto model = q::QualityModel::Create(q::QualityConfig{}, &error);
+  if (model == nullptr) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 1;
+  }
+  q::QualityAssessor assessor(model.get());
+  q::TextNormalizer normalizer;
+  q::Segmenter segmenter;
+
+  // Inputs of the per-step passes: normalized texts and their languages.
+  std::vector<std::string> normalized;
+  std::vector<q::LanguageGuess> languages;
+  std::map<std::string, size_t> by_language;
+  std::vector<size_t> by_tier(model->tier_count() + 1, 0);
+  for (const std::string& t : texts) {
+    normalized.emplace_back(normalizer.Normalize(t));
+    languages.push_back(q::IdentifyLanguage(normalized.back()));
+    by_language[languages.back().code]++;
+    by_tier[assessor.Assess(normalized.back(), languages.back()).tier + 1]++;
+  }
+  if (profile_rule == "assess") {
+    uint64_t sum = 0;
+    for (int rep = 0; rep < repeat * 10; ++rep) {
+      for (size_t i = 0; i < texts.size(); ++i) sum += assessor.Assess(normalized[i], languages[i]).tier;
+    }
+    return sum == 42 ? 1 : 0;
+  }
+  if (!profile_rule.empty()) {
+    q::TextFacts facts;
+    q::RuleScratch scratch;
+    uint64_t sum = 0;
+    for (size_t r = 0; r < model->rule_count(); ++r) {
+      if (model->rule(r).spec().name != profile_rule) continue;
+      for (int rep = 0; rep < repeat * 10; ++rep) {
+        for (size_t i = 0; i < texts.size(); ++i) {
+          facts.Reset(normalized[i], &languages[i], &segmenter);
+          sum += static_cast<uint64_t>(model->rule(r).Evaluate(&facts, &scratch).status);
+        }
+      }
+    }
+    return sum == 42 ? 1 : 0;
+  }
+  std::printf("%zu documents, %.1f MB of main text (every %zu-th page of %zu shards), %d repetitions, 1 thread\n",
+              texts.size(), text_bytes / 1e6, stride, shards.size(), repeat);
+  std::printf("languages:");
+  for (const auto& [code, n] : by_language) std::printf(" %s %zu", code.c_str(), n);
+  std::printf("\ntiers:");
+  for (size_t t = 0; t < by_tier.size(); ++t) {
+    std::printf(" %s %zu", t == 0 ? "none" : model->tier_name(t - 1).c_str(), by_tier[t]);
+  }
+  std::printf("\n");
+
+  struct Pass {
+    const char* name;
+    std::vector<double> seconds;
+  };
+  std::vector<Pass> passes = {{"normalize", {}}, {"language", {}},       {"words", {}},
+                              {"words (ICU only)", {}}, {"rules", {}}, {"stage", {}}};
+  std::vector<std::string_view> words;
+  std::string sample;
+  uint64_t sink = 0;
+  for (int rep = 0; rep < repeat; ++rep) {
+    for (Pass& p : passes) {
+      std::string name = p.name;
+      auto start = Clock::now();
+      for (size_t i = 0; i < texts.size(); ++i) {
+        if (name == "normalize") {
+          sink += normalizer.Normalize(texts[i]).size();
+        } else if (name == "language") {
+          sink += q::IdentifyLanguage(normalized[i], kSampleBytes, &sample).text_bytes;
+        } else if (name == "words") {
+          words.clear();
+          segmenter.Words(normalized[i], &words);
+          sink += words.size();
+        } else if (name == "words (ICU only)") {
+          words.clear();
+          segmenter.WordsIcu(normalized[i], &words);
+          sink += words.size();
+        } else if (name == "rules") {
+          sink += assessor.Assess(normalized[i], languages[i]).tier;
+        } else {
+          std::string_view n = assessor.Normalize(texts[i]);
+          q::LanguageGuess g = q::IdentifyLanguage(n, kSampleBytes, &sample);
+          sink += assessor.Assess(n, g).tier;
+        }
+      }
+      p.seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    }
+  }
+  // Each rule alone, on facts whose words and lines are already computed.
+  std::vector<double> rule_seconds(model->rule_count(), 0);
+  {
+    q::TextFacts facts;
+    q::RuleScratch scratch;
+    for (int rep = 0; rep < repeat; ++rep) {
+      for (size_t i = 0; i < texts.size(); ++i) {
+        facts.Reset(normalized[i], &languages[i], &segmenter);
+        facts.words();
+        facts.lines();
+        facts.chars();
+        for (size_t r = 0; r < model->rule_count(); ++r) {
+          auto start = Clock::now();
+          sink += static_cast<uint64_t>(model->rule(r).Evaluate(&facts, &scratch).status);
+          rule_seconds[r] += std::chrono::duration<double>(Clock::now() - start).count();
+        }
+      }
+    }
+  }
+  for (size_t r = 0; r < model->rule_count(); ++r) {
+    double sec = rule_seconds[r] / repeat;
+    std::printf("  rule %-18s %8.1f MB/s  (%.3f s)\n", model->rule(r).spec().name.c_str(), text_bytes / 1e6 / sec, sec);
+  }
+  // Language ID on a sample of the text: speed and agreement with the whole text.
+  for (size_t cap : {1024, 2048, 4096, 8192, 16384, 65536}) {
+    size_t agree = 0;
+    std::string sample;
+    auto start = Clock::now();
+    for (size_t i = 0; i < texts.size(); ++i) {
+      q::LanguageGuess g = q::IdentifyLanguage(normalized[i], cap, &sample);
+      agree += g.code == languages[i].code;
+    }
+    double sec = std::chrono::duration<double>(Clock::now() - start).count();
+    std::printf("  language, sample of %6zu bytes %8.1f MB/s  agrees on %.2f%% of documents\n", cap,
+                text_bytes / 1e6 / sec, 100.0 * agree / texts.size());
+  }
+  double icu = text_bytes / 1e6 / Median(passes[3].seconds);
+  for (const Pass& p : passes) {
+    double mbs = text_bytes / 1e6 / Median(p.seconds);
+    std::printf("%-20s %8.1f MB/s  (%.2f s)   %.2fx ICU word segmentation\n", p.name, mbs, Median(p.seconds),
+                mbs / icu);
+  }
+  return sink == 42 ? 1 : 0;
+}
