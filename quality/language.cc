@@ -52,10 +52,9 @@ LanguageGuess IdentifyLanguage(std::string_view text, size_t sample_bytes, std::
   double normalized3[3] = {0, 0, 0};
   int text_bytes = 0;
   bool reliable = false;
-  CLD2::Language top = CLD2::ExtDetectLanguageSummary(
+  CLD2::ExtDetectLanguageSummary(
       text.data(), static_cast<int>(text.size()), /*is_plain_text=*/true, /*tld_hint=*/nullptr,
       CLD2::UNKNOWN_ENCODING, CLD2::UNKNOWN_LANGUAGE, language3, percent3, normalized3, &text_bytes, &reliable);
-  g.code = CLD2::LanguageCode(top);
   g.reliable = reliable;
   g.text_bytes = static_cast<size_t>(std::max(text_bytes, 0));
   for (int i = 0; i < 3; ++i) {
@@ -64,9 +63,15 @@ LanguageGuess IdentifyLanguage(std::string_view text, size_t sample_bytes, std::
     g.top[g.count].share = percent3[i] / 100.0;
     ++g.count;
   }
-  g.score = 0;
-  for (size_t i = 0; i < g.count; ++i) {
-    if (g.top[i].code == g.code) g.score = g.top[i].share;
+  // The top language is the one with the largest share. (CLD2's own summary
+  // language prefers a minority non-English language over English in mixed
+  // text; Common Crawl lists languages by share, and so do we.)
+  if (g.count > 0) {
+    g.code = g.top[0].code;
+    g.score = g.top[0].share;
+  } else {
+    g.code = "un";
+    g.score = 0;
   }
   return g;
 }

@@ -246,6 +246,8 @@ inline uint64_t Mix(uint64_t h, uint64_t x) {
 // [1], [23], [], [edit], [citation needed]
 // Appends `line` to `out` without them.
 void RemoveCitations(std::string_view line, std::string* out) {
+  constexpr std::string_view kEdit = "[edit]";
+  constexpr std::string_view kNeeded = "[citation needed]";
   for (size_t i = 0; i < line.size();) {
     if (line[i] == '[') {
       size_t j = i + 1;
@@ -254,12 +256,13 @@ void RemoveCitations(std::string_view line, std::string* out) {
         i = j + 1;
         continue;
       }
-      if (line.compare(i, 6, "[edit]") == 0) {
-        i += 6;
+      std::string_view rest = line.substr(i);
+      if (rest.substr(0, kEdit.size()) == kEdit) {
+        i += kEdit.size();
         continue;
       }
-      if (line.compare(i, 19, "[citation needed]") == 0) {
-        i += 19;
+      if (rest.substr(0, kNeeded.size()) == kNeeded) {
+        i += kNeeded.size();
         continue;
       }
     }

@@ -45,6 +45,74 @@ TEST(ConfigTest, ExtractSection) {
   EXPECT_FALSE(LoadText("[extract]\nmax_depth = 2\n").ok());
 }
 
+TEST(ConfigTest, QualitySectionRulesAndTiers) {
+  auto c = LoadText(
+      "[quality]\nnormal_form = \"nfkc\"\nlanguage_min_bytes = 0\nlanguage_sample_bytes = 0\n"
+      "[rules.language]\nmin_score = 0.5\nlanguages = [\"en\", \"de\"]\n"
+      "[rules.short_lines]\nkind = \"fineweb\"\nmax_short_line_ratio = 0.5\n"
+      "[[tiers]]\nname = \"any\"\nrules = []\n"
+      "[[tiers]]\nname = \"english\"\nrules = [\"language\", \"short_lines\"]\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->quality.normal_form, quality::NormalForm::kNFKC);
+  EXPECT_EQ(c->language_min_bytes, 0u);
+  EXPECT_EQ(c->language_sample_bytes, 0u);
+  const quality::RuleSpec& language = c->quality.rules[0];
+  EXPECT_EQ(language.name, "language");
+  EXPECT_EQ(language.language.min_score, 0.5);
+  EXPECT_EQ(language.language.languages, (std::vector<std::string>{"en", "de"}));
+  const quality::RuleSpec& added = c->quality.rules.back();
+  EXPECT_EQ(added.name, "short_lines");
+  EXPECT_EQ(added.kind, quality::RuleKind::kFineWeb);
+  EXPECT_EQ(added.fineweb.max_short_line_ratio, 0.5);
+  EXPECT_EQ(added.fineweb.min_line_punct_ratio, 0.12);  // the rest keep their defaults
+  ASSERT_EQ(c->quality.tiers.size(), 2u);
+  EXPECT_EQ(c->quality.tiers[1].rules, (std::vector<std::string>{"language", "short_lines"}));
+  EXPECT_NE(ConfigHash(*c), ConfigHash(Config{}));
+  // Every rule's threshold is in the canonical form (and so in the hash).
+  std::string json = ConfigJson(*c, 0);
+  EXPECT_NE(json.find("\"max_short_line_ratio\":0.5"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"dup_10_gram_frac\":0.1"), std::string::npos) << json;
+}
+
+TEST(ConfigTest, QualityErrorsAreExplained) {
+  auto error = [](const std::string& text) {
+    auto c = LoadText(text);
+    EXPECT_FALSE(c.ok()) << text;
+    return c.ok() ? std::string() : c.status().message();
+  };
+  EXPECT_NE(error("[rules.mine]\nmin_score = 0.5\n").find("needs a kind"), std::string::npos);
+  EXPECT_NE(error("[rules.mine]\nkind = \"gopher\"\n").find("must be one of \"language\""), std::string::npos);
+  EXPECT_NE(error("[rules.c4]\nkind = \"fineweb\"\n").find("is of kind \"c4\""), std::string::npos);
+  std::string unknown = error("[rules.fineweb]\nmin_line_punct = 0.2\n");
+  EXPECT_NE(unknown.find("rules.fineweb.min_line_punct' is not a parameter of a fineweb rule"), std::string::npos)
+      << unknown;
+  EXPECT_NE(unknown.find("min_line_punct_ratio"), std::string::npos);  // lists the known ones
+  EXPECT_NE(error("[rules.language]\nmin_score = 1.5\n").find("between 0 and 1"), std::string::npos);
+  EXPECT_NE(error("[rules.c4]\nlorem_ipsum = 1\n").find("true or false"), std::string::npos);
+  EXPECT_NE(error("[[tiers]]\nname = \"a\"\nrules = [\"nope\"]\n").find("names rule 'nope'"), std::string::npos);
+  EXPECT_NE(error("[[tiers]]\nrules = []\n").find("needs a name"), std::string::npos);
+  EXPECT_NE(error("[[tiers]]\nname = \"a\"\nrule = []\n").find("tiers.rule' is not a known key"), std::string::npos);
+  EXPECT_NE(error("[quality]\nnormal_form = \"nfd\"\n").find("\"nfc\", \"nfkc\""), std::string::npos);
+  EXPECT_NE(error("[quality]\nlanguage_sample_bytes = 10\n").find("at least 256"), std::string::npos);
+  EXPECT_NE(error("[rules.edu]\nkind = \"classifier\"\n").find("must name a fastText model"), std::string::npos);
+  EXPECT_NE(error("[rules.edu]\nkind = \"classifier\"\nmodel = \"missing.bin\"\n").find("cannot read"),
+            std::string::npos);
+}
+
+TEST(ConfigTest, ClassifierModelIsResolvedAndHashed) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("m.bin"), "model bytes");
+  testing::WriteFile(dir.File("c.toml"), "[rules.edu]\nkind = \"classifier\"\nmodel = \"m.bin\"\n");
+  auto c = LoadConfig(dir.File("c.toml"));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const quality::RuleSpec& edu = c->quality.rules.back();
+  EXPECT_EQ(edu.classifier.model, dir.File("m.bin"));  // relative to the config file
+  EXPECT_EQ(edu.classifier.model_digest.size(), 32u);
+  std::string before = ConfigHash(*c);
+  testing::WriteFile(dir.File("m.bin"), "other model bytes");
+  EXPECT_NE(ConfigHash(*LoadConfig(dir.File("c.toml"))), before);  // a new model is a new configuration
+}
+
 TEST(ConfigTest, ThreadsDoNotChangeTheHash) {
   auto c = LoadText("[run]\nthreads = 7\n");
   ASSERT_TRUE(c.ok());

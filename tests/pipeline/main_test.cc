@@ -59,6 +59,26 @@ TEST(MainTest, RunWritesRunDirectory) {
   EXPECT_EQ(std::string_view(run["config_hash"]), std::string_view(stats["config_hash"]));
   EXPECT_EQ(uint64_t(run["config"]["reader"]["max_record_bytes"]), 64u << 20);
   EXPECT_EQ(run["inputs"].get_array().size(), SomeInputs().size());
+  // Quality: tiers are nested (each no larger than the one below), and the
+  // rule funnel adds up: what reaches a rule is what reached the previous
+  // one minus what that one removed.
+  simdjson::dom::element quality = stats["totals"]["quality"];
+  uint64_t previous_docs = documents;
+  for (simdjson::dom::element tier : quality["tiers"].get_array()) {
+    uint64_t docs = tier["documents"];
+    EXPECT_LE(docs, previous_docs);
+    previous_docs = docs;
+  }
+  EXPECT_EQ(uint64_t(quality["tiers"].at(0)["documents"]), documents);
+  uint64_t reaching = documents;
+  for (simdjson::dom::element rule : quality["rules"].get_array()) {
+    EXPECT_EQ(uint64_t(rule["in_sequence"]["reached"]["documents"]), reaching) << std::string_view(rule["name"]);
+    reaching -= uint64_t(rule["in_sequence"]["removed"]["documents"]);
+    EXPECT_GE(uint64_t(rule["alone"]["documents"]), 0u);
+  }
+  EXPECT_EQ(reaching, uint64_t(quality["tiers"].at(3)["documents"]));
+  EXPECT_GT(quality["tiers_by_language"]["en"]["extracted"]["documents"].get_uint64().value(), 0u);
+
   simdjson::dom::parser parser3;
   simdjson::dom::element timing = parser3.load(dir.File("run/timing.json"));
   EXPECT_GT(uint64_t(timing["peak_rss_bytes"]), 0u);
@@ -82,6 +102,7 @@ TEST(MainTest, SetupErrorsAreOneLineAndExitTwo) {
   std::string input = SomeInputs()[0];
   testing::WriteFile(dir.File("bad.toml"), "[reader]\nmax_record_bytes = -5\n");
   testing::WriteFile(dir.File("a_file"), "x");
+  testing::WriteFile(dir.File("tiers.toml"), "[[tiers]]\nname = \"top\"\nrules = [\"gopher\"]\n");
   struct Case {
     std::vector<std::string> args;
     std::string needle;
@@ -92,6 +113,8 @@ TEST(MainTest, SetupErrorsAreOneLineAndExitTwo) {
       {{"run", "-c", dir.File("bad.toml"), "-o", dir.File("r3"), input}, "line 2"},
       {{"run", "-o", dir.File("a_file/run"), input}, "cannot create run directory"},
       {{"inspect", dir.File("missing.warc.gz")}, "does not exist"},
+      {{"run", "-c", dir.File("tiers.toml"), "-o", dir.File("r4"), input}, "names rule 'gopher'"},
+      {{"extract", "-c", dir.File("tiers.toml"), input}, "names rule 'gopher'"},
   };
   for (const Case& c : cases) {
     auto r = Stocktake(c.args);
@@ -174,6 +197,28 @@ TEST(MainTest, ExtractWritesOneJsonLinePerDocumentInInputOrder) {
     EXPECT_TRUE(doc["link_density"].is_double() || doc["link_density"].is_int64() || doc["link_density"].is_uint64());
     EXPECT_TRUE(doc["paragraphs"].is_uint64());
     EXPECT_EQ(uint64_t(doc["text_bytes"]), std::string_view(doc["text"]).size());
+    // Quality: language, tier, the missed tier and every rule's values.
+    if (std::string_view(doc["text"]).empty()) continue;
+    EXPECT_TRUE(doc["language"].is_string());
+    double score = doc["language_score"];
+    EXPECT_GE(score, 0.0);
+    EXPECT_LE(score, 1.0);
+    std::string_view tier = doc["tier"];
+    EXPECT_TRUE(tier == "extracted" || tier == "clean" || tier == "filtered" || tier == "high") << tier;
+    if (tier != "high") {
+      EXPECT_TRUE(doc["tier_missed"]["rule"].is_string());
+      EXPECT_TRUE(doc["tier_missed"]["reason"].is_string());
+    } else {
+      EXPECT_TRUE(doc["tier_missed"].is_null());
+    }
+    for (const char* rule : {"language", "gopher_repetition", "gopher_quality", "c4", "fineweb", "c4_strict"}) {
+      std::string_view status = doc["rules"][rule]["status"];
+      EXPECT_TRUE(status == "pass" || status == "fail") << rule;
+    }
+    EXPECT_TRUE(doc["rules"]["gopher_repetition"]["top_2_gram"].is_double() ||
+                doc["rules"]["gopher_repetition"]["top_2_gram"].is_int64());
+    EXPECT_TRUE(doc["rules"]["c4"]["sentences"].is_int64() || doc["rules"]["c4"]["sentences"].is_double() ||
+                doc["rules"]["c4"]["sentences"].is_uint64());
   }
   ASSERT_EQ(sources.size(), 17u);
   EXPECT_EQ(sources.front(), warc);  // input order, not sorted order

@@ -1,0 +1,367 @@
+// Every rule on hand-made texts, with the values worked out by hand.
+#include "quality/rules.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+namespace stocktake::quality {
+namespace {
+
+struct Evaluated {
+  RuleResult result;
+  std::map<std::string, double> values;
+  std::string text;  // the output of a text-editing rule
+};
+
+LanguageGuess Guess(const std::string& code, double score = 0.99) {
+  LanguageGuess g;
+  g.code = code;
+  g.score = score;
+  return g;
+}
+
+Evaluated Eval(const RuleSpec& spec, const std::string& text, const std::string& language = "en") {
+  std::string error;
+  auto rule = Rule::Create(spec, &error);
+  EXPECT_NE(rule, nullptr) << error;
+  Segmenter segmenter;
+  LanguageGuess guess = Guess(language);
+  TextFacts facts;
+  facts.Reset(text, &guess, &segmenter);
+  RuleScratch scratch;
+  Evaluated e;
+  e.result = rule->Evaluate(&facts, &scratch);
+  for (const Measured& m : e.result.values) e.values[m.name] = m.value;
+  e.text = scratch.text;
+  return e;
+}
+
+RuleSpec Spec(RuleKind kind) {
+  RuleSpec spec;
+  spec.kind = kind;
+  spec.name = std::string(RuleKindName(kind));
+  return spec;
+}
+
+bool Failed(const Evaluated& e, const std::string& reason) {
+  return e.result.status == RuleStatus::kFail && e.result.reason == reason;
+}
+
+// ------------------------------------------------------------ language ----
+
+TEST(LanguageRuleTest, ScoreThresholdAndAllowedLanguages) {
+  std::string error;
+  RuleSpec spec = Spec(RuleKind::kLanguage);
+  auto rule = Rule::Create(spec, &error);
+  Segmenter segmenter;
+  TextFacts facts;
+  RuleScratch scratch;
+  auto eval = [&](const Rule& r, const LanguageGuess& g) {
+    facts.Reset("some text", &g, &segmenter);
+    return r.Evaluate(&facts, &scratch);
+  };
+  EXPECT_EQ(eval(*rule, Guess("en", 0.65)).status, RuleStatus::kPass);  // >= 0.65 keeps (FineWeb)
+  RuleResult low = eval(*rule, Guess("en", 0.64));
+  EXPECT_EQ(low.status, RuleStatus::kFail);
+  EXPECT_STREQ(low.reason, "low_language_score");
+  EXPECT_DOUBLE_EQ(low.values[0].value, 0.64);
+  EXPECT_STREQ(eval(*rule, Guess("un", 0.99)).reason, "unknown_language");
+
+  spec.language.languages = {"de", "fr"};
+  auto listed = Rule::Create(spec, &error);
+  EXPECT_EQ(eval(*listed, Guess("de")).status, RuleStatus::kPass);
+  EXPECT_STREQ(eval(*listed, Guess("en")).reason, "language_not_listed");
+}
+
+// ------------------------------------------------------- gopher quality ----
+
+TEST(GopherQualityTest, ValuesOfAShortSentence) {
+  // UAX #29 words: The cat sat on the mat . -> 7 words, 6 not symbols,
+  // 17 letters in them; "the" is a stop word ("The" is not: datatrove
+  // compares words as they are).
+  Evaluated e = Eval(Spec(RuleKind::kGopherQuality), "The cat sat on the mat.");
+  EXPECT_EQ(e.values["words"], 6);
+  EXPECT_DOUBLE_EQ(e.values["mean_word_length"], 17.0 / 6);
+  EXPECT_DOUBLE_EQ(e.values["alpha_words"], 6.0 / 7);
+  EXPECT_EQ(e.values["stop_words"], 1);
+  EXPECT_EQ(e.values["hash_ratio"], 0);
+  EXPECT_TRUE(Failed(e, "gopher_short_doc"));  // 6 < 50
+
+  RuleSpec loose = Spec(RuleKind::kGopherQuality);
+  loose.gopher_quality.min_words = 1;
+  EXPECT_TRUE(Failed(Eval(loose, "The cat sat on the mat."), "gopher_below_avg_threshold"));  // 2.83 < 3
+}
+
+TEST(GopherQualityTest, EachCheckInDatatroveOrder) {
+  RuleSpec spec = Spec(RuleKind::kGopherQuality);
+  spec.gopher_quality.min_words = 1;
+  spec.gopher_quality.min_stop_words = 0;
+  // # tag # tag words: 5 words, 2 hashes -> 0.4 > 0.1
+  Evaluated hashes = Eval(spec, "#tag #tag words");
+  EXPECT_DOUBLE_EQ(hashes.values["hash_ratio"], 2.0 / 5);
+  EXPECT_TRUE(Failed(hashes, "gopher_too_many_hashes"));
+  // "...": 3 ellipses over 12 words (each "..." is three "." segments).
+  Evaluated dots = Eval(spec, "words... more... again...");
+  EXPECT_DOUBLE_EQ(dots.values["ellipsis_ratio"], 3.0 / 12);
+  EXPECT_TRUE(Failed(dots, "gopher_too_many_ellipsis"));
+  // Two bullet lines of two: 1.0 > 0.9.
+  Evaluated bullets = Eval(spec, "- first item here\n- second item here");
+  EXPECT_EQ(bullets.values["bullet_lines"], 1.0);
+  EXPECT_TRUE(Failed(bullets, "gopher_too_many_bullets"));
+  // One of two lines ends with an ellipsis: 0.5 > 0.3 (one "..." in 8 words
+  // stays under the ratio check).
+  Evaluated trailing = Eval(spec, "this line trails off \xE2\x80\xA6\nthis one does not at all");
+  EXPECT_EQ(trailing.values["ellipsis_lines"], 0.5);
+  EXPECT_TRUE(Failed(trailing, "gopher_too_many_end_ellipsis"));
+  // Words with a letter: 1 of 4.
+  Evaluated numbers = Eval(spec, "1234 5678 9012 word");
+  EXPECT_EQ(numbers.values["alpha_words"], 0.25);
+  EXPECT_TRUE(Failed(numbers, "gopher_below_alpha_threshold"));
+  // Stop words: English needs two.
+  spec.gopher_quality.min_stop_words = 2;
+  EXPECT_TRUE(Failed(Eval(spec, "lovely words without any filler"), "gopher_enough_stop_words"));
+  EXPECT_EQ(Eval(spec, "the words and the filler").result.status, RuleStatus::kPass);
+  spec.gopher_quality.max_words = 3;
+  EXPECT_TRUE(Failed(Eval(spec, "the words and the filler"), "gopher_long_doc"));
+}
+
+TEST(GopherQualityTest, EmptyAndAllSymbolTexts) {
+  Evaluated empty = Eval(Spec(RuleKind::kGopherQuality), "");
+  EXPECT_EQ(empty.values["words"], 0);
+  EXPECT_EQ(empty.values["mean_word_length"], 0);
+  EXPECT_TRUE(Failed(empty, "gopher_short_doc"));
+  Evaluated symbols = Eval(Spec(RuleKind::kGopherQuality), "!!! ??? ### *** ---");
+  EXPECT_EQ(symbols.values["words"], 0);
+  EXPECT_EQ(symbols.values["alpha_words"], 0);
+  EXPECT_TRUE(Failed(symbols, "gopher_short_doc"));
+}
+
+TEST(GopherQualityTest, LanguageSpecificChecksSayNotApplicable) {
+  RuleSpec spec = Spec(RuleKind::kGopherQuality);
+  spec.gopher_quality.min_words = 1;
+  // Chinese: dictionary words are short, and the stop words are English.
+  // 我们喜欢学习中文: four dictionary words of two characters.
+  Evaluated zh = Eval(spec, "\xE6\x88\x91\xE4\xBB\xAC\xE5\x96\x9C\xE6\xAC\xA2\xE5\xAD\xA6\xE4\xB9\xA0\xE4\xB8\xAD\xE6\x96\x87", "zh");
+  EXPECT_EQ(zh.result.skipped, (std::vector<const char*>{"mean_word_length", "stop_words"}));
+  EXPECT_LT(zh.values["mean_word_length"], 3);  // would fail if it applied
+  EXPECT_EQ(zh.result.status, RuleStatus::kPass);
+  // Arabic (right to left): word length applies, stop words do not.
+  Evaluated ar = Eval(spec,
+                     "\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 \xD8\xA8\xD9\x83\xD9\x85 \xD9\x81\xD9\x8A "
+                     "\xD8\xA7\xD9\x84\xD9\x85\xD9\x88\xD9\x82\xD8\xB9",
+                     "ar");
+  EXPECT_EQ(ar.result.skipped, (std::vector<const char*>{"stop_words"}));
+  EXPECT_EQ(ar.values["words"], 4);  // مرحبا بكم في الموقع
+  EXPECT_DOUBLE_EQ(ar.values["mean_word_length"], (5 + 3 + 2 + 6) / 4.0);
+}
+
+// ---------------------------------------------------- gopher repetition ----
+
+TEST(GopherRepetitionTest, DuplicateLinesAndParagraphs) {
+  // Lines "a b", "a b": one duplicate of two, 3 of 7 characters.
+  Evaluated lines = Eval(Spec(RuleKind::kGopherRepetition), "a b\na b");
+  EXPECT_EQ(lines.values["dup_line_frac"], 0.5);
+  EXPECT_DOUBLE_EQ(lines.values["dup_line_char_frac"], 3.0 / 7);
+  EXPECT_EQ(lines.values["dup_para_frac"], 0);
+  EXPECT_TRUE(Failed(lines, "dup_line_frac"));
+  // Paragraphs "p q", "r s", "p q": one of three repeats (3 of 13 chars).
+  Evaluated paras = Eval(Spec(RuleKind::kGopherRepetition), "p q\n\nr s\n\np q");
+  EXPECT_DOUBLE_EQ(paras.values["dup_para_frac"], 1.0 / 3);
+  EXPECT_DOUBLE_EQ(paras.values["dup_para_char_frac"], 3.0 / 13);
+  EXPECT_TRUE(Failed(paras, "dup_para_frac"));
+}
+
+TEST(GopherRepetitionTest, TopNGramsTieToTheFirst) {
+  // x y x y x y z: 13 characters. "x y" 3 times -> 3 * 3 / 13; the 3-grams
+  // "x y x" and "y x y" both occur twice, "x y x" first -> 5 * 2 / 13; the
+  // 4-gram "x y x y" twice -> 7 * 2 / 13; no 5-gram repeats.
+  Evaluated e = Eval(Spec(RuleKind::kGopherRepetition), "x y x y x y z");
+  EXPECT_DOUBLE_EQ(e.values["top_2_gram"], 9.0 / 13);
+  EXPECT_DOUBLE_EQ(e.values["top_3_gram"], 10.0 / 13);
+  EXPECT_DOUBLE_EQ(e.values["top_4_gram"], 14.0 / 13);
+  EXPECT_EQ(e.values["dup_5_gram"], 0);
+  EXPECT_TRUE(Failed(e, "top_2_gram"));
+  // Nothing repeats: the top n-gram is the first one, counted once.
+  Evaluated once = Eval(Spec(RuleKind::kGopherRepetition), "alpha beta gamma delta");
+  EXPECT_DOUBLE_EQ(once.values["top_2_gram"], 10.0 / 22);  // "alpha beta"
+}
+
+TEST(GopherRepetitionTest, DuplicateNGramsGreedyScan) {
+  RuleSpec spec = Spec(RuleKind::kGopherRepetition);
+  for (double& t : spec.gopher_repetition.top_ngram) t = 1e9;  // reach the n-gram checks
+  // a b c d e f a b c d e g: 23 characters; the 5-gram "a b c d e" repeats
+  // once: its 5 letters ("".join) count; no 6-gram repeats.
+  Evaluated e = Eval(spec, "a b c d e f a b c d e g");
+  EXPECT_DOUBLE_EQ(e.values["dup_5_gram"], 5.0 / 23);
+  EXPECT_EQ(e.values["dup_6_gram"], 0);
+  EXPECT_TRUE(Failed(e, "dup_5_gram"));
+  // The scan skips the words of a repeat: 12 k's (23 chars), 8 positions
+  // for 5-grams: 0 is new, 1 repeats (5 chars) and jumps to 6, which
+  // repeats again (5 chars) and jumps past the end.
+  Evaluated run = Eval(spec, "k k k k k k k k k k k k");
+  EXPECT_DOUBLE_EQ(run.values["dup_5_gram"], 10.0 / 23);
+}
+
+TEST(GopherRepetitionTest, EmptySingleLineAndCjk) {
+  EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kGopherRepetition), ""), "empty"));
+  Evaluated one = Eval(Spec(RuleKind::kGopherRepetition), "word");
+  EXPECT_EQ(one.values.count("top_2_gram"), 0u);  // no 2-grams in one word
+  EXPECT_EQ(one.result.status, RuleStatus::kPass);
+  // CJK words come from the dictionary: 我们 喜欢 我们 喜欢 -> "我们喜欢"...
+  Evaluated zh = Eval(Spec(RuleKind::kGopherRepetition),
+                     "\xE6\x88\x91\xE4\xBB\xAC\xE5\x96\x9C\xE6\xAC\xA2\xE6\x88\x91\xE4\xBB\xAC\xE5\x96\x9C\xE6\xAC\xA2",
+                     "zh");
+  EXPECT_GT(zh.values["top_2_gram"], 0.2);
+  EXPECT_TRUE(Failed(zh, "top_2_gram"));
+}
+
+// ------------------------------------------------------------------- c4 ----
+
+TEST(C4Test, LineRulesAndSentences) {
+  const std::string text =
+      "The first sentence is fine. So is the second one.\n"
+      "Click here\n"                                   // 2 words < 3
+      "Please enable JavaScript to see this.\n"        // javascript
+      "Read our Privacy Policy for details.\n"         // policy
+      "Facts [1] need sources [citation needed] here.\n"
+      "A third line has two sentences. Really it does!";
+  Evaluated e = Eval(Spec(RuleKind::kC4), text);
+  EXPECT_EQ(e.text,
+            "The first sentence is fine. So is the second one.\n"
+            "Facts  need sources  here.\n"
+            "A third line has two sentences. Really it does!");
+  EXPECT_EQ(e.values["lines"], 6);
+  EXPECT_EQ(e.values["lines_removed"], 3);
+  EXPECT_EQ(e.values["lines_too_few_words"], 1);
+  EXPECT_EQ(e.values["lines_javascript"], 1);
+  EXPECT_EQ(e.values["lines_policy"], 1);
+  EXPECT_EQ(e.values["sentences"], 5);  // 2 + 1 + 2
+  EXPECT_EQ(e.result.status, RuleStatus::kPass);
+  EXPECT_EQ(e.result.lines_removed, 3u);
+  // Characters removed: the three lines, their newlines, "[1]" and "[citation needed]".
+  EXPECT_EQ(e.result.chars_removed, text.size() - e.text.size());
+
+  RuleSpec strict = Spec(RuleKind::kC4);
+  strict.c4.min_sentences = 1;
+  EXPECT_EQ(Eval(strict, "Only one sentence here.\nBuy now for less").result.status, RuleStatus::kPass);
+  strict.c4.terminal_punctuation = true;
+  Evaluated s = Eval(strict, "A proper sentence here.\nA heading without a stop\nEllipsis does not count...");
+  EXPECT_EQ(s.text, "A proper sentence here.");
+  EXPECT_EQ(s.values["lines_no_terminal_punctuation"], 2);
+}
+
+TEST(C4Test, DocumentRules) {
+  EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kC4), "Some text with lorem ipsum dolor sit amet."), "lorem_ipsum"));
+  EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kC4), "function code() { return 1; } is here."), "curly_bracket"));
+  EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kC4), "Too few sentences here. Just two."), "too_few_sentences"));
+  RuleSpec spec = Spec(RuleKind::kC4);
+  spec.c4.max_word_length = 5;
+  Evaluated e = Eval(spec, "short words only here\nthis has averyveryverylongword in it");
+  EXPECT_EQ(e.values["lines_too_long_word"], 1);
+}
+
+TEST(C4Test, EmptyCjkRtlAndThai) {
+  Evaluated empty = Eval(Spec(RuleKind::kC4), "");
+  EXPECT_EQ(empty.values["sentences"], 0);
+  EXPECT_TRUE(Failed(empty, "too_few_sentences"));
+  // Chinese lines have no spaces: words come from the dictionary, so a
+  // sentence of several words is not "fewer than 3 words". 我们喜欢学习中文。
+  RuleSpec spec = Spec(RuleKind::kC4);
+  spec.c4.min_sentences = 1;
+  Evaluated zh = Eval(spec,
+                     "\xE6\x88\x91\xE4\xBB\xAC\xE5\x96\x9C\xE6\xAC\xA2\xE5\xAD\xA6\xE4\xB9\xA0\xE4\xB8\xAD\xE6\x96\x87"
+                     "\xE3\x80\x82",
+                     "zh");
+  EXPECT_EQ(zh.values["lines_too_few_words"], 0);
+  EXPECT_EQ(zh.values["sentences"], 1);
+  // Hebrew, right to left, ends with a period.
+  spec.c4.terminal_punctuation = true;
+  Evaluated he = Eval(spec, "\xD7\x96\xD7\x94 \xD7\x98\xD7\xA7\xD7\xA1\xD7\x98 \xD7\x98\xD7\x95\xD7\x91.", "iw");
+  EXPECT_EQ(he.values["lines_no_terminal_punctuation"], 0);
+  // Thai has no sentence-final punctuation: the check does not apply.
+  Evaluated th = Eval(spec, "\xE0\xB8\xA0\xE0\xB8\xB2\xE0\xB8\xA9\xE0\xB8\xB2 \xE0\xB9\x84\xE0\xB8\x97\xE0\xB8\xA2 \xE0\xB8\x94\xE0\xB8\xB5", "th");
+  EXPECT_EQ(th.result.skipped, (std::vector<const char*>{"terminal_punctuation"}));
+  EXPECT_EQ(th.values["lines_no_terminal_punctuation"], 0);
+}
+
+// -------------------------------------------------------------- fineweb ----
+
+TEST(FineWebTest, ValuesAndChecks) {
+  // Lines: "Short" (5), "Also short" (10), and a long one ending in ".":
+  // punctuation 1/3, short lines 2/3 (<= 30 characters), no duplicates,
+  // 2 newlines over 13 words.
+  Evaluated e = Eval(Spec(RuleKind::kFineWeb), "Short\nAlso short\nA much longer line that ends with a period.");
+  EXPECT_DOUBLE_EQ(e.values["line_punct_ratio"], 1.0 / 3);
+  EXPECT_DOUBLE_EQ(e.values["short_line_ratio"], 2.0 / 3);
+  EXPECT_EQ(e.values["dup_line_char_ratio"], 0);
+  EXPECT_DOUBLE_EQ(e.values["newline_word_ratio"], 2.0 / 13);
+  EXPECT_EQ(e.result.status, RuleStatus::kPass);
+
+  EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kFineWeb), "no punctuation at all on this fairly long line\nnor here on this one either"),
+                     "line_punct_ratio"));
+  // 2 of 3 short lines is 0.667, not above 0.67; 3 of 4 is.
+  EXPECT_EQ(Eval(Spec(RuleKind::kFineWeb), "One.\nTwo.\nThree is a longer line than thirty chars.").result.status,
+            RuleStatus::kPass);
+  EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kFineWeb), "One.\nTwo.\nSix.\nThree is a longer line than thirty chars."),
+                     "short_line_ratio"));
+  // A repeated line: 40 of 124 characters (newlines not counted) are in the duplicate.
+  std::string line = "This sentence is repeated on two lines..";
+  Evaluated dup = Eval(Spec(RuleKind::kFineWeb), line + "\n" + line + "\nAnd this one is different from both of them.");
+  EXPECT_DOUBLE_EQ(dup.values["dup_line_char_ratio"], 40.0 / (40 + 40 + 44));
+  EXPECT_TRUE(Failed(dup, "char_dup_ratio"));
+  RuleSpec lists = Spec(RuleKind::kFineWeb);
+  lists.fineweb.max_short_line_ratio = 1;
+  EXPECT_TRUE(Failed(Eval(lists, "a.\nb.\nc."), "list_ratio"));  // 2 newlines / 6 words
+}
+
+TEST(FineWebTest, EmptyAndThai) {
+  EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kFineWeb), ""), "empty"));
+  EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kFineWeb), "\n\n  \n"), "empty"));
+  Evaluated th = Eval(Spec(RuleKind::kFineWeb),
+                     "\xE0\xB8\xA0\xE0\xB8\xB2\xE0\xB8\xA9\xE0\xB8\xB2\xE0\xB9\x84\xE0\xB8\x97\xE0\xB8\xA2 "
+                     "\xE0\xB8\xA0\xE0\xB8\xB2\xE0\xB8\xA9\xE0\xB8\xB2\xE0\xB9\x84\xE0\xB8\x97\xE0\xB8\xA2 "
+                     "\xE0\xB8\xA0\xE0\xB8\xB2\xE0\xB8\xA9\xE0\xB8\xB2\xE0\xB9\x84\xE0\xB8\x97\xE0\xB8\xA2",
+                     "th");
+  EXPECT_EQ(th.result.skipped, (std::vector<const char*>{"line_punct_ratio"}));
+  EXPECT_NE(std::string(th.result.reason), "line_punct_ratio");
+}
+
+// -------------------------------------------------------------- helpers ----
+
+TEST(RuleHelpersTest, TerminalPunctuationAcrossScripts) {
+  for (const char* yes : {"End.", "Really?", "Wow!", "He said \"go.\"", "It's 'fine'",
+                          "\xE4\xBD\xA0\xE5\xA5\xBD\xE3\x80\x82",     // 你好。
+                          "\xD9\x87\xD9\x84\xD8\x9F",                 // Arabic question mark
+                          "\xE0\xA4\xA8\xE0\xA4\xB9\xE0\xA5\x80\xE0\xA4\x82\xE0\xA5\xA4"}) {  // Devanagari danda
+    EXPECT_TRUE(EndsWithTerminalPunctuation(yes)) << yes;
+  }
+  for (const char* no : {"", "No stop", "Comma,", "Colon:"}) EXPECT_FALSE(EndsWithTerminalPunctuation(no)) << no;
+  EXPECT_TRUE(IsSymbolWord("#"));
+  EXPECT_TRUE(IsSymbolWord("\xE2\x80\x94"));  // em dash
+  EXPECT_FALSE(IsSymbolWord("a#"));
+  EXPECT_TRUE(HasLetter("4ever"));
+  EXPECT_TRUE(HasLetter("\xD0\xB4"));  // д
+  EXPECT_FALSE(HasLetter("1234"));
+}
+
+TEST(RuleParamsTest, EveryKindListsItsThresholds) {
+  for (RuleSpec spec : DefaultRules()) {
+    std::vector<RuleParam> params = RuleParams(&spec);
+    EXPECT_FALSE(params.empty()) << spec.name;
+    for (const RuleParam& p : params) {
+      if (p.type == RuleParam::Type::kNumber) {
+        EXPECT_GE(*p.number, p.min) << spec.name << "." << p.key;
+        EXPECT_LE(*p.number, p.max) << spec.name << "." << p.key;
+      }
+    }
+  }
+  RuleKind kind;
+  EXPECT_TRUE(ParseRuleKind("gopher_repetition", &kind));
+  EXPECT_EQ(kind, RuleKind::kGopherRepetition);
+  EXPECT_FALSE(ParseRuleKind("gopher", &kind));
+}
+
+}  // namespace
+}  // namespace stocktake::quality

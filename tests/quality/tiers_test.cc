@@ -1,0 +1,125 @@
+#include "quality/tiers.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace stocktake::quality {
+namespace {
+
+LanguageGuess English(double score = 0.99) {
+  LanguageGuess g;
+  g.code = "en";
+  g.score = score;
+  return g;
+}
+
+// A paragraph that passes every default rule: varied, punctuated prose.
+std::string GoodText() {
+  return "The river valley was settled early in the last century by farmers who came from the coast. "
+         "They built small houses of stone and planted orchards along the southern slopes.\n\n"
+         "Over the years the village grew into a market town with a school, a church and a railway station. "
+         "Trade in apples and cider brought steady work to the families who stayed.\n\n"
+         "Today the old station is a museum, and visitors can walk the orchard trails in spring. "
+         "The town council has restored the stone bridge that crosses the river near the square.\n\n"
+         "Local historians have collected letters and photographs that show how people lived then. "
+         "Many of them are on display in the library, which is open every day except Sunday.";
+}
+
+TEST(TiersTest, DefaultTiersAndAGoodDocument) {
+  std::string error;
+  auto model = QualityModel::Create(QualityConfig{}, &error);
+  ASSERT_NE(model, nullptr) << error;
+  ASSERT_EQ(model->tier_count(), 4u);
+  EXPECT_EQ(model->tier_name(0), "extracted");
+  EXPECT_EQ(model->tier_name(3), "high");
+  EXPECT_EQ(model->rule_count(), 6u);
+  QualityAssessor assessor(model.get());
+  std::string text = GoodText();
+  const Assessment& a = assessor.Assess(text, English());
+  EXPECT_EQ(a.tier, 3) << (a.missed_rule >= 0 ? model->rule(a.missed_rule).spec().name + ":" + a.missed_reason : "");
+  EXPECT_EQ(a.missed_rule, -1);
+  EXPECT_EQ(a.tier_text[0], text);
+  // C4 joins kept lines with single newlines: the filtered text drops the
+  // blank lines between paragraphs.
+  EXPECT_LT(a.tier_text[2].size(), text.size());
+  EXPECT_EQ(a.tier_text[2].find("\n\n"), std::string_view::npos);
+}
+
+TEST(TiersTest, FirstFailureNamesTheMissedTier) {
+  std::string error;
+  auto model = QualityModel::Create(QualityConfig{}, &error);
+  QualityAssessor assessor(model.get());
+  std::string text = GoodText();
+  // Low language confidence: stays in "extracted", misses "clean".
+  const Assessment& low = assessor.Assess(text, English(0.3));
+  EXPECT_EQ(low.tier, 0);
+  EXPECT_EQ(model->rule(low.missed_rule).spec().name, "language");
+  EXPECT_STREQ(low.missed_reason, "low_language_score");
+  EXPECT_EQ(model->tier_name(model->rule_tier(low.missed_rule)), "clean");
+  // Every rule still has its values, and "alone" matches for unedited text.
+  EXPECT_FALSE(low.rules[1].values.empty());
+  EXPECT_EQ(low.alone[1].status, low.rules[1].status);
+  // A short text passes "clean" but fails the Gopher quality word count.
+  std::string short_text = "A short note. It has a few words only.";
+  const Assessment& s = assessor.Assess(short_text, English());
+  EXPECT_EQ(model->rule(s.missed_rule).spec().name, "gopher_repetition");  // top 2-gram over 20%
+  const Assessment& empty = assessor.Assess("", English());
+  EXPECT_EQ(empty.tier, -1);
+  EXPECT_STREQ(empty.missed_reason, "empty_text");
+}
+
+TEST(TiersTest, RulesAfterAnEditSeeTheEditedTextAndAloneTheOriginal) {
+  // c4 drops the short line; fineweb then sees only punctuated lines, while
+  // on its own (the original text) most lines have no punctuation.
+  QualityConfig config;
+  RuleSpec c4;
+  c4.name = "c4";
+  c4.kind = RuleKind::kC4;
+  c4.c4.min_sentences = 1;
+  c4.c4.min_words_per_line = 5;
+  RuleSpec fineweb;
+  fineweb.name = "fineweb";
+  fineweb.kind = RuleKind::kFineWeb;
+  config.rules = {c4, fineweb};
+  config.tiers = {{"any", {}}, {"cleaned", {"c4"}}, {"punctuated", {"fineweb"}}};
+  std::string error;
+  auto model = QualityModel::Create(config, &error);
+  ASSERT_NE(model, nullptr) << error;
+  QualityAssessor assessor(model.get());
+  std::string text = "Menu\nHome\nAbout\nNews\nContact\nThis line is a real sentence with enough words.";
+  const Assessment& a = assessor.Assess(text, English());
+  EXPECT_EQ(a.tier, 2);
+  EXPECT_EQ(a.rule_text[1], "This line is a real sentence with enough words.");
+  EXPECT_EQ(a.tier_text[1], a.rule_text[1]);
+  EXPECT_EQ(a.tier_text[0], text);
+  EXPECT_EQ(a.rules[1].status, RuleStatus::kPass);
+  EXPECT_EQ(a.alone[1].status, RuleStatus::kFail);  // 1 of 6 lines punctuated, 5 short
+  EXPECT_EQ(a.rules[0].lines_removed, 5u);
+}
+
+TEST(TiersTest, InvalidConfigurationsAreExplained) {
+  auto problem = [](QualityConfig c) { return ValidateQualityConfig(c); };
+  QualityConfig none;
+  none.tiers.clear();
+  EXPECT_EQ(problem(none), "at least one tier is required");
+  QualityConfig unknown;
+  unknown.tiers = {{"a", {"nope"}}};
+  EXPECT_EQ(problem(unknown), "tier 'a' names rule 'nope', which is not defined");
+  QualityConfig twice;
+  twice.tiers = {{"a", {"c4"}}, {"b", {"c4"}}};
+  EXPECT_NE(problem(twice).find("listed in tier 'a' and again in tier 'b'"), std::string::npos);
+  QualityConfig same_name;
+  same_name.tiers = {{"a", {}}, {"a", {}}};
+  EXPECT_EQ(problem(same_name), "tier 'a' is defined twice");
+  QualityConfig dup_rule;
+  dup_rule.rules.push_back(dup_rule.rules[0]);
+  EXPECT_NE(problem(dup_rule).find("is defined twice"), std::string::npos);
+  EXPECT_EQ(problem(QualityConfig{}), "");
+  std::string error;
+  EXPECT_EQ(QualityModel::Create(unknown, &error), nullptr);
+  EXPECT_FALSE(error.empty());
+}
+
+}  // namespace
+}  // namespace stocktake::quality
