@@ -38,7 +38,9 @@ stocktake::Result<Config> ConfigFrom(const std::string& path) {
 int main(int argc, char** argv) {
   CLI::App app{
       "stocktake measures how much usable text a web crawl holds: it reads WARC/WET/ARC\n"
-      "files, extracts text, and counts documents, bytes and words.",
+      "files, extracts and normalizes the text, identifies its language, applies the\n"
+      "published quality rules (Gopher, C4, FineWeb) and counts documents, bytes and\n"
+      "words per quality tier and language.",
       "stocktake"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("stocktake ") + stocktake::kProgramVersion);
@@ -80,16 +82,20 @@ int main(int argc, char** argv) {
       "extract", "Extract the text of HTML pages: one JSON line per document on stdout.");
   extract->add_option("--mode", extract_mode, "main (the article; default) or full (all visible text)")
       ->check(CLI::IsMember({"main", "full"}));
-  extract->add_option("-c,--config", extract_config, "TOML configuration ([extract] limits and mode)");
+  extract->add_option("-c,--config", extract_config, "TOML configuration ([extract], [quality], rules and tiers)");
   extract->add_option("inputs", extract_inputs,
                       "WARC/WET/ARC files, bare .html/.html.gz pages (one document each), folders or globs")
       ->required();
   extract->footer(
-      "Each line has source, url, record_id, offset, title, text, mode, main_found, text_bytes,\n"
-      "paragraphs, link_density, charset and the guard flags. Documents come in input order.");
+      "Each line has source, url, record_id, offset, title, text (normalized), mode, main_found,\n"
+      "text_bytes, paragraphs, link_density, charset, the guard flags, language, language_score,\n"
+      "tier, tier_missed (the rule and reason that kept the page out of the next tier) and\n"
+      "rules (every rule's status and measured values). Documents come in input order.\n"
+      "See docs/output-format.md and docs/quality.md.");
 
-  run->footer("Writes RUN/run.json (inputs, configuration), RUN/stats.json (the measurement) and\n"
-              "RUN/timing.json; see docs/output-format.md.");
+  run->footer("Writes RUN/run.json (inputs, configuration), RUN/stats.json (the measurement: funnel,\n"
+              "tiers overall and per language, each rule's effect alone and in sequence) and\n"
+              "RUN/timing.json; see docs/output-format.md. Tiers and rules: docs/quality.md.");
   inspect->footer("Damage reasons are explained in docs/reader.md.");
   try {
     app.parse(argc, argv);
@@ -115,6 +121,12 @@ int main(int argc, char** argv) {
                 summary.inputs, summary.unreadable, static_cast<unsigned long long>(summary.documents),
                 static_cast<unsigned long long>(summary.words), static_cast<unsigned long long>(summary.text_bytes),
                 summary.wall_seconds);
+    std::string tiers;
+    for (const auto& [name, totals] : summary.tiers) {
+      tiers += fmt::format("{}{} {} documents ({} words)", tiers.empty() ? "" : ", ", name, totals.documents,
+                           totals.words);
+    }
+    std::printf("stocktake: tiers: %s\n", tiers.c_str());
     std::printf("stocktake: results in %s/stats.json (run.json: inputs and config; timing.json: speed)\n",
                 run_dir.c_str());
     return 0;

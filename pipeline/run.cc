@@ -179,6 +179,12 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/stats.json", StatsJson(config, results)));
 
   summary->inputs = results.size();
+  QualityCounts quality_total;
+  for (const InputResult& r : results) quality_total.Merge(r.quality);
+  for (size_t t = 0; t < quality.tier_count(); ++t) {
+    summary->tiers.emplace_back(quality.tier_name(t),
+                                t < quality_total.tiers.size() ? quality_total.tiers[t] : TextTotals{});
+  }
   uint64_t bytes_read = 0;
   uint64_t bytes_decoded = 0;
   for (const InputResult& r : results) {

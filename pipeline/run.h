@@ -34,6 +34,8 @@ struct RunSummary {
   uint64_t documents = 0;
   uint64_t words = 0;
   uint64_t text_bytes = 0;
+  // Documents and words at or above each tier, in tier order.
+  std::vector<std::pair<std::string, TextTotals>> tiers;
   double wall_seconds = 0;
 };
 

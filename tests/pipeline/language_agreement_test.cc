@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <cstdio>
 #include <map>
 #include <string>
 
@@ -63,6 +64,7 @@ TEST(LanguageAgreementTest, TopLanguageAgreesWithCommonCrawlCld2) {
       }
     });
   }
+  std::printf("language agreement with Common Crawl: %zu of %zu pages\n", agreed, compared);
   EXPECT_GE(compared, 45u);
   EXPECT_GE(static_cast<double>(agreed), 0.95 * static_cast<double>(compared)) << agreed << " of " << compared;
 }
