@@ -328,14 +328,17 @@ void CountTable::Reset(size_t n) {
   }
 }
 
-uint32_t CountTable::Add(uint64_t key) {
+const uint32_t* CountTable::AddRef(uint64_t key) {
   for (size_t i = Start(key);; i = (i + 1) & mask_) {
     Slot& slot = slots_[i];
     if (slot.generation != generation_) {
       slot = Slot{key, generation_, 1};
-      return 1;
+      return &slot.count;
     }
-    if (slot.key == key) return ++slot.count;
+    if (slot.key == key) {
+      ++slot.count;
+      return &slot.count;
+    }
   }
 }
 
@@ -355,6 +358,14 @@ void TextFacts::Reset(std::string_view text, const LanguageGuess* language, Segm
   segmenter_ = segmenter;
   have_chars_ = have_words_ = have_lines_ = have_hashes_ = false;
   c4_citations_ = -1;
+  source_ = nullptr;
+}
+
+void TextFacts::ResetDerived(std::string_view text, TextFacts* source, const std::vector<uint32_t>& kept_lines) {
+  Reset(text, source->language_, source->segmenter_);
+  if (kept_lines.empty()) return;  // nothing kept: nothing to reuse
+  source_ = source;
+  source_lines_ = kept_lines;
 }
 
 const std::string& TextFacts::language() const {
@@ -374,11 +385,37 @@ const std::vector<std::string_view>& TextFacts::words() {
   if (!have_words_) {
     words_.clear();
     word_chars_.clear();
-    segmenter_->Words(text_, &words_);
+    line_words_count_.clear();
+    for (std::string_view line : lines()) {
+      size_t before = words_.size();
+      segmenter_->Words(line, &words_);
+      line_words_count_.push_back(static_cast<uint32_t>(words_.size() - before));
+    }
     for (std::string_view w : words_) word_chars_.push_back(CodePoints(w));
     have_words_ = true;
   }
   return words_;
+}
+
+size_t TextFacts::word_count() {
+  if (have_words_ || source_ == nullptr || !source_->have_words_ || source_->c4_citations_ < 0) {
+    return words().size();
+  }
+  // Lines the rule kept unchanged have the words they had in the source.
+  const std::vector<std::string_view>& mine = lines();
+  if (mine.size() != source_lines_.size()) return words().size();
+  size_t n = 0;
+  for (size_t j = 0; j < mine.size(); ++j) {
+    uint32_t i = source_lines_[j];
+    if (source_->c4_lines_[i].cleaned) {
+      line_words_.clear();
+      segmenter_->Words(mine[j], &line_words_);
+      n += line_words_.size();
+    } else {
+      n += source_->line_words_count_[i];
+    }
+  }
+  return n;
 }
 
 const std::vector<size_t>& TextFacts::word_chars() {
@@ -400,6 +437,21 @@ std::vector<C4Line>& TextFacts::c4_lines(bool remove_citations) {
   c4_citations_ = remove_citations;
   c4_lines_.clear();
   c4_cleaned_.clear();
+  if (source_ != nullptr && source_->c4_citations_ == static_cast<int>(remove_citations) &&
+      lines().size() == source_lines_.size()) {
+    // Derived text: an unchanged kept line has the facts it had in the
+    // source (the same text); a cleaned one is analyzed again below.
+    bool all_unchanged = true;
+    for (uint32_t i : source_lines_) all_unchanged = all_unchanged && !source_->c4_lines_[i].cleaned;
+    if (all_unchanged) {
+      for (size_t j = 0; j < source_lines_.size(); ++j) {
+        C4Line line = source_->c4_lines_[source_lines_[j]];
+        line.kept = lines_[j];
+        c4_lines_.push_back(line);
+      }
+      return c4_lines_;
+    }
+  }
   const bool no_spaces = NoSpaceLanguage(language());
   // Cleaned lines live in c4_cleaned_ (which may move while it grows): keep
   // offsets first and make views at the end.
@@ -447,6 +499,7 @@ std::vector<C4Line>& TextFacts::c4_lines(bool remove_citations) {
     if (remove_citations && text.find('[') != std::string_view::npos) {
       size_t before = c4_cleaned_.size();
       RemoveCitations(text, &c4_cleaned_);
+      line.cleaned = c4_cleaned_.size() - before != text.size();
       cleaned_at.emplace_back(c4_lines_.size(), before);
     }
     c4_lines_.push_back(line);
@@ -658,16 +711,20 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
     while (!candidates.empty() && candidates.back() >= count) candidates.pop_back();
     for (uint32_t i : candidates) grams[i] = Mix(grams[i], hashes[i + n - 1]);
     s->table.Reset(candidates.size());
+    // Count every candidate n-gram, remembering where each one's count lives.
+    std::vector<const uint32_t*>& counts = s->counts;
+    counts.resize(candidates.size());
+    for (size_t k = 0; k < candidates.size(); ++k) counts[k] = s->table.AddRef(grams[candidates[k]]);
     uint32_t best_count = 1;
-    for (uint32_t i : candidates) best_count = std::max(best_count, s->table.Add(grams[i]));
+    for (const uint32_t* c : counts) best_count = std::max(best_count, *c);
     if (n <= 4) {
       // The most frequent n-gram; ties go to the one that appears first
       // (Counter.most_common): the first position holding the top count.
       size_t best_first = 0;
       if (best_count > 1) {
-        for (uint32_t i : candidates) {
-          if (s->table.Count(grams[i]) == best_count) {
-            best_first = i;
+        for (size_t k = 0; k < candidates.size(); ++k) {
+          if (*counts[k] == best_count) {
+            best_first = candidates[k];
             break;
           }
         }
@@ -678,8 +735,8 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
     }
     // Keep the positions whose n-gram repeats.
     size_t kept = 0;
-    for (uint32_t i : candidates) {
-      if (s->table.Count(grams[i]) > 1) candidates[kept++] = i;
+    for (size_t k = 0; k < candidates.size(); ++k) {
+      if (*counts[k] > 1) candidates[kept++] = candidates[k];
     }
     candidates.resize(kept);
     if (n >= 5) {
@@ -726,6 +783,7 @@ RuleResult EvalC4(const C4Params& p, TextFacts* f, RuleScratch* s) {
   bool punct_applies = p.terminal_punctuation && !NoTerminalPunctuation(lang);
   if (p.terminal_punctuation && !punct_applies) r.skipped.push_back("terminal_punctuation");
   s->text.clear();
+  s->kept_lines.clear();
   size_t sentences = 0, removed_lines = 0;
   size_t removed_too_long = 0, removed_punct = 0, removed_short = 0, removed_js = 0, removed_policy = 0;
   const char* doc_failure = nullptr;
@@ -762,8 +820,9 @@ RuleResult EvalC4(const C4Params& p, TextFacts* f, RuleScratch* s) {
       continue;
     }
     sentences += f->C4Sentences(i);
-    if (!s->text.empty()) s->text.push_back('\n');
+    if (!s->kept_lines.empty()) s->text.push_back('\n');
     s->text.append(line.kept);
+    s->kept_lines.push_back(static_cast<uint32_t>(i));
   }
   r.lines_removed = removed_lines;
   size_t before = f->chars();
@@ -803,7 +862,7 @@ RuleResult EvalFineWeb(const FineWebParams& p, TextFacts* f, RuleScratch* s) {
   FindDuplicates(s->pieces, &s->table, &dup_lines, &dup_chars);
   double dup_ratio = text_chars_no_newlines > 0 ? static_cast<double>(dup_chars) / static_cast<double>(text_chars_no_newlines) : 0;
   double newlines = static_cast<double>(Count(f->text(), "\n"));
-  double words = static_cast<double>(f->words().size());
+  double words = static_cast<double>(f->word_count());
   double newline_ratio = words > 0 ? newlines / words : 0;
   r.values = {{"line_punct_ratio", punct / n},
               {"short_line_ratio", short_lines / n},

@@ -154,6 +154,7 @@ struct C4Line {
                              // languages written without spaces
   uint32_t longest = 0;      // code points of the longest of those words
   bool terminal = false;     // ends in terminal punctuation (and not in an ellipsis)
+  bool cleaned = false;      // citations were removed (kept differs from the trimmed line)
   // Content checks on the lowercased kept text, computed on demand.
   bool checked = false;
   bool lorem_ipsum = false, javascript = false, curly_bracket = false, policy = false;
@@ -164,6 +165,11 @@ struct C4Line {
 class TextFacts {
  public:
   void Reset(std::string_view text, const LanguageGuess* language, Segmenter* segmenter);
+  // Like Reset, for the output of a line-level rule over `source`: line j of
+  // `text` is line kept_lines[j] of `source` as that rule kept it. Facts of
+  // lines the rule left unchanged are taken from `source` instead of being
+  // computed again. `source` must outlive this use.
+  void ResetDerived(std::string_view text, TextFacts* source, const std::vector<uint32_t>& kept_lines);
 
   std::string_view text() const { return text_; }
   const std::string& language() const;
@@ -173,6 +179,7 @@ class TextFacts {
   const std::vector<std::string_view>& words();
   const std::vector<size_t>& word_chars();  // code points per word
   const std::vector<uint64_t>& word_hashes();
+  size_t word_count();  // words().size(), without listing them when derived
   const std::vector<std::string_view>& lines();
   // The C4 view of every line; content checks and sentences are filled in
   // by C4Checked() and C4Sentences() when a rule needs them.
@@ -186,6 +193,9 @@ class TextFacts {
   Segmenter* segmenter_ = nullptr;
   size_t chars_ = 0;
   bool have_chars_ = false, have_words_ = false, have_lines_ = false, have_hashes_ = false;
+  TextFacts* source_ = nullptr;   // derived facts: the text this one was cut from
+  std::vector<uint32_t> source_lines_;
+  std::vector<uint32_t> line_words_count_;  // words per line, once words() ran
   std::vector<std::string_view> words_;
   std::vector<size_t> word_chars_;
   std::vector<uint64_t> word_hashes_;
@@ -203,8 +213,11 @@ class CountTable {
  public:
   // Empties the table and sizes it for up to `n` keys.
   void Reset(size_t n);
+  // Adds one occurrence of `key`; returns where its count is kept (valid
+  // until the next Reset).
+  const uint32_t* AddRef(uint64_t key);
   // Adds one occurrence of `key`; returns its count so far.
-  uint32_t Add(uint64_t key);
+  uint32_t Add(uint64_t key) { return *AddRef(key); }
   // The count of `key` (0 if absent).
   uint32_t Count(uint64_t key) const;
   // True if `key` was absent (and adds it).
@@ -237,10 +250,12 @@ class WordSet {
 struct RuleScratch {
   std::vector<uint64_t> grams;   // rolling n-gram hashes
   std::vector<uint32_t> candidates;  // positions whose n-gram repeats
+  std::vector<const uint32_t*> counts;  // each candidate's count in `table`
   std::vector<size_t> prefix;    // prefix sums of word lengths
   CountTable table;
   CountTable seen;
   std::vector<std::string_view> pieces;
+  std::vector<uint32_t> kept_lines;  // a line-level rule's kept lines (indices)
   std::string text;             // a line-level rule's output
   std::string lower;
 };

@@ -98,7 +98,11 @@ const Assessment& QualityAssessor::Assess(std::string_view text, const LanguageG
     if (rule.edits_text() && a.rules[i].status == RuleStatus::kPass && scratch_.text != current) {
       edited_texts_[i].swap(scratch_.text);
       current = edited_texts_[i];
-      edited_.Reset(current, &language, &segmenter_);
+      if (facts == &original_) {
+        edited_.ResetDerived(current, &original_, scratch_.kept_lines);
+      } else {
+        edited_.Reset(current, &language, &segmenter_);  // a second edit: start afresh
+      }
       facts = &edited_;
     }
     // Alone, on the original text: the same result until the first edit.
