@@ -31,37 +31,22 @@
 #include "common/decoded_stream.h"
 #include "crawler/extractor.h"
 #include "crawler/html_parser.h"
-#include "load_pages.h"
+#include "bench_common.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  size_t stride = 4;
-  int repeat = 3;
-  std::vector<std::string> shards;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--stride" && i + 1 < argc) {
-      stride = std::max(1, std::atoi(argv[++i]));
-    } else if (a == "--repeat" && i + 1 < argc) {
-      repeat = std::max(1, std::atoi(argv[++i]));
-    } else {
-      shards.push_back(a);
-    }
-  }
-  if (shards.empty()) {
-    std::fprintf(stderr, "usage: stocktake-bench-extract [--stride N] [--repeat N] SHARD...\n");
-    return 2;
-  }
+  using stocktake::bench::Median;
+  stocktake::bench::PageBenchArgs args;
+  const char* usage = "stocktake-bench-extract [--stride N] [--repeat N] SHARD...";
+  if (!stocktake::bench::ParsePageBenchArgs(argc, argv, usage, &args)) return 2;
+  const size_t stride = args.stride;
+  const int repeat = args.repeat;
+  const std::vector<std::string>& shards = args.shards;
 
   std::vector<std::string> pages;
   uint64_t html_bytes = stocktake::bench::LoadHtmlPages(shards, stride, &pages);

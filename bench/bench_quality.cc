@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "crawler/extractor.h"
-#include "load_pages.h"
+#include "bench_common.h"
 #include "quality/language.h"
 #include "quality/normalize.h"
 #include "quality/segment.h"
@@ -32,34 +32,17 @@ using Clock = std::chrono::steady_clock;
 namespace q = stocktake::quality;
 constexpr size_t kSampleBytes = 4096;  // the default [quality] language_sample_bytes
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  size_t stride = 4;
-  int repeat = 3;
-  std::string profile_rule;  // --profile RULE|assess: only evaluate that, over and over (for perf)
-  std::vector<std::string> shards;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--profile" && i + 1 < argc) {
-      profile_rule = argv[++i];
-    } else if (a == "--stride" && i + 1 < argc) {
-      stride = std::max(1, std::atoi(argv[++i]));
-    } else if (a == "--repeat" && i + 1 < argc) {
-      repeat = std::max(1, std::atoi(argv[++i]));
-    } else {
-      shards.push_back(a);
-    }
-  }
-  if (shards.empty()) {
-    std::fprintf(stderr, "usage: stocktake-bench-quality [--stride N] [--repeat N] SHARD...\n");
-    return 2;
-  }
+  using stocktake::bench::Median;
+  stocktake::bench::PageBenchArgs args;
+  const char* usage = "stocktake-bench-quality [--stride N] [--repeat N] [--profile RULE|assess] SHARD...";
+  if (!stocktake::bench::ParsePageBenchArgs(argc, argv, usage, &args)) return 2;
+  const size_t stride = args.stride;
+  const int repeat = args.repeat;
+  const std::string& profile_rule = args.profile;
+  const std::vector<std::string>& shards = args.shards;
 
   std::vector<std::string> texts;
   uint64_t text_bytes = 0;

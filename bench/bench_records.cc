@@ -25,6 +25,7 @@
 
 #include <fmt/format.h>
 
+#include "bench_common.h"
 #include "common/byte_source.h"
 #include "common/decoded_stream.h"
 #include "crawler/record_reader.h"
@@ -113,14 +114,10 @@ PassResult Libdeflate(const std::vector<std::string>& contents) {
   return r;
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
+  using stocktake::bench::Median;
   int repeat = 5;
   bool json = false;
   std::vector<std::string> files;

@@ -2,11 +2,13 @@
 // check is the reason datatrove would report.
 //
 // The repetition rule needs counts of repeated n-grams for n = 2..10. Words
-// are hashed once; an n-gram is the hash of its word hashes; the most
-// frequent n-gram is found by sorting (hash, position) pairs, and the greedy
-// duplicate scan of datatrove (skip n words after a repeat) uses an
-// open-addressing set reused across documents. Character lengths come from
-// prefix sums of word lengths, so no n-gram string is ever built.
+// are hashed once (TextFacts); an n-gram's hash is extended from the
+// (n-1)-gram's as n grows; each round counts n-grams in a
+// generation-stamped open-addressing table and keeps only the positions
+// whose n-gram repeats, since a unique n-gram can only start unique longer
+// ones. Character lengths come from prefix sums of word lengths, so no
+// n-gram string is ever built. C4's per-line analysis is kept in TextFacts
+// and shared by every C4 rule evaluated on the same text.
 #include "quality/rules.h"
 
 #include <unicode/uchar.h>

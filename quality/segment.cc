@@ -1,8 +1,10 @@
-// Segmentation. The fast path classifies each character of an ASCII/Latin-1
-// line into the UAX #29 word-break classes that occur there and applies
-// rules WB3d, WB5-WB13b; ICU's root rules differ from UAX #29 in one place
-// that matters here (':' is not MidLetter), and the fast path follows ICU.
-// tests/quality/segment_test.cc checks the two paths agree on real text.
+// Segmentation. The word fast path classifies each character of a line with
+// a table built once from ICU's Word_Break property for the whole BMP and
+// applies rules WB3d and WB5-WB13b, with ICU's root tailoring (':' is not
+// MidLetter, '@' is a letter); characters with rules of their own or with
+// dictionary segmentation send the line to ICU. The sentence fast path does
+// the same with Sentence_Break and rules SB6-SB11.
+// tests/quality/segment_test.cc checks both paths against ICU on real text.
 #include "quality/segment.h"
 
 #include <unicode/ubrk.h>
@@ -196,13 +198,17 @@ Segmenter::~Segmenter() {
   if (utext_ != nullptr) utext_close(utext_);
 }
 
-void Segmenter::IcuLine(std::string_view line, std::vector<std::string_view>* out) {
-  if (line.empty() || words_ == nullptr) return;
+bool Segmenter::Attach(UBreakIterator* iterator, std::string_view text) {
+  if (text.empty() || iterator == nullptr) return false;
   UErrorCode status = U_ZERO_ERROR;
-  utext_ = utext_openUTF8(utext_, line.data(), static_cast<int64_t>(line.size()), &status);
-  if (U_FAILURE(status)) return;
-  ubrk_setUText(words_, utext_, &status);
-  if (U_FAILURE(status)) return;
+  utext_ = utext_openUTF8(utext_, text.data(), static_cast<int64_t>(text.size()), &status);
+  if (U_FAILURE(status)) return false;
+  ubrk_setUText(iterator, utext_, &status);
+  return U_SUCCESS(status);
+}
+
+void Segmenter::IcuLine(std::string_view line, std::vector<std::string_view>* out) {
+  if (!Attach(words_, line)) return;
   int32_t prev = ubrk_first(words_);
   for (int32_t next = ubrk_next(words_); next != UBRK_DONE; prev = next, next = ubrk_next(words_)) {
     std::string_view seg = line.substr(static_cast<size_t>(prev), static_cast<size_t>(next - prev));
@@ -359,12 +365,7 @@ size_t Segmenter::CountSentences(std::string_view text) {
 }
 
 size_t Segmenter::CountSentencesIcu(std::string_view text) {
-  if (text.empty() || sentences_ == nullptr) return 0;
-  UErrorCode status = U_ZERO_ERROR;
-  utext_ = utext_openUTF8(utext_, text.data(), static_cast<int64_t>(text.size()), &status);
-  if (U_FAILURE(status)) return 0;
-  ubrk_setUText(sentences_, utext_, &status);
-  if (U_FAILURE(status)) return 0;
+  if (!Attach(sentences_, text)) return 0;
   size_t count = 0;
   int32_t prev = ubrk_first(sentences_);
   for (int32_t next = ubrk_next(sentences_); next != UBRK_DONE; prev = next, next = ubrk_next(sentences_)) {

@@ -3,11 +3,12 @@
 // Words are UAX #29 word-break segments (ICU's rules, with its dictionaries
 // for Chinese, Japanese, Thai, Khmer, Lao and Burmese), keeping every segment
 // that is not whitespace: words, numbers, and punctuation marks, the way
-// datatrove's word splitting feeds the Gopher rules. Lines that hold only
-// ASCII and Latin-1 letters take a hand-written path that applies the same
-// rules; newlines are hard word breaks (WB3a/b), so each line can take its
-// own path without changing any boundary. Sentences are ICU sentence-break
-// segments.
+// datatrove's word splitting feeds the Gopher rules. Lines whose characters
+// all have simple word-break classes (Latin, Greek, Cyrillic, Arabic,
+// Armenian, Georgian, punctuation, ...) take a hand-written path that applies
+// the same rules; newlines are hard word breaks (WB3a/b), so each line can
+// take its own path without changing any boundary. Sentences are UAX #29
+// sentence segments, with a fast path of the same kind.
 //
 // Views point into the text passed in. Not thread-safe: keep one per thread
 // (it owns ICU break iterators, which are costly to create).
@@ -40,6 +41,8 @@ class Segmenter {
   size_t CountSentencesIcu(std::string_view text);
 
  private:
+  // Points `iterator` at `text`; false if it cannot be used.
+  bool Attach(UBreakIterator* iterator, std::string_view text);
   void IcuLine(std::string_view line, std::vector<std::string_view>* out);
   bool FastSentences(std::string_view text, size_t* count);
 

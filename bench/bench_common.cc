@@ -1,4 +1,8 @@
-#include "load_pages.h"
+#include "bench_common.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "common/byte_source.h"
 #include "crawler/charset.h"
@@ -6,6 +10,28 @@
 #include "crawler/record_reader.h"
 
 namespace stocktake::bench {
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+bool ParsePageBenchArgs(int argc, char** argv, const char* usage, PageBenchArgs* args) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--stride" && i + 1 < argc) {
+      args->stride = static_cast<size_t>(std::max(1, std::atoi(argv[++i])));
+    } else if (a == "--repeat" && i + 1 < argc) {
+      args->repeat = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--profile" && i + 1 < argc) {
+      args->profile = argv[++i];
+    } else {
+      args->shards.push_back(a);
+    }
+  }
+  if (args->shards.empty()) std::fprintf(stderr, "usage: %s\n", usage);
+  return !args->shards.empty();
+}
 
 uint64_t LoadHtmlPages(const std::vector<std::string>& shards, size_t stride, std::vector<std::string>* pages) {
   crawler::HttpResponse http;
