@@ -330,6 +330,44 @@ TEST(FineWebTest, EmptyAndThai) {
   EXPECT_NE(std::string(th.result.reason), "line_punct_ratio");
 }
 
+// The hard cases for every rule at once: a single line, symbols only, and
+// right-to-left text, with values worked out by hand.
+TEST(RuleEdgeCasesTest, SingleLineSymbolsAndRightToLeft) {
+  // FineWeb, one line of 19 characters: punctuated, but all lines are short.
+  Evaluated single = Eval(Spec(RuleKind::kFineWeb), "Just one line here.");
+  EXPECT_EQ(single.values["line_punct_ratio"], 1);
+  EXPECT_EQ(single.values["short_line_ratio"], 1);
+  EXPECT_EQ(single.values["newline_word_ratio"], 0);
+  EXPECT_TRUE(Failed(single, "short_line_ratio"));
+  // Symbols only: "!!! ??? ###" is nine one-character segments over 11
+  // characters; ends in '#', so no line is punctuated.
+  EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kFineWeb), "!!! ??? ###"), "line_punct_ratio"));
+  Evaluated rep = Eval(Spec(RuleKind::kGopherRepetition), "!!! ??? ###");
+  EXPECT_DOUBLE_EQ(rep.values["top_2_gram"], 3.0 * 2 / 11);  // "! !" twice, the first of three ties
+  EXPECT_TRUE(Failed(rep, "top_2_gram"));
+  // C4: three whitespace words; "!!! ??? " is one sentence (SB8a keeps "?"
+  // after "!"), "###" another.
+  Evaluated c4 = Eval(Spec(RuleKind::kC4), "!!! ??? ###");
+  EXPECT_EQ(c4.values["sentences"], 2);
+  EXPECT_EQ(c4.values["lines_removed"], 0);
+  EXPECT_TRUE(Failed(c4, "too_few_sentences"));
+  // Arabic, right to left, one long line ending in the Arabic question mark.
+  std::string arabic =
+      "\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 \xD8\xA8\xD9\x83\xD9\x85 \xD9\x81\xD9\x8A "
+      "\xD8\xA7\xD9\x84\xD9\x85\xD9\x88\xD9\x82\xD8\xB9 \xD8\xA7\xD9\x84\xD8\xAC\xD8\xAF\xD9\x8A\xD8\xAF "
+      "\xD9\x87\xD8\xB0\xD8\xA7 \xD8\xA7\xD9\x84\xD8\xA3\xD8\xB3\xD8\xA8\xD9\x88\xD8\xB9\xD8\x9F";
+  Evaluated ar = Eval(Spec(RuleKind::kFineWeb), arabic, "ar");
+  EXPECT_EQ(ar.values["line_punct_ratio"], 1);
+  EXPECT_EQ(ar.values["short_line_ratio"], 0);  // 39 characters
+  EXPECT_EQ(ar.result.status, RuleStatus::kPass);
+  // Hebrew, a line repeated: one duplicate of two lines.
+  std::string hebrew = "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xD7\xA2\xD7\x95\xD7\x9C\xD7\x9D";  // שלום עולם
+  Evaluated he = Eval(Spec(RuleKind::kGopherRepetition), hebrew + "\n" + hebrew, "iw");
+  EXPECT_EQ(he.values["dup_line_frac"], 0.5);
+  EXPECT_DOUBLE_EQ(he.values["dup_line_char_frac"], 9.0 / 19);
+  EXPECT_TRUE(Failed(he, "dup_line_frac"));
+}
+
 // -------------------------------------------------------------- helpers ----
 
 TEST(RuleHelpersTest, TerminalPunctuationAcrossScripts) {
