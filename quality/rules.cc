@@ -515,24 +515,73 @@ std::vector<C4Line>& TextFacts::c4_lines(bool remove_citations) {
   return c4_lines_;
 }
 
+namespace {
+
+inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// `needle` (lowercase ASCII) at `pos` of `s`, ignoring ASCII case.
+bool MatchesAt(std::string_view s, size_t pos, std::string_view needle) {
+  if (s.size() - pos < needle.size()) return false;
+  for (size_t k = 0; k < needle.size(); ++k) {
+    if (AsciiLower(s[pos + k]) != needle[k]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// The first two letters of C4's phrases, lowercase: a bit per byte pair.
+struct PhraseStarts {
+  uint64_t bits[65536 / 64];
+  constexpr PhraseStarts() : bits() {
+    for (const char* start : {"lo", "ja", "te", "pr", "co", "us"}) {
+      for (int upper = 0; upper < 4; ++upper) {  // every ASCII case of the two letters
+        int a = start[0] - ((upper & 1) ? 32 : 0), b = start[1] - ((upper & 2) ? 32 : 0);
+        int pair = (a << 8) | b;
+        bits[pair / 64] |= 1ULL << (pair % 64);
+      }
+    }
+  }
+  bool Has(unsigned char a, unsigned char b) const {
+    int pair = (a << 8) | b;
+    return (bits[pair / 64] >> (pair % 64)) & 1;
+  }
+};
+constexpr PhraseStarts kPhraseStarts;
+
 const C4Line& TextFacts::C4Checked(size_t i) {
   C4Line& line = c4_lines_[i];
   if (line.checked) return line;
   line.checked = true;
-  lower_.assign(line.kept);
-  for (char& c : lower_) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  // One pass over the line; only the first two letters of a phrase (in any
+  // ASCII case, like C4's line.lower()) start a comparison.
+  std::string_view t = line.kept;
+  const auto* u = reinterpret_cast<const unsigned char*>(t.data());
+  line.curly_bracket = t.find('{') != std::string_view::npos;
+  for (size_t p = 0; p + 1 < t.size(); ++p) {
+    if (!kPhraseStarts.Has(u[p], u[p + 1])) continue;
+    switch (AsciiLower(t[p])) {
+      case 'l':
+        line.lorem_ipsum = line.lorem_ipsum || MatchesAt(t, p, "lorem ipsum");
+        break;
+      case 'j':
+        line.javascript = line.javascript || MatchesAt(t, p, "javascript");
+        break;
+      case 't':
+        line.policy = line.policy || MatchesAt(t, p, "terms of use");
+        break;
+      case 'p':
+        line.policy = line.policy || MatchesAt(t, p, "privacy policy");
+        break;
+      case 'c':
+        line.policy = line.policy || MatchesAt(t, p, "cookie policy");
+        break;
+      default:  // 'u'
+        line.policy = line.policy || MatchesAt(t, p, "uses cookies") || MatchesAt(t, p, "use of cookies") ||
+                      MatchesAt(t, p, "use cookies");
+        break;
+    }
   }
-  auto has = [&](std::string_view needle) {
-    return memmem(lower_.data(), lower_.size(), needle.data(), needle.size()) != nullptr;
-  };
-  line.lorem_ipsum = has("lorem ipsum");
-  line.javascript = has("javascript");
-  line.curly_bracket = line.kept.find('{') != std::string_view::npos;
-  // The cookie phrases all contain "cookie": look for it once.
-  line.policy = has("terms of use") || has("privacy policy") ||
-                (has("cookie") &&
-                 (has("cookie policy") || has("uses cookies") || has("use of cookies") || has("use cookies")));
   return line;
 }
 

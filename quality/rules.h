@@ -203,7 +203,6 @@ class TextFacts {
   int c4_citations_ = -1;  // the remove_citations setting c4_lines_ was made with; -1: none yet
   std::vector<C4Line> c4_lines_;
   std::string c4_cleaned_;  // lines with citations removed, back to back
-  std::string lower_;
   std::vector<std::string_view> line_words_;
 };
 

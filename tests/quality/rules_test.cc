@@ -258,6 +258,13 @@ TEST(C4Test, DocumentRules) {
   EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kC4), "Some text with lorem ipsum dolor sit amet."), "lorem_ipsum"));
   EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kC4), "function code() { return 1; } is here."), "curly_bracket"));
   EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kC4), "Too few sentences here. Just two."), "too_few_sentences"));
+  // Every policy phrase, in any ASCII case, drops its line.
+  Evaluated policy = Eval(Spec(RuleKind::kC4),
+                          "This site USES COOKIES to work.\nRead the Terms of Use first.\nWe explain our use of "
+                          "cookies here.\nYou agree we use cookies now.\nSee our Cookie Policy page.\nA normal line "
+                          "that stays in.");
+  EXPECT_EQ(policy.values["lines_policy"], 5);
+  EXPECT_EQ(policy.text, "A normal line that stays in.");
   RuleSpec spec = Spec(RuleKind::kC4);
   spec.c4.max_word_length = 5;
   Evaluated e = Eval(spec, "short words only here\nthis has averyveryverylongword in it");
