@@ -10,6 +10,8 @@ find_package(zstd REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 find_package(ICU REQUIRED COMPONENTS uc i18n data)
 find_package(TBB REQUIRED)
+# SHA-256 of shipped data files (tokenizer rank files).
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 
 # Decompression. gzip goes through isa-l (fastest streaming inflate measured,
 # docs/benchmarks.md) with zlib as the portable reference; libdeflate is

@@ -1,11 +1,14 @@
-// XXH3 wrappers. Kept out of the header so only common links libxxhash.
+// XXH3 and SHA-256 wrappers. Kept out of the header so only common links
+// libxxhash and libcrypto.
 #include "common/hash.h"
 
+#include <openssl/evp.h>
 #include <xxhash.h>
 
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <iterator>
 #include <memory>
 #include <vector>
 
@@ -32,6 +35,16 @@ bool HashFile(const std::string& path, Hash128* out) {
   XXH128_hash_t h = XXH3_128bits_digest(state.get());
   *out = Hash128{h.high64, h.low64};
   return true;
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) != 1) return {};
+  std::string hex;
+  hex.reserve(2 * size);
+  for (unsigned int i = 0; i < size; ++i) fmt::format_to(std::back_inserter(hex), "{:02x}", digest[i]);
+  return hex;
 }
 
 std::string HexOf(uint64_t value) { return fmt::format("{:016x}", value); }

@@ -15,6 +15,7 @@
 #include "pipeline/config.h"
 #include "pipeline/inputs.h"
 #include "pipeline/run.h"
+#include "pipeline/tokens.h"
 
 namespace {
 
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  stocktake inspect shard.warc.gz            what is in a file, and what is damaged\n"
       "  stocktake run -o runs/a data/*.warc.gz     measure; results in runs/a/stats.json\n"
+      "  stocktake tokens --words notes.txt         cl100k_base tokens and words of a file\n"
       "See `stocktake COMMAND --help` and docs/ for details.");
 
   // run
@@ -93,6 +95,29 @@ int main(int argc, char** argv) {
       "rules (every rule's status and measured values). Documents come in input order.\n"
       "See docs/output-format.md and docs/quality.md.");
 
+  // tokens
+  stocktake::pipeline::TokensOptions tokens_options;
+  std::vector<std::string> tokens_inputs;
+  CLI::App* tokens = app.add_subcommand(
+      "tokens", "Count tokens (tiktoken-exact BPE) of whole files, or of each JSON line's text.");
+  tokens->add_option("-e,--encoding", tokens_options.encodings,
+                     "cl100k_base (default), o200k_base, r50k_base (= gpt2), or a .tiktoken file; repeat for\n"
+                     "several columns");
+  tokens->add_option("--pattern", tokens_options.pattern,
+                     "Split pattern for .tiktoken files given by path (default cl100k_base)")
+      ->check(CLI::IsMember({"cl100k_base", "o200k_base", "r50k_base", "gpt2"}));
+  tokens->add_flag("--jsonl", tokens_options.jsonl, "Count each line's text field (a JSON object per line)");
+  tokens->add_option("--text-field", tokens_options.text_field, "The field --jsonl counts (default: text)");
+  tokens->add_flag("--words", tokens_options.words, "Also count UAX #29 words and whitespace-separated words");
+  tokens->add_flag("--header", tokens_options.header, "Print a header line naming the columns");
+  tokens->add_option("files", tokens_inputs, "Files to count (- for standard input)")->required();
+  tokens->footer(
+      "Output is tab-separated, one line per file (or per JSON line): one count per encoding, in\n"
+      "the order given, then with --words the UAX #29 and whitespace word counts, then the file\n"
+      "name (with --jsonl the line number, or file:line for several files). Counts equal\n"
+      "tiktoken's encode_ordinary: special-token strings such as <|endoftext|> are plain text.\n"
+      "Invalid UTF-8 is replaced by U+FFFD first. See docs/tokens.md.");
+
   run->footer("Writes RUN/run.json (inputs, configuration), RUN/stats.json (the measurement: funnel,\n"
               "tiers overall and per language, each rule's effect alone and in sequence) and\n"
               "RUN/timing.json; see docs/output-format.md. Tiers and rules: docs/quality.md.");
@@ -131,6 +156,8 @@ int main(int argc, char** argv) {
                 run_dir.c_str());
     return 0;
   }
+
+  if (*tokens) return stocktake::pipeline::RunTokens(tokens_options, tokens_inputs, stdout, stderr);
 
   if (*extract) {
     auto config = ConfigFrom(extract_config);

@@ -1,0 +1,319 @@
+// Rank table, merge loops and the counting driver. See tokenizer.h.
+#include "stats/tokenizer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "common/byte_source.h"
+#include "common/hash.h"
+#include "stats/tiktoken_data.h"
+
+namespace stocktake::stats {
+namespace {
+
+constexpr uint32_t kNone = Encoding::kNoRank;
+
+// Standard base64 with padding, as in .tiktoken files.
+bool DecodeBase64(std::string_view in, std::string* out) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  out->clear();
+  if (in.empty() || in.size() % 4 != 0) return false;
+  for (size_t i = 0; i < in.size(); i += 4) {
+    const bool last = i + 4 == in.size();
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+      if (last && k >= 2 && in[i + k] == '=') {
+        v[k] = 0;
+        ++pad;
+      } else {
+        if (pad > 0) return false;
+        v[k] = value(in[i + k]);
+        if (v[k] < 0) return false;
+      }
+    }
+    uint32_t bits = (uint32_t(v[0]) << 18) | (uint32_t(v[1]) << 12) | (uint32_t(v[2]) << 6) | uint32_t(v[3]);
+    out->push_back(static_cast<char>(bits >> 16));
+    if (pad < 2) out->push_back(static_cast<char>((bits >> 8) & 0xFF));
+    if (pad < 1) out->push_back(static_cast<char>(bits & 0xFF));
+  }
+  return true;
+}
+
+// Scratch above this many entries is released after use.
+constexpr size_t kKeepScratch = size_t{1} << 22;
+
+}  // namespace
+
+Result<std::shared_ptr<const Encoding>> Encoding::Builtin(std::string_view name) {
+  const BuiltinRankFile* file = FindBuiltinRankFile(name);
+  if (file == nullptr) {
+    return InvalidArgument(fmt::format("unknown encoding '{}' (built in: cl100k_base, o200k_base, r50k_base)", name));
+  }
+  std::string digest = Sha256Hex(file->bytes);
+  if (digest != file->sha256) {
+    return Status(StatusCode::kDataError, fmt::format("built-in rank file {} has SHA-256 {}, expected {}",
+                                                      file->name, digest, file->sha256));
+  }
+  return FromBytes(std::string(file->name), file->bytes, file->pattern, std::move(digest));
+}
+
+Result<std::shared_ptr<const Encoding>> Encoding::FromFile(const std::string& path, SplitPattern pattern,
+                                                           std::string_view expected_sha256, std::string name) {
+  Result<std::string> bytes = ReadFileToString(path);
+  if (!bytes.ok()) return bytes.status();
+  std::string digest = Sha256Hex(*bytes);
+  if (!expected_sha256.empty() && digest != expected_sha256) {
+    return Status(StatusCode::kDataError,
+                  fmt::format("rank file '{}' has SHA-256 {}, expected {}", path, digest, expected_sha256));
+  }
+  if (name.empty()) name = path;
+  Result<std::shared_ptr<const Encoding>> encoding = FromBytes(std::move(name), *bytes, pattern, std::move(digest));
+  if (!encoding.ok()) {
+    return Status(encoding.status().code(), fmt::format("rank file '{}': {}", path, encoding.status().message()));
+  }
+  return encoding;
+}
+
+Result<std::shared_ptr<const Encoding>> Encoding::FromBytes(std::string name, std::string_view bytes,
+                                                            SplitPattern pattern, std::string sha256) {
+  std::shared_ptr<Encoding> encoding(new Encoding());
+  encoding->name_ = std::move(name);
+  encoding->pattern_ = pattern;
+  encoding->sha256_ = sha256.empty() ? Sha256Hex(bytes) : std::move(sha256);
+  STOCKTAKE_RETURN_IF_ERROR(encoding->Parse(bytes));
+  return std::shared_ptr<const Encoding>(std::move(encoding));
+}
+
+std::vector<std::string_view> Encoding::BuiltinNames() { return {"cl100k_base", "o200k_base", "r50k_base"}; }
+
+Status Encoding::Parse(std::string_view bytes) {
+  // First pass: decode every line into tokens_, remembering (offset, length, rank).
+  struct Entry {
+    uint32_t offset, length, rank;
+  };
+  std::vector<Entry> entries;
+  entries.reserve(bytes.size() / 12);
+  std::string token;
+  size_t line_number = 0;
+  for (size_t pos = 0; pos < bytes.size();) {
+    size_t eol = bytes.find('\n', pos);
+    if (eol == std::string_view::npos) eol = bytes.size();
+    std::string_view line = bytes.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    size_t space = line.find(' ');
+    uint32_t rank = 0;
+    std::string_view rank_text = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    auto [end, ec] = std::from_chars(rank_text.data(), rank_text.data() + rank_text.size(), rank);
+    if (space == std::string_view::npos || ec != std::errc() || end != rank_text.data() + rank_text.size() ||
+        rank == kNone || !DecodeBase64(line.substr(0, space), &token)) {
+      return Status(StatusCode::kDataError,
+                    fmt::format("line {} is not '<base64 token> <rank>'", line_number));
+    }
+    if (tokens_.size() + token.size() > UINT32_MAX) return Status(StatusCode::kDataError, "rank file too large");
+    entries.push_back({static_cast<uint32_t>(tokens_.size()), static_cast<uint32_t>(token.size()), rank});
+    tokens_ += token;
+  }
+  if (entries.empty()) return Status(StatusCode::kDataError, "no tokens");
+
+  size_t capacity = 1024;
+  while (capacity < entries.size() * 2) capacity *= 2;
+  slots_.assign(capacity, Slot{});
+  mask_ = capacity - 1;
+  two_byte_.assign(1u << 16, kNone);
+  uint32_t single[256];
+  std::fill(std::begin(single), std::end(single), kNone);
+  for (const Entry& e : entries) {
+    const char* bytes_of = tokens_.data() + e.offset;
+    uint64_t hash = Hash64(std::string_view(bytes_of, e.length));
+    uint32_t tag = static_cast<uint32_t>(hash >> 32);
+    for (uint64_t i = hash & mask_;; i = (i + 1) & mask_) {
+      Slot& slot = slots_[i];
+      if (slot.length == 0) {
+        slot = Slot{tag, e.rank, e.offset, e.length};
+        break;
+      }
+      if (slot.tag == tag && slot.length == e.length &&
+          std::memcmp(tokens_.data() + slot.offset, bytes_of, e.length) == 0) {
+        return Status(StatusCode::kDataError,
+                      fmt::format("token of rank {} repeats the token of rank {}", e.rank, slot.rank));
+      }
+    }
+    const auto* u = reinterpret_cast<const unsigned char*>(bytes_of);
+    if (e.length == 1) single[u[0]] = e.rank;
+    if (e.length == 2) two_byte_[(u[0] << 8) | u[1]] = e.rank;
+    longest_ = std::max<size_t>(longest_, e.length);
+  }
+  for (int b = 0; b < 256; ++b) {
+    if (single[b] == kNone) {
+      return Status(StatusCode::kDataError, fmt::format("byte 0x{:02x} has no token (byte-level BPE needs all 256)", b));
+    }
+  }
+  entries_ = entries.size();
+  return Status::Ok();
+}
+
+uint32_t Encoding::RankOf(const unsigned char* bytes, size_t length) const {
+  if (length == 2) return two_byte_[(bytes[0] << 8) | bytes[1]];
+  if (length > longest_) return kNone;
+  uint64_t hash = Hash64(std::string_view(reinterpret_cast<const char*>(bytes), length));
+  uint32_t tag = static_cast<uint32_t>(hash >> 32);
+  for (uint64_t i = hash & mask_;; i = (i + 1) & mask_) {
+    const Slot& slot = slots_[i];
+    if (slot.length == 0) return kNone;
+    if (slot.tag == tag && slot.length == length && std::memcmp(tokens_.data() + slot.offset, bytes, length) == 0) {
+      return slot.rank;
+    }
+  }
+}
+
+uint32_t Encoding::Rank(std::string_view bytes) const {
+  if (bytes.empty()) return kNone;
+  return RankOf(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+// tiktoken's loop: part k is [start[k], start[k+1]); rank[k] is the rank of
+// parts k and k+1 joined. Merge the leftmost lowest, update its two
+// neighbours' pair ranks, repeat.
+uint32_t Encoding::MergeShort(const unsigned char* piece, size_t length, uint32_t* starts) const {
+  uint32_t start[kShortPiece + 1];
+  uint32_t rank[kShortPiece + 1];
+  uint32_t parts = static_cast<uint32_t>(length);
+  for (uint32_t k = 0; k <= parts; ++k) start[k] = k;
+  for (uint32_t k = 0; k + 1 < parts; ++k) rank[k] = two_byte_[(piece[k] << 8) | piece[k + 1]];
+  rank[parts - 1] = kNone;
+  for (;;) {
+    uint32_t best = kNone, at = 0;
+    for (uint32_t k = 0; k + 1 < parts; ++k) {
+      if (rank[k] < best) {
+        best = rank[k];
+        at = k;
+      }
+    }
+    if (best == kNone) break;
+    std::memmove(start + at + 1, start + at + 2, (parts - at - 1) * sizeof(uint32_t));
+    std::memmove(rank + at + 1, rank + at + 2, (parts - at - 2) * sizeof(uint32_t));
+    --parts;
+    rank[at] = at + 1 < parts ? RankOf(piece + start[at], start[at + 2] - start[at]) : kNone;
+    if (at > 0) rank[at - 1] = RankOf(piece + start[at - 1], start[at + 1] - start[at - 1]);
+  }
+  if (starts != nullptr) std::copy(start, start + parts, starts);
+  return parts;
+}
+
+// The same merges over a min-segment tree of pair ranks, keyed by each part's
+// start byte: the root is the lowest rank, and descending towards the left
+// child whenever it holds that rank finds the leftmost such pair.
+uint64_t Encoding::MergeLong(const unsigned char* piece, size_t length, TokenScratch* scratch,
+                             std::vector<uint32_t>* starts) const {
+  const uint32_t n = static_cast<uint32_t>(length);
+  uint32_t leaves = 1;
+  while (leaves < n) leaves *= 2;
+  std::vector<uint32_t>& tree = scratch->tree;
+  std::vector<uint32_t>& next = scratch->next;
+  std::vector<uint32_t>& prev = scratch->prev;
+  tree.assign(2 * size_t{leaves}, kNone);
+  next.resize(n);
+  prev.resize(n);
+  for (uint32_t p = 0; p < n; ++p) {
+    next[p] = p + 1;
+    prev[p] = p - 1;  // wraps for p = 0; never read there
+    tree[leaves + p] = p + 1 < n ? two_byte_[(piece[p] << 8) | piece[p + 1]] : kNone;
+  }
+  for (uint32_t k = leaves - 1; k >= 1; --k) tree[k] = std::min(tree[2 * k], tree[2 * k + 1]);
+  auto set = [&](uint32_t p, uint32_t value) {
+    uint32_t k = leaves + p;
+    tree[k] = value;
+    for (k /= 2; k >= 1; k /= 2) tree[k] = std::min(tree[2 * k], tree[2 * k + 1]);
+  };
+  uint64_t parts = n;
+  while (tree[1] != kNone) {
+    const uint32_t best = tree[1];
+    uint32_t k = 1;
+    while (k < leaves) k = tree[2 * k] == best ? 2 * k : 2 * k + 1;
+    const uint32_t p = k - leaves;
+    const uint32_t q = next[p];
+    const uint32_t after = next[q];
+    next[p] = after;
+    if (after < n) prev[after] = p;
+    --parts;
+    set(q, kNone);
+    set(p, after < n ? RankOf(piece + p, next[after] - p) : kNone);
+    if (p > 0) {
+      uint32_t before = prev[p];
+      set(before, RankOf(piece + before, after - before));
+    }
+  }
+  if (starts != nullptr) {
+    starts->clear();
+    for (uint32_t p = 0; p < n; p = next[p]) starts->push_back(p);
+  }
+  if (tree.size() > kKeepScratch) {
+    tree = {};
+    next = {};
+    prev = {};
+  }
+  return parts;
+}
+
+uint64_t Encoding::CountPiece(const unsigned char* piece, size_t length, TokenScratch* scratch) const {
+  if (length == 1) return 1;
+  if (RankOf(piece, length) != kNone) return 1;
+  if (length <= kShortPiece) return MergeShort(piece, length, nullptr);
+  return MergeLong(piece, length, scratch, nullptr);
+}
+
+uint64_t Encoding::Count(std::string_view text, TokenScratch* scratch) const {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  uint64_t tokens = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = PieceEnd(pattern_, text, pos);
+    tokens += CountPiece(bytes + pos, end - pos, scratch);
+    pos = end;
+  }
+  return tokens;
+}
+
+std::vector<uint32_t> Encoding::Encode(std::string_view text) const {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  std::vector<uint32_t> ids;
+  TokenScratch scratch;
+  std::vector<uint32_t> starts;
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t end = PieceEnd(pattern_, text, pos);
+    const unsigned char* piece = bytes + pos;
+    const size_t length = end - pos;
+    uint32_t whole = RankOf(piece, length);
+    if (length == 1 || whole != kNone) {
+      ids.push_back(length == 1 ? Rank(text.substr(pos, 1)) : whole);
+    } else {
+      if (length <= kShortPiece) {
+        starts.resize(kShortPiece + 1);
+        starts.resize(MergeShort(piece, length, starts.data()));
+      } else {
+        MergeLong(piece, length, &scratch, &starts);
+      }
+      for (size_t k = 0; k < starts.size(); ++k) {
+        size_t part_end = k + 1 < starts.size() ? starts[k + 1] : length;
+        ids.push_back(RankOf(piece + starts[k], part_end - starts[k]));
+      }
+    }
+    pos = end;
+  }
+  return ids;
+}
+
+}  // namespace stocktake::stats
