@@ -163,6 +163,11 @@ Status Encoding::Parse(std::string_view bytes) {
     }
   }
   entries_ = entries.size();
+  uint32_t highest = 0;
+  for (const Entry& e : entries) highest = std::max(highest, e.rank);
+  if (highest >= (1u << 26)) return Status(StatusCode::kDataError, fmt::format("rank {} is too large", highest));
+  by_rank_.assign(size_t{highest} + 1, Slot{});
+  for (const Entry& e : entries) by_rank_[e.rank] = Slot{0, e.rank, e.offset, e.length};
   return Status::Ok();
 }
 
@@ -178,6 +183,14 @@ uint32_t Encoding::RankOf(const unsigned char* bytes, size_t length) const {
       return slot.rank;
     }
   }
+}
+
+std::string Encoding::Decode(const std::vector<uint32_t>& ids) const {
+  std::string out;
+  for (uint32_t id : ids) {
+    if (id < by_rank_.size()) out.append(tokens_, by_rank_[id].offset, by_rank_[id].length);
+  }
+  return out;
 }
 
 uint32_t Encoding::Rank(std::string_view bytes) const {

@@ -12,7 +12,7 @@
 // the piece). Here pieces up to kShortPiece bytes use that loop, on the
 // stack; longer ones keep the pair ranks in a min-segment tree, O(n log n)
 // time and about 16 bytes of scratch per byte of the piece, so a 10 MB word
-// without spaces takes well under a second instead of hours.
+// without spaces takes about a second instead of hours.
 //
 // The built-in encodings (cl100k_base, o200k_base, r50k_base) are compiled
 // into the binary and their SHA-256 is checked on every load. An Encoding is
@@ -72,6 +72,9 @@ class Encoding {
   // The token ids themselves (tests, debugging).
   std::vector<uint32_t> Encode(std::string_view text) const;
 
+  // The bytes of `ids` joined (unknown ids are skipped).
+  std::string Decode(const std::vector<uint32_t>& ids) const;
+
   // Rank of a byte string, or kNoRank.
   static constexpr uint32_t kNoRank = 0xFFFFFFFFu;
   uint32_t Rank(std::string_view bytes) const;
@@ -103,6 +106,7 @@ class Encoding {
   uint64_t mask_ = 0;
   size_t entries_ = 0;
   std::vector<uint32_t> two_byte_;  // rank of every two-byte string (64 Ki)
+  std::vector<Slot> by_rank_;       // rank -> its token's bytes
 };
 
 }  // namespace stocktake::stats
