@@ -219,6 +219,7 @@ Result<Config> LoadConfig(const std::string& path) {
 
   Config config;
   config.source = path;
+  std::string rank_file_pattern = "cl100k_base";
   using Apply = std::function<Status(const toml::node&, const std::string&)>;
   const std::map<std::string, std::map<std::string, Apply>> schema = {
       {"reader",
@@ -285,6 +286,40 @@ Result<Config> LoadConfig(const std::string& path) {
            }
            return Status::Ok();
          }}}},
+      {"tokens",
+       {{"encodings",
+         [&](const toml::node& n, const std::string& w) {
+           const toml::array* list = n.as_array();
+           if (list == nullptr || list->empty() || list->size() > Config::kMaxEncodings) {
+             return InvalidArgument(fmt::format("{} must be an array of 1 to {} encoding names or .tiktoken paths", w,
+                                                Config::kMaxEncodings));
+           }
+           config.encodings.clear();
+           for (const toml::node& item : *list) {
+             if (!item.is_string()) return InvalidArgument(w + " must be an array of strings");
+             Config::TokenEncoding e;
+             e.name = item.value<std::string>().value_or("");
+             for (const auto& other : config.encodings) {
+               if (other.name == e.name) return InvalidArgument(fmt::format("{} lists '{}' twice", w, e.name));
+             }
+             if (!stats::SplitPatternByName(e.name).has_value()) {
+               if (e.name.find('/') == std::string::npos && e.name.find('.') == std::string::npos) {
+                 return InvalidArgument(fmt::format(
+                     "{}: unknown encoding '{}' (built in: cl100k_base, o200k_base, r50k_base; or a .tiktoken path)",
+                     w, e.name));
+               }
+               std::filesystem::path file(e.name);
+               if (file.is_relative()) file = std::filesystem::path(path).parent_path() / file;
+               e.path = file.lexically_normal().string();
+             }
+             config.encodings.push_back(std::move(e));
+           }
+           return Status::Ok();
+         }},
+        {"rank_file_pattern",
+         [&](const toml::node& n, const std::string& w) {
+           return SetChoice(n, w, {"cl100k_base", "o200k_base", "r50k_base"}, &rank_file_pattern);
+         }}}},
       {"run",
        {{"threads",
          [&](const toml::node& n, const std::string& w) {
@@ -314,7 +349,32 @@ Result<Config> LoadConfig(const std::string& path) {
   }
   std::string problem = quality::ValidateQualityConfig(config.quality);
   if (!problem.empty()) return InvalidArgument(fmt::format("config '{}': {}", path, problem));
+  for (Config::TokenEncoding& e : config.encodings) {
+    e.pattern = e.path.empty() ? std::string(stats::SplitPatternName(*stats::SplitPatternByName(e.name)))
+                               : rank_file_pattern;
+  }
+  Status resolved = ResolveEncodings(&config);
+  if (!resolved.ok()) return Status(resolved.code(), fmt::format("config '{}': {}", path, resolved.message()));
   return config;
+}
+
+Status ResolveEncodings(Config* config) {
+  for (Config::TokenEncoding& e : config->encodings) {
+    if (e.encoding != nullptr) continue;
+    Result<std::shared_ptr<const stats::Encoding>> loaded =
+        e.path.empty() ? stats::Encoding::Builtin(e.name)
+                       : stats::Encoding::FromFile(e.path, *stats::SplitPatternByName(e.pattern), {}, e.name);
+    if (!loaded.ok()) return loaded.status();
+    e.encoding = *loaded;
+    e.sha256 = e.encoding->sha256();
+  }
+  return Status::Ok();
+}
+
+std::vector<std::string> EncodingNames(const Config& config) {
+  std::vector<std::string> names;
+  for (const Config::TokenEncoding& e : config.encodings) names.push_back(e.name);
+  return names;
 }
 
 void WriteConfigObject(const Config& config, JsonWriter* w) {
@@ -365,6 +425,17 @@ void WriteConfigObject(const Config& config, JsonWriter* w) {
     w->Key("rules").BeginArray();
     for (const std::string& rule : tier.rules) w->String(rule);
     w->EndArray();
+    w->EndObject();
+  }
+  w->EndArray();
+  w->EndObject();
+  w->Key("tokens").BeginObject();
+  w->Key("encodings").BeginArray();
+  for (const Config::TokenEncoding& e : config.encodings) {
+    w->BeginObject();
+    w->Field("name", e.name);
+    w->Field("pattern", e.pattern);
+    w->Field("sha256", e.path.empty() ? std::string(stats::Encoding::BuiltinSha256(e.name)) : e.sha256);
     w->EndObject();
   }
   w->EndArray();

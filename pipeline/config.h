@@ -9,12 +9,15 @@
 #define STOCKTAKE_PIPELINE_CONFIG_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "common/json_writer.h"
 #include "common/status.h"
 #include "crawler/extractor.h"
 #include "quality/tiers.h"
+#include "stats/tokenizer.h"
 
 namespace stocktake::pipeline {
 
@@ -42,9 +45,26 @@ struct Config {
   // bytes (0 = the whole text); see quality/language.h.
   uint64_t language_sample_bytes = 4096;
 
+  // [tokens] Encodings counted for every text version, at most
+  // kMaxEncodings; the first is the unit of the rule funnel's token columns.
+  struct TokenEncoding {
+    std::string name;     // a built-in name, or the rank file path as written
+    std::string path;     // resolved rank file path ("" for built-ins)
+    std::string pattern;  // split pattern (a built-in encoding's name)
+    std::string sha256;   // of the rank file; set by ResolveEncodings
+    std::shared_ptr<const stats::Encoding> encoding;  // set by ResolveEncodings
+  };
+  static constexpr size_t kMaxEncodings = 4;
+  std::vector<TokenEncoding> encodings = {{"cl100k_base", "", "cl100k_base", "", nullptr}};
   // [run]
   int threads = 0;  // 0 = all cores
 };
+
+// Loads every encoding of `config` (built-ins are shared, files are read and
+// their SHA-256 recorded). LoadConfig calls it; built-in defaults need it once.
+Status ResolveEncodings(Config* config);
+// The encoding names, in config order (stats.json column names).
+std::vector<std::string> EncodingNames(const Config& config);
 
 Result<Config> LoadConfig(const std::string& path);
 

@@ -61,6 +61,7 @@ void InputResult::Merge(const InputResult& o) {
   documents += o.documents;
   text_bytes += o.text_bytes;
   words += o.words;
+  for (size_t e = 0; e < kMaxEncodings; ++e) tokens[e] += o.tokens[e];
   quality.Merge(o.quality);
   text_keys.insert(text_keys.end(), o.text_keys.begin(), o.text_keys.end());
 }
@@ -75,6 +76,18 @@ struct Scratch {
         language_min_bytes(config.language_min_bytes),
         language_sample_bytes(config.language_sample_bytes) {
     if (model != nullptr) assessor = std::make_unique<quality::QualityAssessor>(model);
+    for (const Config::TokenEncoding& e : config.encodings) {
+      if (encodings.size() == kMaxEncodings) break;
+      std::shared_ptr<const stats::Encoding> encoding = e.encoding;
+      // Configs built in code (tests) may not be resolved; built-ins load here.
+      if (encoding == nullptr && e.path.empty()) {
+        auto builtin = stats::Encoding::Builtin(e.name);
+        if (builtin.ok()) encoding = *builtin;
+      }
+      if (encoding == nullptr) continue;
+      encodings.push_back(std::move(encoding));
+      encoding_names.push_back(e.name);
+    }
   }
   crawler::HttpResponse http;
   crawler::PayloadDecoder payload;
@@ -90,7 +103,11 @@ struct Scratch {
   std::string_view text;
   quality::LanguageGuess language;
   std::string_view language_source;
-  std::vector<std::pair<std::string_view, TextSize>> sizes;  // words counted once per text version
+  std::vector<std::shared_ptr<const stats::Encoding>> encodings;
+  std::vector<std::string> encoding_names;
+  stats::TokenScratch token_scratch;
+  TextSize original;  // of the last assessed document
+  std::vector<std::pair<std::string_view, TextSize>> sizes;  // counted once per text version
   std::vector<TextSize> tier_sizes;
   std::vector<TextSize> rule_sizes;
 };
@@ -120,7 +137,10 @@ TextSize SizeOf(std::string_view text, Scratch* s) {
   for (const auto& [seen, size] : s->sizes) {
     if (seen.data() == text.data() && seen.size() == text.size()) return size;
   }
-  TextSize size{text.size(), stats::CountWhitespaceWords(text)};
+  TextSize size;
+  size.bytes = text.size();
+  size.words = stats::CountWhitespaceWords(text);
+  for (size_t e = 0; e < s->encodings.size(); ++e) size.tokens[e] = s->encodings[e]->Count(text, &s->token_scratch);
   s->sizes.emplace_back(text, size);
   return size;
 }
@@ -154,6 +174,7 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
 
   s->sizes.clear();
   const TextSize original = SizeOf(s->text, s);
+  s->original = original;
   s->tier_sizes.clear();
   for (std::string_view t : a.tier_text) s->tier_sizes.push_back(SizeOf(t, s));
   s->rule_sizes.clear();
@@ -165,6 +186,7 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
   r->documents_by_source.Add(source);
   r->text_bytes += original.bytes;
   r->words += original.words;
+  for (size_t e = 0; e < kMaxEncodings; ++e) r->tokens[e] += original.tokens[e];
   r->text_keys.push_back(dedup::TextKey(s->text));
   return &a;
 }
@@ -311,6 +333,8 @@ InputResult ExtractDocuments(const std::string& path, const Config& config, cons
       record.language = &scratch.language;
       record.language_source = scratch.language_source;
       record.assessment = a;
+      record.size = &scratch.original;
+      record.encodings = &scratch.encoding_names;
     }
     emit(record);
   };

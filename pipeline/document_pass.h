@@ -65,6 +65,7 @@ struct InputResult {
   uint64_t documents = 0;
   uint64_t text_bytes = 0;
   uint64_t words = 0;
+  std::array<uint64_t, kMaxEncodings> tokens{};  // per configured encoding
   QualityCounts quality;
   std::vector<dedup::ExactKey> text_keys;  // one per document (run only)
 
@@ -91,6 +92,8 @@ struct ExtractedRecord {
   const quality::LanguageGuess* language = nullptr;
   std::string_view language_source;  // "text" or "full_text"
   const quality::Assessment* assessment = nullptr;
+  const TextSize* size = nullptr;  // of `text`: bytes, words, tokens
+  const std::vector<std::string>* encodings = nullptr;  // names of size->tokens
 };
 
 // Extracts every HTML 200 response of a crawl file, or the page itself if

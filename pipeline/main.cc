@@ -30,8 +30,11 @@ int Fail(const Status& status) {
 }
 
 stocktake::Result<Config> ConfigFrom(const std::string& path) {
-  if (path.empty()) return Config{};
-  return stocktake::pipeline::LoadConfig(path);
+  if (!path.empty()) return stocktake::pipeline::LoadConfig(path);
+  Config config;
+  Status resolved = stocktake::pipeline::ResolveEncodings(&config);
+  if (!resolved.ok()) return resolved;
+  return config;
 }
 
 }  // namespace
@@ -142,14 +145,16 @@ int main(int argc, char** argv) {
     stocktake::pipeline::RunSummary summary;
     Status st = stocktake::pipeline::RunMeasurement(*config, **quality, run_dir, *inputs, threads, &summary);
     if (!st.ok()) return Fail(st);
-    std::printf("stocktake: %zu inputs (%zu unreadable), %llu documents, %llu words, %llu text bytes in %.1f s\n",
+    std::printf("stocktake: %zu inputs (%zu unreadable), %llu documents, %llu %s tokens, %llu words, %llu text "
+                "bytes in %.1f s\n",
                 summary.inputs, summary.unreadable, static_cast<unsigned long long>(summary.documents),
+                static_cast<unsigned long long>(summary.tokens), summary.encoding.c_str(),
                 static_cast<unsigned long long>(summary.words), static_cast<unsigned long long>(summary.text_bytes),
                 summary.wall_seconds);
     std::string tiers;
     for (const auto& [name, totals] : summary.tiers) {
-      tiers += fmt::format("{}{} {} documents ({} words)", tiers.empty() ? "" : ", ", name, totals.documents,
-                           totals.words);
+      tiers += fmt::format("{}{} {} documents ({} tokens)", tiers.empty() ? "" : ", ", name, totals.documents,
+                           totals.tokens[0]);
     }
     std::printf("stocktake: tiers: %s\n", tiers.c_str());
     std::printf("stocktake: results in %s/stats.json (run.json: inputs and config; timing.json: speed)\n",

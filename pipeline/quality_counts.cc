@@ -22,9 +22,9 @@ void MergeBins(std::vector<uint64_t>* into, const std::vector<uint64_t>& from) {
   for (size_t i = 0; i < from.size(); ++i) (*into)[i] += from[i];
 }
 
-void WriteTotals(const TextTotals& t, JsonWriter* w) {
+void WriteTotals(const TextTotals& t, const std::vector<std::string>& encodings, JsonWriter* w) {
   w->BeginObject();
-  t.Write(w);
+  t.Write(encodings, w);
   w->EndObject();
 }
 
@@ -43,10 +43,13 @@ double ScoreAtTopFraction(const std::vector<uint64_t>& bins, double fraction) {
 
 }  // namespace
 
-void TextTotals::Write(JsonWriter* w) const {
+void TextTotals::Write(const std::vector<std::string>& encodings, JsonWriter* w) const {
   w->Field("documents", documents);
   w->Field("bytes", bytes);
   w->Field("words", words);
+  w->Key("tokens").BeginObject();
+  for (size_t e = 0; e < encodings.size() && e < kMaxEncodings; ++e) w->Field(encodings[e], tokens[e]);
+  w->EndObject();
 }
 
 void RuleCounts::Merge(const RuleCounts& o) {
@@ -71,8 +74,8 @@ void QualityCounts::Add(const quality::QualityModel& model, const quality::Asses
   std::vector<TextTotals>& by_language = tiers_by_language[language.code];
   if (by_language.size() < n_tiers) by_language.resize(n_tiers);
   for (int t = 0; t <= a.tier; ++t) {
-    tiers[t].Add(tier_sizes[t].bytes, tier_sizes[t].words);
-    by_language[t].Add(tier_sizes[t].bytes, tier_sizes[t].words);
+    tiers[t].Add(tier_sizes[t]);
+    by_language[t].Add(tier_sizes[t]);
   }
   languages.Add(language.code);
   reliable_language += language.reliable;
@@ -81,17 +84,17 @@ void QualityCounts::Add(const quality::QualityModel& model, const quality::Asses
     RuleCounts& c = rules[i];
     const quality::RuleResult& alone = a.alone[i];
     if (alone.status == quality::RuleStatus::kFail) {
-      c.failed_alone.Add(original.bytes, original.words);
+      c.failed_alone.Add(original);
       c.reasons_alone.Add(alone.reason);
     }
     for (const char* check : alone.skipped) c.not_applicable.Add(check);
     if (i >= reached) continue;
     const quality::RuleResult& seq = a.rules[i];
-    c.reached.Add(sequence_sizes[i].bytes, sequence_sizes[i].words);
+    c.reached.Add(sequence_sizes[i]);
     c.lines_removed += seq.lines_removed;
     c.chars_removed += seq.chars_removed;
     if (seq.status == quality::RuleStatus::kFail) {
-      c.removed.Add(sequence_sizes[i].bytes, sequence_sizes[i].words);
+      c.removed.Add(sequence_sizes[i]);
       c.reasons_removed.Add(seq.reason);
     }
     if (model.rule(i).spec().kind == quality::RuleKind::kClassifier && !seq.values.empty()) {
@@ -113,7 +116,8 @@ void QualityCounts::Merge(const QualityCounts& o) {
   controls_removed += o.controls_removed;
 }
 
-void QualityCounts::Write(const quality::QualityConfig& config, bool detailed, JsonWriter* w) const {
+void QualityCounts::Write(const quality::QualityConfig& config, const std::vector<std::string>& encodings,
+                          bool detailed, JsonWriter* w) const {
   const std::vector<quality::SequencedRule> sequence = quality::RuleSequence(config);
   const size_t n_tiers = config.tiers.size();
   auto tier_totals = [&](const std::vector<TextTotals>& v, size_t t) { return t < v.size() ? v[t] : TextTotals{}; };
@@ -122,7 +126,7 @@ void QualityCounts::Write(const quality::QualityConfig& config, bool detailed, J
   for (size_t t = 0; t < n_tiers; ++t) {
     w->BeginObject();
     w->Field("name", config.tiers[t].name);
-    tier_totals(tiers, t).Write(w);
+    tier_totals(tiers, t).Write(encodings, w);
     w->EndObject();
   }
   w->EndArray();
@@ -137,7 +141,7 @@ void QualityCounts::Write(const quality::QualityConfig& config, bool detailed, J
       w->Key(code).BeginObject();
       for (size_t t = 0; t < n_tiers; ++t) {
         w->Key(config.tiers[t].name);
-        WriteTotals(tier_totals(totals, t), w);
+        WriteTotals(tier_totals(totals, t), encodings, w);
       }
       w->EndObject();
     }
@@ -150,14 +154,14 @@ void QualityCounts::Write(const quality::QualityConfig& config, bool detailed, J
       w->Field("kind", quality::RuleKindName(sequence[i].spec->kind));
       w->Field("tier", config.tiers[sequence[i].tier].name);
       w->Key("alone").BeginObject();
-      c.failed_alone.Write(w);
+      c.failed_alone.Write(encodings, w);
       w->Field("reasons", c.reasons_alone);
       w->EndObject();
       w->Key("in_sequence").BeginObject();
       w->Key("reached");
-      WriteTotals(c.reached, w);
+      WriteTotals(c.reached, encodings, w);
       w->Key("removed");
-      WriteTotals(c.removed, w);
+      WriteTotals(c.removed, encodings, w);
       w->Field("reasons", c.reasons_removed);
       w->EndObject();
       w->Field("not_applicable", c.not_applicable);

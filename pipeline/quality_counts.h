@@ -4,6 +4,7 @@
 #ifndef STOCKTAKE_PIPELINE_QUALITY_COUNTS_H_
 #define STOCKTAKE_PIPELINE_QUALITY_COUNTS_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -15,22 +16,36 @@
 
 namespace stocktake::pipeline {
 
+// The size of one version of a document's text: bytes, whitespace words, and
+// tokens in each configured encoding (config order).
+constexpr size_t kMaxEncodings = 4;
+struct TextSize {
+  uint64_t bytes = 0;
+  uint64_t words = 0;
+  std::array<uint64_t, kMaxEncodings> tokens{};
+};
+
 struct TextTotals {
   uint64_t documents = 0;
   uint64_t bytes = 0;
   uint64_t words = 0;
+  std::array<uint64_t, kMaxEncodings> tokens{};
 
-  void Add(uint64_t text_bytes, uint64_t text_words) {
+  void Add(const TextSize& size) {
     ++documents;
-    bytes += text_bytes;
-    words += text_words;
+    bytes += size.bytes;
+    words += size.words;
+    for (size_t e = 0; e < kMaxEncodings; ++e) tokens[e] += size.tokens[e];
   }
   void Merge(const TextTotals& o) {
     documents += o.documents;
     bytes += o.bytes;
     words += o.words;
+    for (size_t e = 0; e < kMaxEncodings; ++e) tokens[e] += o.tokens[e];
   }
-  void Write(JsonWriter* w) const;  // the three fields, inside an open object
+  // documents, bytes, words and "tokens": {encoding: count}, inside an open
+  // object.
+  void Write(const std::vector<std::string>& encodings, JsonWriter* w) const;
 };
 
 struct RuleCounts {
@@ -47,12 +62,6 @@ struct RuleCounts {
   std::vector<uint64_t> score_bins;
 
   void Merge(const RuleCounts& o);
-};
-
-// The size of one version of a document's text.
-struct TextSize {
-  uint64_t bytes = 0;
-  uint64_t words = 0;
 };
 
 struct QualityCounts {
@@ -80,7 +89,9 @@ struct QualityCounts {
 
   // Writes the "quality" object of stats.json. `detailed` adds the rule
   // funnel and the per-language tiers (totals); per-input blocks omit them.
-  void Write(const quality::QualityConfig& config, bool detailed, JsonWriter* w) const;
+  // `encodings` names the token columns.
+  void Write(const quality::QualityConfig& config, const std::vector<std::string>& encodings, bool detailed,
+             JsonWriter* w) const;
 };
 
 }  // namespace stocktake::pipeline

@@ -46,7 +46,7 @@ void WriteScanFields(const InputResult& r, JsonWriter* w) {
   w->Field("replaced_chars", r.replaced_chars);
 }
 
-void WriteDocumentFields(const InputResult& r, JsonWriter* w) {
+void WriteDocumentFields(const InputResult& r, const std::vector<std::string>& encodings, JsonWriter* w) {
   w->Key("funnel");
   r.funnel.Write(w);
   w->Field("documents", r.documents);
@@ -54,6 +54,9 @@ void WriteDocumentFields(const InputResult& r, JsonWriter* w) {
   w->Field("main_content", r.main_content);
   w->Field("text_bytes", r.text_bytes);
   w->Field("words", r.words);
+  w->Key("tokens").BeginObject();
+  for (size_t e = 0; e < encodings.size() && e < kMaxEncodings; ++e) w->Field(encodings[e], r.tokens[e]);
+  w->EndObject();
 }
 
 std::string WithThousands(uint64_t v) {
@@ -105,6 +108,7 @@ std::string StatsJson(const Config& config, const std::vector<InputResult>& resu
     if (!r.readable) ++unreadable;
   }
   uint64_t distinct = dedup::CountDistinct(&total.text_keys);
+  const std::vector<std::string> encodings = EncodingNames(config);
 
   std::string out;
   JsonWriter w(&out, 2);
@@ -119,11 +123,11 @@ std::string StatsJson(const Config& config, const std::vector<InputResult>& resu
 
   w.Key("totals").BeginObject();
   WriteScanFields(total, &w);
-  WriteDocumentFields(total, &w);
+  WriteDocumentFields(total, encodings, &w);
   w.Field("distinct_texts", distinct);
   w.Field("duplicate_documents", total.documents - distinct);
   w.Key("quality");
-  total.quality.Write(config.quality, /*detailed=*/true, &w);
+  total.quality.Write(config.quality, encodings, /*detailed=*/true, &w);
   w.EndObject();
 
   w.Key("per_input").BeginArray();
@@ -137,9 +141,9 @@ std::string StatsJson(const Config& config, const std::vector<InputResult>& resu
     w.Field("format", r.format);
     w.Field("compression", r.compression);
     WriteScanFields(r, &w);
-    WriteDocumentFields(r, &w);
+    WriteDocumentFields(r, encodings, &w);
     w.Key("quality");
-    r.quality.Write(config.quality, /*detailed=*/false, &w);
+    r.quality.Write(config.quality, encodings, /*detailed=*/false, &w);
     w.EndObject();
   }
   w.EndArray();
@@ -179,6 +183,7 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/stats.json", StatsJson(config, results)));
 
   summary->inputs = results.size();
+  summary->encoding = config.encodings.empty() ? "" : config.encodings.front().name;
   QualityCounts quality_total;
   for (const InputResult& r : results) quality_total.Merge(r.quality);
   for (size_t t = 0; t < quality.tier_count(); ++t) {
@@ -191,6 +196,7 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     if (!r.readable) ++summary->unreadable;
     summary->documents += r.documents;
     summary->words += r.words;
+    summary->tokens += r.tokens[0];
     summary->text_bytes += r.text_bytes;
     bytes_read += r.bytes_read;
     bytes_decoded += r.bytes_decoded;
@@ -302,6 +308,12 @@ std::string ExtractJsonLine(const ExtractedRecord& e) {
   w.Field("main_found", d.main_found);
   w.Field("whole_page", d.whole_page);
   w.Field("text_bytes", static_cast<uint64_t>(e.text.size()));
+  if (e.size != nullptr && e.encodings != nullptr) {
+    w.Field("words", e.size->words);
+    w.Key("tokens").BeginObject();
+    for (size_t i = 0; i < e.encodings->size() && i < kMaxEncodings; ++i) w.Field((*e.encodings)[i], e.size->tokens[i]);
+    w.EndObject();
+  }
   w.Field("paragraphs", static_cast<uint64_t>(d.paragraphs));
   w.Field("link_density", d.link_density);
   w.Field("charset", e.charset);

@@ -33,6 +33,8 @@ struct RunSummary {
   size_t unreadable = 0;
   uint64_t documents = 0;
   uint64_t words = 0;
+  uint64_t tokens = 0;  // in the first configured encoding
+  std::string encoding;
   uint64_t text_bytes = 0;
   // Documents and words at or above each tier, in tier order.
   std::vector<std::pair<std::string, TextTotals>> tiers;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include "common/byte_source.h"
 #include "common/hash.h"
@@ -56,7 +58,14 @@ constexpr size_t kKeepScratch = size_t{1} << 22;
 }  // namespace
 
 Result<std::shared_ptr<const Encoding>> Encoding::Builtin(std::string_view name) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const Encoding>, std::less<>> loaded;
   const BuiltinRankFile* file = FindBuiltinRankFile(name);
+  std::lock_guard<std::mutex> lock(mutex);
+  if (file != nullptr) {
+    auto it = loaded.find(file->name);
+    if (it != loaded.end()) return it->second;
+  }
   if (file == nullptr) {
     return InvalidArgument(fmt::format("unknown encoding '{}' (built in: cl100k_base, o200k_base, r50k_base)", name));
   }
@@ -65,7 +74,14 @@ Result<std::shared_ptr<const Encoding>> Encoding::Builtin(std::string_view name)
     return Status(StatusCode::kDataError, fmt::format("built-in rank file {} has SHA-256 {}, expected {}",
                                                       file->name, digest, file->sha256));
   }
-  return FromBytes(std::string(file->name), file->bytes, file->pattern, std::move(digest));
+  auto encoding = FromBytes(std::string(file->name), file->bytes, file->pattern, std::move(digest));
+  if (encoding.ok()) loaded.emplace(std::string(file->name), *encoding);
+  return encoding;
+}
+
+std::string_view Encoding::BuiltinSha256(std::string_view name) {
+  const BuiltinRankFile* file = FindBuiltinRankFile(name);
+  return file == nullptr ? std::string_view() : file->sha256;
 }
 
 Result<std::shared_ptr<const Encoding>> Encoding::FromFile(const std::string& path, SplitPattern pattern,

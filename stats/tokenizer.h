@@ -46,6 +46,7 @@ class Encoding {
 
   // A built-in encoding by name ("cl100k_base", "o200k_base", "r50k_base";
   // "gpt2" is r50k_base). Fails on an unknown name or a digest mismatch.
+  // Loaded once per process and shared.
   static Result<std::shared_ptr<const Encoding>> Builtin(std::string_view name);
 
   // Any `.tiktoken` file, split with one of the known patterns. When
@@ -60,6 +61,8 @@ class Encoding {
                                                            SplitPattern pattern, std::string sha256 = {});
 
   static std::vector<std::string_view> BuiltinNames();
+  // The published SHA-256 of a built-in rank file ("" for unknown names).
+  static std::string_view BuiltinSha256(std::string_view name);
 
   const std::string& name() const { return name_; }
   const std::string& sha256() const { return sha256_; }

@@ -113,6 +113,37 @@ TEST(ConfigTest, ClassifierModelIsResolvedAndHashed) {
   EXPECT_NE(ConfigHash(*LoadConfig(dir.File("c.toml"))), before);  // a new model is a new configuration
 }
 
+TEST(ConfigTest, TokenEncodings) {
+  auto c = LoadText("[tokens]\nencodings = [\"o200k_base\", \"cl100k_base\", \"gpt2\"]\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ASSERT_EQ(c->encodings.size(), 3u);
+  EXPECT_EQ(EncodingNames(*c), (std::vector<std::string>{"o200k_base", "cl100k_base", "gpt2"}));
+  EXPECT_EQ(c->encodings[2].pattern, "r50k_base");
+  EXPECT_EQ(c->encodings[2].encoding->name(), "r50k_base");
+  EXPECT_NE(ConfigHash(*c), ConfigHash(Config{}));
+  EXPECT_NE(ConfigJson(*c, 0).find(std::string(stats::Encoding::BuiltinSha256("o200k_base"))), std::string::npos);
+
+  // A rank file by path, relative to the config, hashed into the config.
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("mine.tiktoken"), testing::ReadFile(testing::SharedPath("tokenizers/r50k_base.tiktoken")));
+  testing::WriteFile(dir.File("c.toml"),
+                     "[tokens]\nencodings = [\"mine.tiktoken\"]\nrank_file_pattern = \"r50k_base\"\n");
+  auto file = LoadConfig(dir.File("c.toml"));
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  EXPECT_EQ(file->encodings[0].path, dir.File("mine.tiktoken"));
+  EXPECT_EQ(file->encodings[0].sha256, stats::Encoding::BuiltinSha256("r50k_base"));
+  EXPECT_EQ(file->encodings[0].encoding->pattern(), stats::SplitPattern::kR50k);
+
+  for (const char* bad : {"encodings = []", "encodings = [\"p50k_base\"]", "encodings = \"cl100k_base\"",
+                          "encodings = [\"cl100k_base\", \"cl100k_base\"]",
+                          "encodings = [\"a\", \"b\", \"c\", \"d\", \"e\"]", "encodings = [\"missing.tiktoken\"]",
+                          "rank_file_pattern = \"p50k\"", "special = true"}) {
+    auto r = LoadText(std::string("[tokens]\n") + bad + "\n");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("config '"), std::string::npos) << r.status().message();
+  }
+}
+
 TEST(ConfigTest, ThreadsDoNotChangeTheHash) {
   auto c = LoadText("[run]\nthreads = 7\n");
   ASSERT_TRUE(c.ok());

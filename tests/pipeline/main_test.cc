@@ -64,15 +64,26 @@ TEST(MainTest, RunWritesRunDirectory) {
   // one minus what that one removed.
   simdjson::dom::element quality = stats["totals"]["quality"];
   uint64_t previous_docs = documents;
+  uint64_t tokens = stats["totals"]["tokens"]["cl100k_base"];
+  EXPECT_GT(tokens, words);  // cl100k_base splits more finely than whitespace
+  uint64_t previous_tokens = tokens;
   for (simdjson::dom::element tier : quality["tiers"].get_array()) {
     uint64_t docs = tier["documents"];
+    uint64_t tier_tokens = tier["tokens"]["cl100k_base"];
     EXPECT_LE(docs, previous_docs);
+    EXPECT_LE(tier_tokens, previous_tokens);
+    EXPECT_GT(tier_tokens, 0u);
     previous_docs = docs;
+    previous_tokens = tier_tokens;
   }
+  EXPECT_EQ(uint64_t(quality["tiers"].at(0)["tokens"]["cl100k_base"]), tokens);
   EXPECT_EQ(uint64_t(quality["tiers"].at(0)["documents"]), documents);
   uint64_t reaching = documents;
   for (simdjson::dom::element rule : quality["rules"].get_array()) {
     EXPECT_EQ(uint64_t(rule["in_sequence"]["reached"]["documents"]), reaching) << std::string_view(rule["name"]);
+    EXPECT_LE(uint64_t(rule["in_sequence"]["removed"]["tokens"]["cl100k_base"]),
+              uint64_t(rule["in_sequence"]["reached"]["tokens"]["cl100k_base"]));
+    EXPECT_LE(uint64_t(rule["alone"]["tokens"]["cl100k_base"]), tokens);
     reaching -= uint64_t(rule["in_sequence"]["removed"]["documents"]);
     EXPECT_GE(uint64_t(rule["alone"]["documents"]), 0u);
   }
@@ -95,6 +106,32 @@ TEST(MainTest, StatsAreByteIdenticalAcrossThreadCounts) {
   }
   EXPECT_EQ(testing::ReadFile(dir.File("t1/stats.json")), testing::ReadFile(dir.File("t4/stats.json")));
   EXPECT_EQ(testing::ReadFile(dir.File("t1/run.json")), testing::ReadFile(dir.File("t4/run.json")));
+}
+
+TEST(MainTest, TokensCountsFilesAndJsonLines) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("a.txt"), "hello world");
+  testing::WriteFile(dir.File("b.txt"), "I don't LIKE 12345 <|endoftext|>");
+  auto r = Stocktake({"tokens", "-e", "cl100k_base", "-e", "r50k_base", "--words", "--header", dir.File("a.txt"),
+                      dir.File("b.txt")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Counts as tiktoken gives them (tests/stats/tokenizer_test.cc has the ids).
+  EXPECT_EQ(r.out, "cl100k_base\tr50k_base\twords_uax29\twords_whitespace\tfile\n"
+                   "2\t2\t2\t2\t" + dir.File("a.txt") + "\n" +
+                   "13\t13\t10\t5\t" + dir.File("b.txt") + "\n");
+
+  testing::WriteFile(dir.File("d.jsonl"), "{\"text\": \"hello world\"}\n{\"id\": 2}\n\n{\"text\": \"a \\u00e9t\\u00e9\"}\nnot json\n");
+  auto jsonl = Stocktake({"tokens", "--jsonl", "-e", "o200k_base", dir.File("d.jsonl")});
+  EXPECT_EQ(jsonl.exit_code, 1);
+  EXPECT_EQ(jsonl.out, "2\t1\n2\t4\n");  // o200k_base: "a", " été"
+  EXPECT_NE(jsonl.err.find("2: no string field 'text'"), std::string::npos) << jsonl.err;
+  EXPECT_NE(jsonl.err.find("5: no string field 'text'"), std::string::npos) << jsonl.err;
+
+  auto bad = Stocktake({"tokens", "-e", "p50k_base", dir.File("a.txt")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(Lines(bad.err), 1u) << bad.err;
+  auto missing = Stocktake({"tokens", dir.File("nope.txt")});
+  EXPECT_EQ(missing.exit_code, 1);
 }
 
 TEST(MainTest, SetupErrorsAreOneLineAndExitTwo) {
