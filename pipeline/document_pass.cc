@@ -61,6 +61,7 @@ void InputResult::Merge(const InputResult& o) {
   documents += o.documents;
   text_bytes += o.text_bytes;
   words += o.words;
+  words_uax29 += o.words_uax29;
   for (size_t e = 0; e < kMaxEncodings; ++e) tokens[e] += o.tokens[e];
   quality.Merge(o.quality);
   text_keys.insert(text_keys.end(), o.text_keys.begin(), o.text_keys.end());
@@ -106,6 +107,8 @@ struct Scratch {
   std::vector<std::shared_ptr<const stats::Encoding>> encodings;
   std::vector<std::string> encoding_names;
   stats::TokenScratch token_scratch;
+  quality::Segmenter segmenter;
+  std::vector<std::string_view> segments;
   TextSize original;  // of the last assessed document
   std::vector<std::pair<std::string_view, TextSize>> sizes;  // counted once per text version
   std::vector<TextSize> tier_sizes;
@@ -140,6 +143,7 @@ TextSize SizeOf(std::string_view text, Scratch* s) {
   TextSize size;
   size.bytes = text.size();
   size.words = stats::CountWhitespaceWords(text);
+  size.words_uax29 = s->segmenter.CountWords(text, &s->segments);
   for (size_t e = 0; e < s->encodings.size(); ++e) size.tokens[e] = s->encodings[e]->Count(text, &s->token_scratch);
   s->sizes.emplace_back(text, size);
   return size;
@@ -186,6 +190,7 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
   r->documents_by_source.Add(source);
   r->text_bytes += original.bytes;
   r->words += original.words;
+  r->words_uax29 += original.words_uax29;
   for (size_t e = 0; e < kMaxEncodings; ++e) r->tokens[e] += original.tokens[e];
   r->text_keys.push_back(dedup::TextKey(s->text));
   return &a;

@@ -64,7 +64,8 @@ struct InputResult {
   Counts main_content;
   uint64_t documents = 0;
   uint64_t text_bytes = 0;
-  uint64_t words = 0;
+  uint64_t words = 0;        // whitespace-separated
+  uint64_t words_uax29 = 0;  // UAX #29 segments with a letter or number
   std::array<uint64_t, kMaxEncodings> tokens{};  // per configured encoding
   QualityCounts quality;
   std::vector<dedup::ExactKey> text_keys;  // one per document (run only)

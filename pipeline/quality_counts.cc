@@ -47,6 +47,7 @@ void TextTotals::Write(const std::vector<std::string>& encodings, JsonWriter* w)
   w->Field("documents", documents);
   w->Field("bytes", bytes);
   w->Field("words", words);
+  w->Field("words_uax29", words_uax29);
   w->Key("tokens").BeginObject();
   for (size_t e = 0; e < encodings.size() && e < kMaxEncodings; ++e) w->Field(encodings[e], tokens[e]);
   w->EndObject();

@@ -16,12 +16,14 @@
 
 namespace stocktake::pipeline {
 
-// The size of one version of a document's text: bytes, whitespace words, and
-// tokens in each configured encoding (config order).
+// The size of one version of a document's text: bytes, whitespace words,
+// UAX #29 words (segments with a letter or number), and tokens in each
+// configured encoding (config order).
 constexpr size_t kMaxEncodings = 4;
 struct TextSize {
   uint64_t bytes = 0;
   uint64_t words = 0;
+  uint64_t words_uax29 = 0;
   std::array<uint64_t, kMaxEncodings> tokens{};
 };
 
@@ -29,21 +31,24 @@ struct TextTotals {
   uint64_t documents = 0;
   uint64_t bytes = 0;
   uint64_t words = 0;
+  uint64_t words_uax29 = 0;
   std::array<uint64_t, kMaxEncodings> tokens{};
 
   void Add(const TextSize& size) {
     ++documents;
     bytes += size.bytes;
     words += size.words;
+    words_uax29 += size.words_uax29;
     for (size_t e = 0; e < kMaxEncodings; ++e) tokens[e] += size.tokens[e];
   }
   void Merge(const TextTotals& o) {
     documents += o.documents;
     bytes += o.bytes;
     words += o.words;
+    words_uax29 += o.words_uax29;
     for (size_t e = 0; e < kMaxEncodings; ++e) tokens[e] += o.tokens[e];
   }
-  // documents, bytes, words and "tokens": {encoding: count}, inside an open
+  // documents, bytes, words, words_uax29 and "tokens": {encoding: count}, inside an open
   // object.
   void Write(const std::vector<std::string>& encodings, JsonWriter* w) const;
 };

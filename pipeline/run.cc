@@ -54,6 +54,7 @@ void WriteDocumentFields(const InputResult& r, const std::vector<std::string>& e
   w->Field("main_content", r.main_content);
   w->Field("text_bytes", r.text_bytes);
   w->Field("words", r.words);
+  w->Field("words_uax29", r.words_uax29);
   w->Key("tokens").BeginObject();
   for (size_t e = 0; e < encodings.size() && e < kMaxEncodings; ++e) w->Field(encodings[e], r.tokens[e]);
   w->EndObject();
@@ -310,6 +311,7 @@ std::string ExtractJsonLine(const ExtractedRecord& e) {
   w.Field("text_bytes", static_cast<uint64_t>(e.text.size()));
   if (e.size != nullptr && e.encodings != nullptr) {
     w.Field("words", e.size->words);
+    w.Field("words_uax29", e.size->words_uax29);
     w.Key("tokens").BeginObject();
     for (size_t i = 0; i < e.encodings->size() && i < kMaxEncodings; ++i) w.Field((*e.encodings)[i], e.size->tokens[i]);
     w.EndObject();

@@ -36,9 +36,8 @@ class Counter {
     std::string line;
     for (const auto& encoding : encodings_) fmt::format_to(std::back_inserter(line), "{}\t", encoding->Count(text, &scratch_));
     if (words_) {
-      word_views_.clear();
-      segmenter_.Words(text, &word_views_);
-      fmt::format_to(std::back_inserter(line), "{}\t{}\t", word_views_.size(), stats::CountWhitespaceWords(text));
+      fmt::format_to(std::back_inserter(line), "{}\t{}\t", segmenter_.CountWords(text, &word_views_),
+                     stats::CountWhitespaceWords(text));
     }
     return line;
   }

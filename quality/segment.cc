@@ -230,6 +230,25 @@ void Segmenter::Words(std::string_view text, std::vector<std::string_view>* out)
 
 void Segmenter::WordsIcu(std::string_view text, std::vector<std::string_view>* out) { IcuLine(text, out); }
 
+size_t Segmenter::CountWords(std::string_view text, std::vector<std::string_view>* scratch) {
+  scratch->clear();
+  Words(text, scratch);
+  size_t words = 0;
+  for (std::string_view segment : *scratch) {
+    const auto* s = reinterpret_cast<const uint8_t*>(segment.data());
+    const int32_t n = static_cast<int32_t>(segment.size());
+    for (int32_t i = 0; i < n;) {
+      UChar32 c;
+      U8_NEXT(s, i, n, c);
+      if (c >= 0 && (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK)) != 0) {
+        ++words;
+        break;
+      }
+    }
+  }
+  return words;
+}
+
 namespace {
 
 // Sentence-break classes as the fast path sees them (UAX #29 SB classes;

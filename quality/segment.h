@@ -33,6 +33,10 @@ class Segmenter {
 
   // Appends the non-whitespace word segments of `text` to `out`.
   void Words(std::string_view text, std::vector<std::string_view>* out);
+  // Number of word segments that hold a letter or a number (punctuation and
+  // symbol segments are not words): the "words" of word-based estimates.
+  // `scratch` holds the segments.
+  size_t CountWords(std::string_view text, std::vector<std::string_view>* scratch);
   // The same through ICU only (no fast path); for tests and comparisons.
   void WordsIcu(std::string_view text, std::vector<std::string_view>* out);
   // Number of sentence segments with any non-whitespace character.

@@ -20,13 +20,6 @@ std::vector<std::string> Words(std::string_view text) {
   return {out.begin(), out.end()};
 }
 
-std::vector<std::string> IcuWords(std::string_view text) {
-  Segmenter s;
-  std::vector<std::string_view> out;
-  s.WordsIcu(text, &out);
-  return {out.begin(), out.end()};
-}
-
 using V = std::vector<std::string>;
 
 TEST(SegmentTest, WordsKeepPunctuationAndDropSpaces) {
@@ -40,6 +33,16 @@ TEST(SegmentTest, WordsKeepPunctuationAndDropSpaces) {
   // Non-ASCII letters and apostrophes join like ASCII ones.
   EXPECT_EQ(Words("caf\xC3\xA9 don\xE2\x80\x99t \xD0\xBC\xD0\xB8\xD1\x80"),
             (V{"caf\xC3\xA9", "don\xE2\x80\x99t", "\xD0\xBC\xD0\xB8\xD1\x80"}));
+}
+
+TEST(SegmentTest, CountWordsSkipsPunctuationAndSymbols) {
+  Segmenter s;
+  std::vector<std::string_view> scratch;
+  EXPECT_EQ(s.CountWords("Hello, world! it's 3.14 -- \xF0\x9F\x98\x80 <|x|>", &scratch), 5u);
+  EXPECT_EQ(s.CountWords("", &scratch), 0u);
+  EXPECT_EQ(s.CountWords("... !!! ???", &scratch), 0u);
+  // Thai: two dictionary words.
+  EXPECT_EQ(s.CountWords("\xE0\xB8\xA0\xE0\xB8\xB2\xE0\xB8\xA9\xE0\xB8\xB2\xE0\xB9\x84\xE0\xB8\x97\xE0\xB8\xA2", &scratch), 2u);
 }
 
 TEST(SegmentTest, DictionaryScriptsGoThroughIcu) {
