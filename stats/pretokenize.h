@@ -16,7 +16,9 @@
 // (an optional prefix that leaves nothing to match, a greedy class run that
 // must give characters back, the \s+(?!\S) lookahead) the scanner computes the
 // position backtracking would end at directly, so a piece costs one forward
-// pass. Character classes come from ICU (General_Category, White_Space);
+// pass. Character classes come from ICU (General_Category, White_Space),
+// plus the characters of newer Unicode versions that tiktoken's tables
+// already have (unicode_delta.inc, measured against tiktoken itself);
 // case-insensitive contractions follow Unicode simple case folding, so 'ſ
 // (U+017F) matches 's as it does in tiktoken. Bytes that are not valid UTF-8
 // (tiktoken never sees them: its input is a string) count as one symbol each.

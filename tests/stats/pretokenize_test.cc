@@ -43,6 +43,10 @@ TEST(PretokenizeTest, Cl100k) {
   EXPECT_EQ(Pieces(p, "a\u00a0b"), (V{"a", "\u00a0b"}));
   EXPECT_EQ(Pieces(p, "\u0663\u0664\u0665\u0666"), (V{"\u0663\u0664\u0665", "\u0666"}));
   EXPECT_EQ(Pieces(p, ""), V{});
+  // Unicode 16 characters tiktoken knows and ICU 72 does not: Garay digit
+  // zero (Nd) groups with digits, Garay capital letter A (Lu) is a letter.
+  EXPECT_EQ(Pieces(p, "\xF0\x90\xB5\x80" "123"), (V{"\xF0\x90\xB5\x80" "12", "3"}));
+  EXPECT_EQ(Pieces(p, "!\xF0\x90\xB5\x90" "ab"), (V{"!\xF0\x90\xB5\x90" "ab"}));
 }
 
 TEST(PretokenizeTest, O200k) {

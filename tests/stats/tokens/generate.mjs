@@ -104,6 +104,12 @@ const edge = {
   "lm-lo-mixes": "ʰello ʰELLO Aʰb 中a a中 Aー aー ー本 々A",
   "newline-punct": "end.\n\nNext?\r\n!\n\n\n...\n",
   "space-before-newline": "a \nb  \n\nc \t\n d",
+  // Unicode 15.1/16 letters, digits and marks (Garay, Kirat Rai, CJK Ext. I,
+  // Latin additions) that tiktoken knows and ICU 72 does not.
+  "unicode-16": "\u{10D50}\u{10D70}\u{10D71}'s \u{10D40}\u{10D41}123 a\u0897b \u1C89\u1C8Axy \u{16D70}\u{16D71}\u{16D72}\u{16D73} " +
+    "\u{2EBF0}\u{2EBF1}\u{2EBF2}'ll \uA7CB\uA7CDabc \u{1E5F1}\u{1E5F2}\u{1E5F3}\u{1E5F4}x \u{105C0}\u{105C1}",
+  // Unicode 17 characters: tiktoken (Unicode 16) treats them as symbols.
+  "unicode-17": "\u088F's \u0C5Cabc \u{329EF}\u{329F0}'s \u{33477}\u{33478}123 a\u1ACFb",
 };
 for (const [name, text] of Object.entries(edge)) texts.push({ name: `edge:${name}`, text });
 
