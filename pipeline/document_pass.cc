@@ -88,6 +88,7 @@ struct Scratch {
       if (encoding == nullptr) continue;
       encodings.push_back(std::move(encoding));
       encoding_names.push_back(e.name);
+      token_scratch.emplace_back();
     }
   }
   crawler::HttpResponse http;
@@ -106,7 +107,7 @@ struct Scratch {
   std::string_view language_source;
   std::vector<std::shared_ptr<const stats::Encoding>> encodings;
   std::vector<std::string> encoding_names;
-  stats::TokenScratch token_scratch;
+  std::vector<stats::TokenScratch> token_scratch;  // one per encoding (each has its cache)
   quality::Segmenter segmenter;
   std::vector<std::string_view> segments;
   TextSize original;  // of the last assessed document
@@ -144,7 +145,7 @@ TextSize SizeOf(std::string_view text, Scratch* s) {
   size.bytes = text.size();
   size.words = stats::CountWhitespaceWords(text);
   size.words_uax29 = s->segmenter.CountWords(text, &s->segments);
-  for (size_t e = 0; e < s->encodings.size(); ++e) size.tokens[e] = s->encodings[e]->Count(text, &s->token_scratch);
+  for (size_t e = 0; e < s->encodings.size(); ++e) size.tokens[e] = s->encodings[e]->Count(text, &s->token_scratch[e]);
   s->sizes.emplace_back(text, size);
   return size;
 }

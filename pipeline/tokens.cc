@@ -29,12 +29,14 @@ Result<std::string> ReadInput(const std::string& path) {
 class Counter {
  public:
   Counter(std::vector<std::shared_ptr<const stats::Encoding>> encodings, bool words)
-      : encodings_(std::move(encodings)), words_(words) {}
+      : encodings_(std::move(encodings)), words_(words), scratch_(encodings_.size()) {}
 
   // Tab-terminated count columns for `text`.
   std::string Columns(std::string_view text) {
     std::string line;
-    for (const auto& encoding : encodings_) fmt::format_to(std::back_inserter(line), "{}\t", encoding->Count(text, &scratch_));
+    for (size_t e = 0; e < encodings_.size(); ++e) {
+      fmt::format_to(std::back_inserter(line), "{}\t", encodings_[e]->Count(text, &scratch_[e]));
+    }
     if (words_) {
       fmt::format_to(std::back_inserter(line), "{}\t{}\t", segmenter_.CountWords(text, &word_views_),
                      stats::CountWhitespaceWords(text));
@@ -45,7 +47,7 @@ class Counter {
  private:
   std::vector<std::shared_ptr<const stats::Encoding>> encodings_;
   bool words_;
-  stats::TokenScratch scratch_;
+  std::vector<stats::TokenScratch> scratch_;  // per encoding
   quality::Segmenter segmenter_;
   std::vector<std::string_view> word_views_;
 };

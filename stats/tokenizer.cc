@@ -190,7 +190,10 @@ Status Encoding::Parse(std::string_view bytes) {
 uint32_t Encoding::RankOf(const unsigned char* bytes, size_t length) const {
   if (length == 2) return two_byte_[(bytes[0] << 8) | bytes[1]];
   if (length > longest_) return kNone;
-  uint64_t hash = Hash64(std::string_view(reinterpret_cast<const char*>(bytes), length));
+  return RankOfHashed(bytes, length, Hash64(std::string_view(reinterpret_cast<const char*>(bytes), length)));
+}
+
+uint32_t Encoding::RankOfHashed(const unsigned char* bytes, size_t length, uint64_t hash) const {
   uint32_t tag = static_cast<uint32_t>(hash >> 32);
   for (uint64_t i = hash & mask_;; i = (i + 1) & mask_) {
     const Slot& slot = slots_[i];
@@ -300,13 +303,30 @@ uint64_t Encoding::MergeLong(const unsigned char* piece, size_t length, TokenScr
 
 uint64_t Encoding::CountPiece(const unsigned char* piece, size_t length, TokenScratch* scratch) const {
   if (length == 1) return 1;
-  if (RankOf(piece, length) != kNone) return 1;
-  if (length <= kShortPiece) return MergeShort(piece, length, nullptr);
-  return MergeLong(piece, length, scratch, nullptr);
+  // Two bytes are one token or two: no merge can happen inside them.
+  if (length == 2) return two_byte_[(piece[0] << 8) | piece[1]] == kNone ? 2 : 1;
+  if (length > TokenScratch::kCachedLength) {
+    if (RankOf(piece, length) != kNone) return 1;
+    if (length <= kShortPiece) return MergeShort(piece, length, nullptr);
+    return MergeLong(piece, length, scratch, nullptr);
+  }
+  const uint64_t hash = Hash64(std::string_view(reinterpret_cast<const char*>(piece), length));
+  TokenScratch::CachedPiece& slot = scratch->cache[hash & (TokenScratch::kCacheSize - 1)];
+  if (slot.hash == hash && slot.length == length && std::memcmp(slot.bytes, piece, length) == 0) return slot.count;
+  uint32_t count = RankOfHashed(piece, length, hash) != kNone ? 1 : MergeShort(piece, length, nullptr);
+  slot.hash = hash;
+  slot.length = static_cast<uint32_t>(length);
+  slot.count = count;
+  std::memcpy(slot.bytes, piece, length);
+  return count;
 }
 
 uint64_t Encoding::Count(std::string_view text, TokenScratch* scratch) const {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  if (scratch->cache_owner != this) {
+    scratch->cache.assign(TokenScratch::kCacheSize, TokenScratch::CachedPiece{});
+    scratch->cache_owner = this;
+  }
   uint64_t tokens = 0;
   for (size_t pos = 0; pos < text.size();) {
     size_t end = PieceEnd(pattern_, text, pos);

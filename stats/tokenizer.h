@@ -32,9 +32,22 @@
 
 namespace stocktake::stats {
 
-// Per-thread working memory for long pieces; reused across calls, and
-// released after a piece that needed more than a few megabytes.
+// Per-thread working memory: a small direct-mapped cache of recent short
+// pieces and their counts (web text is Zipfian, and the cache stays in L2
+// where the rank table does not), and the arrays for long pieces, released
+// after a piece that needed more than a few megabytes. A cache belongs to
+// one encoding at a time; switching encodings clears it.
 struct TokenScratch {
+  struct CachedPiece {
+    uint64_t hash = 0;
+    uint32_t count = 0;
+    uint32_t length = 0;  // 0: empty
+    char bytes[16];
+  };
+  static constexpr size_t kCacheSize = 4096;
+  static constexpr size_t kCachedLength = sizeof(CachedPiece::bytes);
+  const void* cache_owner = nullptr;
+  std::vector<CachedPiece> cache;
   std::vector<uint32_t> tree;
   std::vector<uint32_t> next;
   std::vector<uint32_t> prev;
@@ -93,6 +106,7 @@ class Encoding {
   Encoding() = default;
   Status Parse(std::string_view bytes);
   uint32_t RankOf(const unsigned char* bytes, size_t length) const;
+  uint32_t RankOfHashed(const unsigned char* bytes, size_t length, uint64_t hash) const;
   // Merges the piece; leaves part starts in `starts` (short pieces) and
   // returns the number of tokens. `starts` may be null.
   uint32_t MergeShort(const unsigned char* piece, size_t length, uint32_t* starts) const;
