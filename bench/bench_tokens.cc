@@ -4,8 +4,17 @@
 // tiktoken package on the same file; docs/benchmarks.md has the numbers.
 //
 //   stocktake-bench-tokens [--repeat N] [--split-only] TEXTS.jsonl
+//
+// --split-only times pre-tokenization alone, and (when built with PCRE2) the
+// same split patterns through PCRE2's JIT, the alternative the tokenizer
+// issue allowed: the faster one was to be chosen (docs/tokens.md).
 #include <simdjson.h>
+#ifdef STOCKTAKE_HAVE_PCRE2
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#endif
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -17,6 +26,47 @@
 #include "stats/tokenizer.h"
 
 using namespace stocktake;
+
+#ifdef STOCKTAKE_HAVE_PCRE2
+namespace {
+
+// The patterns of ../shared/tokenizers/encodings.json.
+const char* PatternOf(std::string_view name) {
+  if (name == "cl100k_base") {
+    return R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+  }
+  if (name == "o200k_base") {
+    return R"([^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+  }
+  return R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+}
+
+// Pieces found by PCRE2 JIT over all texts, or -1 if the pattern fails.
+long long Pcre2Pieces(std::string_view name, const std::vector<std::string>& texts) {
+  int error = 0;
+  PCRE2_SIZE offset = 0;
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(PatternOf(name)), PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &error, &offset, nullptr);
+  if (code == nullptr || pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) return -1;
+  pcre2_match_data* match = pcre2_match_data_create_from_pattern(code, nullptr);
+  long long pieces = 0;
+  for (const std::string& text : texts) {
+    const auto* subject = reinterpret_cast<PCRE2_SPTR>(text.data());
+    for (PCRE2_SIZE pos = 0; pos < text.size();) {
+      int rc = pcre2_jit_match(code, subject, text.size(), pos, PCRE2_NO_UTF_CHECK, match, nullptr);
+      if (rc < 0) break;
+      PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match);
+      pos = ovector[1] > pos ? ovector[1] : pos + 1;
+      ++pieces;
+    }
+  }
+  pcre2_match_data_free(match);
+  pcre2_code_free(code);
+  return pieces;
+}
+
+}  // namespace
+#endif
 
 int main(int argc, char** argv) {
   int repeat = 3;
@@ -78,6 +128,20 @@ int main(int argc, char** argv) {
     std::printf("%s%s\t%llu\t%llu\t%.3f\t%.2f\n", std::string(name).c_str(), split_only ? " (split)" : "",
                 static_cast<unsigned long long>(tokens), static_cast<unsigned long long>(bytes), best,
                 static_cast<double>(bytes) / best / 1e6);
+#ifdef STOCKTAKE_HAVE_PCRE2
+    if (split_only) {
+      std::vector<double> pcre2_seconds;
+      long long pieces = 0;
+      for (int r = 0; r < repeat; ++r) {
+        auto start = std::chrono::steady_clock::now();
+        pieces = Pcre2Pieces(name, texts);
+        pcre2_seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      }
+      double pbest = *std::min_element(pcre2_seconds.begin(), pcre2_seconds.end());
+      std::printf("%s (split, PCRE2 JIT)\t%lld\t%llu\t%.3f\t%.2f\n", std::string(name).c_str(), pieces,
+                  static_cast<unsigned long long>(bytes), pbest, static_cast<double>(bytes) / pbest / 1e6);
+    }
+#endif
   }
   return 0;
 }
