@@ -9,6 +9,9 @@
 #include <map>
 #include <mutex>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "common/byte_source.h"
 #include "common/hash.h"
 #include "stats/tiktoken_data.h"
@@ -17,6 +20,35 @@ namespace stocktake::stats {
 namespace {
 
 constexpr uint32_t kNone = Encoding::kNoRank;
+
+// XXH3, inlined (the hot path hashes every piece; a library call per piece
+// showed in profiles). Same function for building and probing the table.
+inline uint64_t HashBytes(const void* bytes, size_t length) { return XXH3_64bits(bytes, length); }
+
+// Equality of two byte strings of the same length; loads that overlap in the
+// middle instead of a library call for the short strings that dominate.
+inline bool SameBytes(const void* a, const void* b, size_t n) {
+  const auto* x = static_cast<const unsigned char*>(a);
+  const auto* y = static_cast<const unsigned char*>(b);
+  if (n > 16) return std::memcmp(x, y, n) == 0;
+  if (n >= 8) {
+    uint64_t p, q, r, s;
+    std::memcpy(&p, x, 8);
+    std::memcpy(&q, y, 8);
+    std::memcpy(&r, x + n - 8, 8);
+    std::memcpy(&s, y + n - 8, 8);
+    return p == q && r == s;
+  }
+  if (n >= 4) {
+    uint32_t p, q, r, s;
+    std::memcpy(&p, x, 4);
+    std::memcpy(&q, y, 4);
+    std::memcpy(&r, x + n - 4, 4);
+    std::memcpy(&s, y + n - 4, 4);
+    return p == q && r == s;
+  }
+  return n == 0 || (x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1]);
+}
 
 // Standard base64 with padding, as in .tiktoken files.
 bool DecodeBase64(std::string_view in, std::string* out) {
@@ -154,7 +186,7 @@ Status Encoding::Parse(std::string_view bytes) {
   std::fill(std::begin(single), std::end(single), kNone);
   for (const Entry& e : entries) {
     const char* bytes_of = tokens_.data() + e.offset;
-    uint64_t hash = Hash64(std::string_view(bytes_of, e.length));
+    uint64_t hash = HashBytes(bytes_of, e.length);
     uint32_t tag = static_cast<uint32_t>(hash >> 32);
     for (uint64_t i = hash & mask_;; i = (i + 1) & mask_) {
       Slot& slot = slots_[i];
@@ -190,7 +222,7 @@ Status Encoding::Parse(std::string_view bytes) {
 uint32_t Encoding::RankOf(const unsigned char* bytes, size_t length) const {
   if (length == 2) return two_byte_[(bytes[0] << 8) | bytes[1]];
   if (length > longest_) return kNone;
-  return RankOfHashed(bytes, length, Hash64(std::string_view(reinterpret_cast<const char*>(bytes), length)));
+  return RankOfHashed(bytes, length, HashBytes(bytes, length));
 }
 
 uint32_t Encoding::RankOfHashed(const unsigned char* bytes, size_t length, uint64_t hash) const {
@@ -198,7 +230,7 @@ uint32_t Encoding::RankOfHashed(const unsigned char* bytes, size_t length, uint6
   for (uint64_t i = hash & mask_;; i = (i + 1) & mask_) {
     const Slot& slot = slots_[i];
     if (slot.length == 0) return kNone;
-    if (slot.tag == tag && slot.length == length && std::memcmp(tokens_.data() + slot.offset, bytes, length) == 0) {
+    if (slot.tag == tag && slot.length == length && SameBytes(tokens_.data() + slot.offset, bytes, length)) {
       return slot.rank;
     }
   }
@@ -310,9 +342,9 @@ uint64_t Encoding::CountPiece(const unsigned char* piece, size_t length, TokenSc
     if (length <= kShortPiece) return MergeShort(piece, length, nullptr);
     return MergeLong(piece, length, scratch, nullptr);
   }
-  const uint64_t hash = Hash64(std::string_view(reinterpret_cast<const char*>(piece), length));
+  const uint64_t hash = HashBytes(piece, length);
   TokenScratch::CachedPiece& slot = scratch->cache[hash & (TokenScratch::kCacheSize - 1)];
-  if (slot.hash == hash && slot.length == length && std::memcmp(slot.bytes, piece, length) == 0) return slot.count;
+  if (slot.hash == hash && slot.length == length && SameBytes(slot.bytes, piece, length)) return slot.count;
   uint32_t count = RankOfHashed(piece, length, hash) != kNone ? 1 : MergeShort(piece, length, nullptr);
   slot.hash = hash;
   slot.length = static_cast<uint32_t>(length);

@@ -32,7 +32,7 @@
 
 namespace stocktake::stats {
 
-// Per-thread working memory: a small direct-mapped cache of recent short
+// Per-thread working memory: a direct-mapped cache (512 KiB) of recent short
 // pieces and their counts (web text is Zipfian, and the cache stays in L2
 // where the rank table does not), and the arrays for long pieces, released
 // after a piece that needed more than a few megabytes. A cache belongs to
@@ -44,7 +44,7 @@ struct TokenScratch {
     uint32_t length = 0;  // 0: empty
     char bytes[16];
   };
-  static constexpr size_t kCacheSize = 4096;
+  static constexpr size_t kCacheSize = 16384;
   static constexpr size_t kCachedLength = sizeof(CachedPiece::bytes);
   const void* cache_owner = nullptr;
   std::vector<CachedPiece> cache;
