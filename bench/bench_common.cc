@@ -1,5 +1,7 @@
 #include "bench_common.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -55,6 +57,26 @@ uint64_t LoadHtmlPages(const std::vector<std::string>& shards, size_t stride, st
       pages->emplace_back(utf8.text);
       bytes += pages->back().size();
     }
+  }
+  return bytes;
+}
+
+int64_t LoadJsonlTexts(const std::string& path, std::vector<std::string>* texts) {
+  simdjson::padded_string file;
+  if (simdjson::padded_string::load(path).get(file)) return -1;
+  simdjson::dom::parser parser;
+  int64_t bytes = 0;
+  std::string_view all = file;
+  for (size_t pos = 0; pos < all.size();) {
+    size_t eol = all.find('\n', pos);
+    if (eol == std::string_view::npos) eol = all.size();
+    simdjson::padded_string line(all.substr(pos, eol - pos));
+    pos = eol + 1;
+    simdjson::dom::element doc;
+    std::string_view text;
+    if (parser.parse(line).get(doc) || doc["text"].get(text)) continue;
+    texts->emplace_back(text);
+    bytes += static_cast<int64_t>(text.size());
   }
   return bytes;
 }

@@ -26,6 +26,11 @@ bool ParsePageBenchArgs(int argc, char** argv, const char* usage, PageBenchArgs*
 // `pages`; returns their total size in bytes.
 uint64_t LoadHtmlPages(const std::vector<std::string>& shards, size_t stride, std::vector<std::string>* pages);
 
+// Appends the `text` field of every JSON line of `path` (as `stocktake
+// extract` writes them) to `texts`; returns their total size in bytes, or -1
+// if the file cannot be read.
+int64_t LoadJsonlTexts(const std::string& path, std::vector<std::string>* texts);
+
 }  // namespace stocktake::bench
 
 #endif  // STOCKTAKE_BENCH_BENCH_COMMON_H_

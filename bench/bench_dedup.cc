@@ -4,7 +4,6 @@
 // `text` field, as `stocktake extract` writes it).
 //
 //   stocktake-bench-dedup [--repeat N] TEXTS.jsonl
-#include <simdjson.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_common.h"
 #include "dedup/minhash.h"
 #include "quality/normalize.h"
 #include "quality/segment.h"
@@ -33,26 +33,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: stocktake-bench-dedup [--repeat N] TEXTS.jsonl\n");
     return 2;
   }
-  simdjson::padded_string file;
-  if (simdjson::padded_string::load(path).get(file)) {
+  std::vector<std::string> texts;
+  const int64_t loaded = bench::LoadJsonlTexts(path, &texts);
+  if (loaded < 0) {
     std::fprintf(stderr, "cannot read %s\n", path.c_str());
     return 1;
   }
-  std::vector<std::string> texts;
-  uint64_t bytes = 0;
-  simdjson::dom::parser parser;
-  std::string_view all = file;
-  for (size_t pos = 0; pos < all.size();) {
-    size_t eol = all.find('\n', pos);
-    if (eol == std::string_view::npos) eol = all.size();
-    simdjson::padded_string line(all.substr(pos, eol - pos));
-    pos = eol + 1;
-    simdjson::dom::element doc;
-    std::string_view text;
-    if (parser.parse(line).get(doc) || doc["text"].get(text)) continue;
-    texts.emplace_back(text);
-    bytes += text.size();
-  }
+  const uint64_t bytes = static_cast<uint64_t>(loaded);
 
   quality::TextNormalizer normalizer;
   quality::Segmenter segmenter;

@@ -8,7 +8,6 @@
 // --split-only times pre-tokenization alone, and (when built with PCRE2) the
 // same split patterns through PCRE2's JIT, the alternative the tokenizer
 // issue allowed: the faster one was to be chosen (docs/tokens.md).
-#include <simdjson.h>
 #ifdef STOCKTAKE_HAVE_PCRE2
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -86,25 +85,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<std::string> texts;
-  uint64_t bytes = 0;
-  simdjson::dom::parser parser;
-  simdjson::padded_string file;
-  if (simdjson::padded_string::load(path).get(file)) {
+  const int64_t loaded = bench::LoadJsonlTexts(path, &texts);
+  if (loaded < 0) {
     std::fprintf(stderr, "cannot read %s\n", path.c_str());
     return 1;
   }
-  std::string_view all = file;
-  for (size_t pos = 0; pos < all.size();) {
-    size_t eol = all.find('\n', pos);
-    if (eol == std::string_view::npos) eol = all.size();
-    simdjson::padded_string line(all.substr(pos, eol - pos));
-    pos = eol + 1;
-    simdjson::dom::element doc;
-    std::string_view text;
-    if (parser.parse(line).get(doc) || doc["text"].get(text)) continue;
-    texts.emplace_back(text);
-    bytes += text.size();
-  }
+  const uint64_t bytes = static_cast<uint64_t>(loaded);
   std::printf("encoding\ttokens\tbytes\tseconds\tMB/s\t(%zu texts, best of %d)\n", texts.size(), repeat);
   for (std::string_view name : stats::Encoding::BuiltinNames()) {
     auto encoding = stats::Encoding::Builtin(name);
