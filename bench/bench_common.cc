@@ -63,7 +63,10 @@ uint64_t LoadHtmlPages(const std::vector<std::string>& shards, size_t stride, st
 
 int64_t LoadJsonlTexts(const std::string& path, std::vector<std::string>* texts) {
   simdjson::padded_string file;
-  if (simdjson::padded_string::load(path).get(file)) return -1;
+  if (simdjson::padded_string::load(path).get(file)) {
+    std::fprintf(stderr, "cannot read %s\n", path.c_str());
+    return -1;
+  }
   simdjson::dom::parser parser;
   int64_t bytes = 0;
   std::string_view all = file;

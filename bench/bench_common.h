@@ -28,7 +28,7 @@ uint64_t LoadHtmlPages(const std::vector<std::string>& shards, size_t stride, st
 
 // Appends the `text` field of every JSON line of `path` (as `stocktake
 // extract` writes them) to `texts`; returns their total size in bytes, or -1
-// if the file cannot be read.
+// (with a message on stderr) if the file cannot be read.
 int64_t LoadJsonlTexts(const std::string& path, std::vector<std::string>* texts);
 
 }  // namespace stocktake::bench

@@ -35,10 +35,7 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> texts;
   const int64_t loaded = bench::LoadJsonlTexts(path, &texts);
-  if (loaded < 0) {
-    std::fprintf(stderr, "cannot read %s\n", path.c_str());
-    return 1;
-  }
+  if (loaded < 0) return 1;
   const uint64_t bytes = static_cast<uint64_t>(loaded);
 
   quality::TextNormalizer normalizer;
