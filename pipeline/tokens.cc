@@ -4,11 +4,12 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <iostream>
 #include <iterator>
 
-#include "common/byte_source.h"
 #include "crawler/charset.h"
 #include "quality/segment.h"
 #include "stats/word_count.h"
@@ -19,28 +20,25 @@ namespace {
 constexpr int kUnreadable = 1;
 constexpr int kSetupError = 2;
 
-Result<std::string> ReadInput(const std::string& path) {
-  if (path != "-") return ReadFileToString(path);
-  std::string bytes((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-  if (std::cin.bad()) return IoError("cannot read standard input");
-  return bytes;
-}
-
+// Counts of one text, or sums over the chunks of one: a column per
+// encoding, then UAX #29 and whitespace words.
 class Counter {
  public:
   Counter(std::vector<std::shared_ptr<const stats::Encoding>> encodings, bool words)
       : encodings_(std::move(encodings)), words_(words), scratch_(encodings_.size()) {}
 
-  // Tab-terminated count columns for `text`.
-  std::string Columns(std::string_view text) {
-    std::string line;
-    for (size_t e = 0; e < encodings_.size(); ++e) {
-      fmt::format_to(std::back_inserter(line), "{}\t", encodings_[e]->Count(text, &scratch_[e]));
-    }
+  void Reset() { totals_.assign(encodings_.size() + (words_ ? 2 : 0), 0); }
+  void Add(std::string_view text) {
+    for (size_t e = 0; e < encodings_.size(); ++e) totals_[e] += encodings_[e]->Count(text, &scratch_[e]);
     if (words_) {
-      fmt::format_to(std::back_inserter(line), "{}\t{}\t", segmenter_.CountWords(text, &word_views_),
-                     stats::CountWhitespaceWords(text));
+      totals_[encodings_.size()] += segmenter_.CountWords(text, &word_views_);
+      totals_[encodings_.size() + 1] += stats::CountWhitespaceWords(text);
     }
+  }
+  // Tab-terminated count columns.
+  std::string Columns() const {
+    std::string line;
+    for (uint64_t v : totals_) fmt::format_to(std::back_inserter(line), "{}\t", v);
     return line;
   }
 
@@ -50,7 +48,23 @@ class Counter {
   std::vector<stats::TokenScratch> scratch_;  // per encoding
   quality::Segmenter segmenter_;
   std::vector<std::string_view> word_views_;
+  std::vector<uint64_t> totals_;
 };
+
+// The end of the last safe cut in `text` (0 if none): a line break between
+// an ASCII graphic character and an ASCII letter. Every split pattern ends a
+// piece at such a line break, takes it as a piece of its own (or as the tail
+// of the punctuation before it) whether or not the letter follows, and
+// starts a new piece at the letter; charset repair, whitespace words and
+// UAX #29 words (line breaks are hard breaks) cannot join across it either.
+// So counting the parts separately gives the counts of the whole.
+size_t SafeCut(std::string_view text) {
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  for (size_t i = text.size(); i >= 3; --i) {
+    if (letter(text[i - 1]) && text[i - 2] == '\n' && text[i - 3] > ' ' && text[i - 3] < 0x7F) return i - 1;
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -98,30 +112,25 @@ int RunTokens(const TokensOptions& options, const std::vector<std::string>& file
   Counter counter(std::move(encodings), options.words);
   crawler::CharsetConverter converter;
   simdjson::ondemand::parser parser;
+  uint64_t replaced = 0;
   int exit_code = 0;
+  const size_t block = std::max<size_t>(options.block_bytes, 16);
+  std::string pending;
   for (const std::string& file : files) {
-    Result<std::string> bytes = ReadInput(file);
-    if (!bytes.ok()) {
-      std::fprintf(err, "stocktake: %s\n", bytes.status().message().c_str());
+    std::FILE* in = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
+    if (in == nullptr) {
+      std::fprintf(err, "stocktake: cannot open '%s': %s\n", file.c_str(), std::strerror(errno));
       exit_code = kUnreadable;
       continue;
     }
-    if (!options.jsonl) {
-      uint64_t replaced = 0;
-      std::string_view text = converter.Convert(*bytes, "UTF-8", &replaced);
-      std::fprintf(out, "%s%s\n", counter.Columns(text).c_str(), file.c_str());
-      continue;
-    }
-    std::string_view all = *bytes;
+    counter.Reset();
+    pending.clear();
     size_t line_number = 0;
-    for (size_t pos = 0; pos < all.size();) {
-      size_t eol = all.find('\n', pos);
-      if (eol == std::string_view::npos) eol = all.size();
-      std::string_view line = all.substr(pos, eol - pos);
-      pos = eol + 1;
+    // Counts one JSON line (jsonl mode).
+    auto json_line = [&](std::string_view line) {
       ++line_number;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
       std::string where = files.size() > 1 ? fmt::format("{}:{}", file, line_number) : std::to_string(line_number);
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
       simdjson::padded_string padded(line);
       std::string_view text;
       auto doc = parser.iterate(padded);
@@ -130,12 +139,43 @@ int RunTokens(const TokensOptions& options, const std::vector<std::string>& file
         std::fprintf(err, "stocktake: %s: no string field '%s' (or not JSON)\n", where.c_str(),
                      options.text_field.c_str());
         exit_code = kUnreadable;
-        continue;
+        return;
       }
-      uint64_t replaced = 0;
-      std::fprintf(out, "%s%s\n", counter.Columns(converter.Convert(text, "UTF-8", &replaced)).c_str(),
-                   where.c_str());
+      counter.Reset();
+      counter.Add(converter.Convert(text, "UTF-8", &replaced));
+      std::fprintf(out, "%s%s\n", counter.Columns().c_str(), where.c_str());
+    };
+    bool read_error = false;
+    for (bool eof = false; !eof;) {
+      size_t old = pending.size();
+      pending.resize(old + block);
+      size_t got = std::fread(pending.data() + old, 1, block, in);
+      pending.resize(old + got);
+      eof = got < block;
+      if (eof && std::ferror(in)) read_error = true;
+      // Everything up to `done` is counted; the rest waits for more bytes.
+      size_t done = 0;
+      if (options.jsonl) {
+        for (size_t eol; (eol = pending.find('\n', done)) != std::string::npos; done = eol + 1) {
+          json_line(std::string_view(pending).substr(done, eol - done));
+        }
+        if (eof && done < pending.size()) {
+          json_line(std::string_view(pending).substr(done));
+          done = pending.size();
+        }
+      } else {
+        done = eof ? pending.size() : SafeCut(pending);
+        if (done > 0) counter.Add(converter.Convert(std::string_view(pending).substr(0, done), "UTF-8", &replaced));
+      }
+      pending.erase(0, done);
     }
+    if (in != stdin) std::fclose(in);
+    if (read_error) {
+      std::fprintf(err, "stocktake: cannot read '%s'\n", file.c_str());
+      exit_code = kUnreadable;
+      continue;
+    }
+    if (!options.jsonl) std::fprintf(out, "%s%s\n", counter.Columns().c_str(), file.c_str());
   }
   return exit_code;
 }

@@ -1,8 +1,11 @@
 // `stocktake tokens`: token (and word) counts of files or JSON lines.
 //
-// Each input file is read whole, invalid UTF-8 is replaced by U+FFFD (as the
-// crawl pipeline does before counting), and every requested encoding counts
-// it. With `jsonl`, each line's text field is counted instead (simdjson).
+// Each input file is read in blocks and counted in parts cut where no piece,
+// word or repaired character can cross (a line break before an ASCII
+// letter), so memory stays bounded on files of any size unless one part is
+// huge; invalid UTF-8 is replaced by U+FFFD (as the crawl pipeline does
+// before counting), and every requested encoding counts it. With `jsonl`,
+// each line's text field is counted instead (simdjson).
 // Output is tab-separated: one column per encoding in the order requested,
 // then (with `words`) UAX #29 words and whitespace words, then the file name,
 // or the line number (`file:line` when several files are given).
@@ -34,6 +37,7 @@ struct TokensOptions {
   std::string text_field = "text";
   bool words = false;
   bool header = false;
+  size_t block_bytes = size_t{8} << 20;  // read size (tests make it small)
 };
 
 // Returns the exit code: 0, 1 if an input or line could not be counted
