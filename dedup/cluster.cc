@@ -1,0 +1,267 @@
+// Band-key runs, the per-partition merge and the global union-find. See
+// cluster.h.
+#include "dedup/cluster.h"
+
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <queue>
+#include <thread>
+
+#include "common/atomic_file.h"
+
+namespace stocktake::dedup {
+namespace {
+
+constexpr char kMagic[8] = {'S', 'T', 'B', 'R', '1', 0, 0, 0};
+constexpr size_t kHeaderBytes = 16;
+constexpr size_t kEntryBytes = 16;
+constexpr size_t kReadBuffer = size_t{64} << 10;
+
+// Streams the entries of one run file, checking its size up front and its
+// checksum when the last entry has been read.
+class RunReader {
+ public:
+  Status Open(const std::string& path) {
+    path_ = path;
+    file_.reset(std::fopen(path.c_str(), "rb"));
+    if (file_ == nullptr) return ErrnoError("cannot open band run '" + path + "'", errno);
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(path, ec);
+    char header[kHeaderBytes];
+    if (ec || size < kHeaderBytes + 8 || std::fread(header, 1, kHeaderBytes, file_.get()) != kHeaderBytes ||
+        std::memcmp(header, kMagic, sizeof(kMagic)) != 0) {
+      return Corrupt("not a band run");
+    }
+    std::memcpy(&remaining_, header + 8, 8);
+    if (remaining_ > (size - kHeaderBytes - 8) / kEntryBytes || kHeaderBytes + remaining_ * kEntryBytes + 8 != size) {
+      return Corrupt("its size does not match its entry count");
+    }
+    state_.reset(XXH3_createState());
+    XXH3_64bits_reset(state_.get());
+    XXH3_64bits_update(state_.get(), header, kHeaderBytes);
+    return Next();
+  }
+
+  bool done() const { return done_; }
+  const BandEntry& entry() const { return entry_; }
+
+  // Advances to the next entry; at the end, verifies the checksum.
+  Status Next() {
+    if (position_ == buffer_.size()) {
+      if (remaining_ == 0) {
+        done_ = true;
+        uint64_t stored = 0;
+        if (std::fread(&stored, 1, 8, file_.get()) != 8 || stored != XXH3_64bits_digest(state_.get())) {
+          return Corrupt("checksum mismatch");
+        }
+        return Status::Ok();
+      }
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(remaining_, kReadBuffer / kEntryBytes));
+      buffer_.resize(take);
+      if (std::fread(buffer_.data(), kEntryBytes, take, file_.get()) != take) return Corrupt("truncated");
+      XXH3_64bits_update(state_.get(), buffer_.data(), take * kEntryBytes);
+      remaining_ -= take;
+      position_ = 0;
+    }
+    entry_ = buffer_[position_++];
+    return Status::Ok();
+  }
+
+ private:
+  Status Corrupt(const std::string& why) const {
+    return Status(StatusCode::kDataError, fmt::format("band run '{}' is damaged: {}", path_, why));
+  }
+
+  std::string path_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, &std::fclose};
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state_{nullptr, &XXH3_freeState};
+  std::vector<BandEntry> buffer_;
+  size_t position_ = 0;
+  uint64_t remaining_ = 0;
+  BandEntry entry_{};
+  bool done_ = false;
+};
+
+struct Edge {
+  uint64_t from, to;
+  bool operator<(const Edge& o) const { return from != o.from ? from < o.from : to < o.to; }
+  bool operator==(const Edge& o) const = default;
+};
+
+// Merges the runs of one partition; returns its distinct edges, sorted.
+Status MergePartition(const std::vector<std::string>& runs, std::vector<Edge>* edges, uint64_t* entries) {
+  std::vector<RunReader> readers(runs.size());
+  auto greater = [&](size_t a, size_t b) { return readers[b].entry() < readers[a].entry(); };
+  std::priority_queue<size_t, std::vector<size_t>, decltype(greater)> heap(greater);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    STOCKTAKE_RETURN_IF_ERROR(readers[i].Open(runs[i]));
+    if (!readers[i].done()) heap.push(i);
+  }
+  uint64_t group_key = 0, group_first = 0;
+  bool in_group = false;
+  while (!heap.empty()) {
+    const size_t i = heap.top();
+    heap.pop();
+    const BandEntry e = readers[i].entry();
+    ++*entries;
+    if (in_group && e.key == group_key) {
+      if (e.doc != group_first) edges->push_back({group_first, e.doc});
+    } else {
+      in_group = true;
+      group_key = e.key;
+      group_first = e.doc;  // entries arrive in (key, doc) order: the smallest doc
+    }
+    STOCKTAKE_RETURN_IF_ERROR(readers[i].Next());
+    if (!readers[i].done()) heap.push(i);
+  }
+  std::sort(edges->begin(), edges->end());
+  edges->erase(std::unique(edges->begin(), edges->end()), edges->end());
+  return Status::Ok();
+}
+
+class UnionFind {
+ public:
+  explicit UnionFind(size_t n) : parent_(n) {
+    for (size_t i = 0; i < n; ++i) parent_[i] = static_cast<uint32_t>(i);
+  }
+  uint32_t Find(uint32_t x) {
+    while (parent_[x] != x) {
+      parent_[x] = parent_[parent_[x]];
+      x = parent_[x];
+    }
+    return x;
+  }
+  void Union(uint32_t a, uint32_t b) {
+    a = Find(a);
+    b = Find(b);
+    if (a == b) return;
+    if (a < b) std::swap(a, b);
+    parent_[a] = b;  // the smaller index becomes the root
+  }
+
+ private:
+  std::vector<uint32_t> parent_;
+};
+
+}  // namespace
+
+std::string PartitionDirectory(uint32_t partition) { return fmt::format("p{:04d}", partition); }
+
+BandRunWriter::BandRunWriter(uint32_t partitions) : buckets_(std::max<uint32_t>(partitions, 1)) {}
+
+Status BandRunWriter::Write(const std::string& dir, const std::string& name) {
+  for (uint32_t p = 0; p < buckets_.size(); ++p) {
+    std::vector<BandEntry>& bucket = buckets_[p];
+    if (bucket.empty()) continue;
+    std::sort(bucket.begin(), bucket.end());
+    std::string bytes(kMagic, sizeof(kMagic));
+    const uint64_t count = bucket.size();
+    bytes.append(reinterpret_cast<const char*>(&count), 8);
+    bytes.append(reinterpret_cast<const char*>(bucket.data()), bucket.size() * kEntryBytes);
+    const uint64_t checksum = XXH3_64bits(bytes.data(), bytes.size());
+    bytes.append(reinterpret_cast<const char*>(&checksum), 8);
+    const std::string partition_dir = dir + "/" + PartitionDirectory(p);
+    STOCKTAKE_RETURN_IF_ERROR(MakeDirectories(partition_dir));
+    STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(partition_dir + "/" + name + ".run", bytes));
+    bucket = {};
+  }
+  return Status::Ok();
+}
+
+Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<uint32_t>& documents_per_input,
+                                      const std::vector<uint8_t>& tiers, const ClusterOptions& options) {
+  std::vector<uint64_t> offsets(documents_per_input.size() + 1, 0);
+  for (size_t i = 0; i < documents_per_input.size(); ++i) offsets[i + 1] = offsets[i] + documents_per_input[i];
+  const uint64_t n = offsets.back();
+  if (n > UINT32_MAX) return InvalidArgument("more than 4 billion documents in one clustering");
+  if (tiers.size() != n) return InvalidArgument("one tier per document is needed");
+
+  // The runs of each partition, sorted by name so the listing order never matters.
+  std::vector<std::vector<std::string>> runs(options.partitions);
+  size_t most_runs = 0;
+  for (uint32_t p = 0; p < options.partitions; ++p) {
+    const std::filesystem::path partition_dir = std::filesystem::path(dir) / PartitionDirectory(p);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(partition_dir, ec)) continue;
+    for (const auto& item : std::filesystem::directory_iterator(partition_dir, ec)) {
+      if (item.path().extension() == ".run") runs[p].push_back(item.path().string());
+    }
+    std::sort(runs[p].begin(), runs[p].end());
+    most_runs = std::max(most_runs, runs[p].size());
+  }
+
+  // Partitions in flight: each holds a read buffer per run, plus its edges.
+  const uint64_t per_partition = most_runs * kReadBuffer + (uint64_t{8} << 20);
+  const int cores = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  const int in_flight = static_cast<int>(
+      std::clamp<uint64_t>(options.memory_budget / per_partition, 1, static_cast<uint64_t>(std::max(cores, 1))));
+
+  ClusterResult result;
+  result.partitions_in_flight = static_cast<uint32_t>(in_flight);
+  std::vector<std::vector<Edge>> edges(options.partitions);
+  std::vector<uint64_t> entries(options.partitions, 0);
+  std::vector<Status> status(options.partitions);
+  tbb::task_arena arena(in_flight);
+  arena.execute([&] {
+    tbb::parallel_for(uint32_t{0}, options.partitions, [&](uint32_t p) {
+      status[p] = MergePartition(runs[p], &edges[p], &entries[p]);
+    });
+  });
+  for (const Status& s : status) STOCKTAKE_RETURN_IF_ERROR(s);
+
+  // Union in partition order (any order gives the same components).
+  auto dense = [&](uint64_t id, uint32_t* out) {
+    const uint64_t input = id >> 32, position = id & 0xFFFFFFFFu;
+    if (input >= documents_per_input.size() || position >= documents_per_input[input]) return false;
+    *out = static_cast<uint32_t>(offsets[input] + position);
+    return true;
+  };
+  UnionFind sets(n);
+  for (uint32_t p = 0; p < options.partitions; ++p) {
+    result.band_entries += entries[p];
+    result.edges += edges[p].size();
+    for (const Edge& e : edges[p]) {
+      uint32_t a = 0, b = 0;
+      if (!dense(e.from, &a) || !dense(e.to, &b)) {
+        return Status(StatusCode::kDataError,
+                      fmt::format("band runs name document {:#x}, which no input has", dense(e.from, &a) ? e.to : e.from));
+      }
+      sets.Union(a, b);
+    }
+    edges[p] = {};
+  }
+
+  // Keep rule: highest tier, then smallest id (dense order is id order).
+  std::vector<uint32_t> best(n), size(n, 0), root(n);
+  for (uint32_t i = 0; i < n; ++i) best[i] = i;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t r = root[i] = sets.Find(i);
+    ++size[r];
+    if (tiers[i] > tiers[best[r]] || (tiers[i] == tiers[best[r]] && i < best[r])) best[r] = i;
+  }
+  std::vector<uint64_t> ids(n);
+  for (size_t input = 0; input < documents_per_input.size(); ++input) {
+    for (uint32_t k = 0; k < documents_per_input[input]; ++k) ids[offsets[input] + k] = DocumentId(input, k);
+  }
+  result.documents.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t r = root[i];
+    DocumentCluster& d = result.documents[i];
+    d.cluster = ids[best[r]];
+    d.size = size[r];
+    d.representative = best[r] == i;
+    if (!d.representative) ++result.duplicates;
+    if (i == r && size[r] > 1) ++result.clusters;
+  }
+  return result;
+}
+
+}  // namespace stocktake::dedup

@@ -1,0 +1,85 @@
+// Near-duplicate clustering from LSH band keys, within a memory budget.
+//
+// Each shard writes its documents' band keys as sorted runs, one file per
+// hash partition (key mod partitions): BandRunWriter. Clustering then works
+// partition by partition: the runs of a partition are merged from disk (a
+// buffered k-way merge, so a partition never has to fit in memory), every
+// group of equal keys yields edges from its smallest document id to the
+// others, and the edges of all partitions are united in a union-find over
+// dense document indices. A cluster's representative is its document with
+// the highest tier, then the smallest id; the cluster id is the
+// representative's id. Nothing depends on thread count, partition count or
+// the order runs are listed in: the clusters are the connected components of
+// the same edge set, and the keep rule is a total order.
+//
+// Run files are [magic "STBR1\0\0\0"][count u64][count x (key u64, doc u64)]
+// [XXH3-64 of everything before]. A file that is short, long or fails its
+// checksum is an error naming it, never a silently smaller edge set.
+#ifndef STOCKTAKE_DEDUP_CLUSTER_H_
+#define STOCKTAKE_DEDUP_CLUSTER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace stocktake::dedup {
+
+// A document id: the input's ordinal in the run (high 32 bits) and the
+// document's position in the input (low 32 bits).
+inline uint64_t DocumentId(uint32_t input, uint32_t position) { return (uint64_t{input} << 32) | position; }
+
+struct BandEntry {
+  uint64_t key;
+  uint64_t doc;
+  bool operator<(const BandEntry& o) const { return key != o.key ? key < o.key : doc < o.doc; }
+  bool operator==(const BandEntry& o) const = default;
+};
+
+// Collects one shard's band keys and writes them as sorted runs,
+// `dir`/p<partition>/<name>.run (partitions with no entries get no file).
+class BandRunWriter {
+ public:
+  explicit BandRunWriter(uint32_t partitions);
+  void Add(uint64_t key, uint64_t doc) { buckets_[key % buckets_.size()].push_back({key, doc}); }
+  Status Write(const std::string& dir, const std::string& name);
+
+ private:
+  std::vector<std::vector<BandEntry>> buckets_;
+};
+
+// Partition directory name ("p0007").
+std::string PartitionDirectory(uint32_t partition);
+
+struct ClusterOptions {
+  uint32_t partitions = 64;             // as written by BandRunWriter
+  uint64_t memory_budget = 512ull << 20;  // bytes: read buffers and partitions in flight
+  int threads = 0;                      // 0 = all cores
+};
+
+struct DocumentCluster {
+  uint64_t cluster = 0;      // the representative's document id
+  uint32_t size = 1;         // documents in the cluster
+  bool representative = true;
+};
+
+struct ClusterResult {
+  // Per document, in dense order: input 0's documents, then input 1's, ...
+  std::vector<DocumentCluster> documents;
+  uint64_t band_entries = 0;   // read from all runs
+  uint64_t edges = 0;          // distinct (smallest, other) pairs from equal keys
+  uint64_t clusters = 0;       // with two or more documents
+  uint64_t duplicates = 0;     // documents that are not their cluster's representative
+  uint32_t partitions_in_flight = 0;  // as the budget allowed
+};
+
+// Clusters the runs under `dir`. `documents_per_input[i]` is input i's
+// document count and `tiers` (dense order) each document's tier. Errors:
+// unreadable or corrupt runs, document ids outside the inputs.
+Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<uint32_t>& documents_per_input,
+                                      const std::vector<uint8_t>& tiers, const ClusterOptions& options);
+
+}  // namespace stocktake::dedup
+
+#endif  // STOCKTAKE_DEDUP_CLUSTER_H_

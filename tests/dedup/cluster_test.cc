@@ -1,0 +1,178 @@
+#include "dedup/cluster.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <tuple>
+#include <map>
+#include <random>
+#include <set>
+
+#include "test_support/test_support.h"
+
+namespace stocktake::dedup {
+namespace {
+
+struct Doc {
+  uint32_t input, position;
+  uint8_t tier;
+  std::vector<uint64_t> keys;  // band keys (already distinct per band)
+};
+
+// Writes one run set per input (as shards would) and clusters them.
+Result<ClusterResult> Cluster(const std::vector<Doc>& docs, const std::vector<uint32_t>& per_input,
+                              const std::string& dir, uint32_t partitions, int threads, uint64_t budget) {
+  std::filesystem::remove_all(dir);
+  std::vector<uint8_t> tiers;
+  for (uint32_t input = 0; input < per_input.size(); ++input) {
+    BandRunWriter writer(partitions);
+    for (const Doc& d : docs) {
+      if (d.input != input) continue;
+      for (uint64_t k : d.keys) writer.Add(k, DocumentId(d.input, d.position));
+    }
+    EXPECT_TRUE(writer.Write(dir, fmt::format("shard-{:05d}", input)).ok());
+  }
+  for (const Doc& d : docs) tiers.push_back(d.tier);  // docs are given in dense order
+  ClusterOptions options;
+  options.partitions = partitions;
+  options.threads = threads;
+  options.memory_budget = budget;
+  return ClusterBandRuns(dir, per_input, tiers, options);
+}
+
+TEST(ClusterTest, TransitiveClustersAndTheKeepRule) {
+  testing::TempDir dir;
+  // (0,0)~(1,1) by key 11, (1,1)~(0,2) by key 12: one cluster of three; the
+  // highest tier, (0,2), represents it. (0,1) and (1,0) tie on tier: the
+  // smaller id (0,1) represents them.
+  std::vector<Doc> docs = {{0, 0, 1, {11, 100}}, {0, 1, 2, {13, 101}}, {0, 2, 3, {12, 102}},
+                           {1, 0, 2, {13, 103}}, {1, 1, 0, {11, 12}},  {1, 2, 1, {104, 105}}};
+  auto r = Cluster(docs, {3, 3}, dir.File("runs"), 4, 1, 64 << 20);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const auto& d = r->documents;
+  ASSERT_EQ(d.size(), 6u);
+  for (size_t i : {0, 2, 4}) {
+    EXPECT_EQ(d[i].cluster, DocumentId(0, 2)) << i;
+    EXPECT_EQ(d[i].size, 3u);
+  }
+  EXPECT_TRUE(d[2].representative);
+  EXPECT_FALSE(d[0].representative);
+  EXPECT_FALSE(d[4].representative);
+  EXPECT_EQ(d[1].cluster, DocumentId(0, 1));
+  EXPECT_EQ(d[3].cluster, DocumentId(0, 1));
+  EXPECT_TRUE(d[1].representative);
+  EXPECT_EQ(d[5].cluster, DocumentId(1, 2));
+  EXPECT_EQ(d[5].size, 1u);
+  EXPECT_TRUE(d[5].representative);
+  EXPECT_EQ(r->clusters, 2u);
+  EXPECT_EQ(r->duplicates, 3u);
+  EXPECT_EQ(r->band_entries, 12u);
+}
+
+// Components by brute force: documents sharing any key are connected.
+std::vector<uint64_t> BruteForce(const std::vector<Doc>& docs) {
+  std::vector<size_t> parent(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) parent[i] = i;
+  std::function<size_t(size_t)> find = [&](size_t x) { return parent[x] == x ? x : parent[x] = find(parent[x]); };
+  std::map<uint64_t, size_t> first;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    for (uint64_t k : docs[i].keys) {
+      auto [it, fresh] = first.emplace(k, i);
+      if (!fresh) parent[find(i)] = find(it->second);
+    }
+  }
+  std::map<size_t, size_t> best;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    size_t r = find(i);
+    auto it = best.find(r);
+    if (it == best.end() || docs[i].tier > docs[it->second].tier) best[r] = i;
+  }
+  std::vector<uint64_t> cluster;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const Doc& rep = docs[best[find(i)]];
+    cluster.push_back(DocumentId(rep.input, rep.position));
+  }
+  return cluster;
+}
+
+TEST(ClusterTest, SameClustersForAnyPartitionThreadAndBudget) {
+  // 3 inputs, 3,000 documents; a third are noisy copies of earlier ones
+  // (sharing some of their 14 band keys).
+  std::mt19937_64 rng(5);
+  const std::vector<uint32_t> per_input = {1200, 900, 900};
+  std::vector<Doc> docs;
+  for (uint32_t input = 0; input < per_input.size(); ++input) {
+    for (uint32_t k = 0; k < per_input[input]; ++k) {
+      Doc d{input, k, static_cast<uint8_t>(rng() % 4), {}};
+      for (int band = 0; band < 14; ++band) d.keys.push_back(rng());
+      if (!docs.empty() && rng() % 3 == 0) {
+        const Doc& source = docs[rng() % docs.size()];
+        for (int band = 0; band < 14; ++band) {
+          if (rng() % 4 == 0) d.keys[band] = source.keys[band];
+        }
+      }
+      docs.push_back(std::move(d));
+    }
+  }
+  const std::vector<uint64_t> truth = BruteForce(docs);
+  testing::TempDir dir;
+  std::vector<DocumentCluster> first;
+  for (auto [partitions, threads, budget] : {std::tuple{1u, 1, uint64_t{64} << 20}, std::tuple{3u, 2, uint64_t{1}},
+                                             std::tuple{16u, 2, uint64_t{64} << 20}, std::tuple{64u, 1, uint64_t{1}}}) {
+    auto r = Cluster(docs, per_input, dir.File("runs"), partitions, threads, budget);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    ASSERT_EQ(r->documents.size(), docs.size());
+    for (size_t i = 0; i < docs.size(); ++i) {
+      ASSERT_EQ(r->documents[i].cluster, truth[i]) << "document " << i << ", " << partitions << " partitions";
+    }
+    if (budget == 1) {
+      EXPECT_EQ(r->partitions_in_flight, 1u);
+    }
+    if (first.empty()) {
+      first = r->documents;
+      EXPECT_GT(r->duplicates, 500u);
+    } else {
+      for (size_t i = 0; i < docs.size(); ++i) {
+        EXPECT_EQ(r->documents[i].size, first[i].size);
+        EXPECT_EQ(r->documents[i].representative, first[i].representative);
+      }
+    }
+  }
+}
+
+TEST(ClusterTest, DamagedRunsAreErrors) {
+  testing::TempDir dir;
+  std::vector<Doc> docs = {{0, 0, 1, {7, 8}}, {0, 1, 1, {7, 9}}};
+  ASSERT_TRUE(Cluster(docs, {2}, dir.File("runs"), 1, 1, 1 << 20).ok());
+  const std::string run = dir.File("runs/p0000/shard-00000.run");
+  std::string bytes = testing::ReadFile(run);
+  std::vector<uint8_t> tiers = {1, 1};
+  ClusterOptions options;
+  options.partitions = 1;
+
+  std::string flipped = bytes;
+  flipped[20] ^= 1;
+  testing::WriteFile(run, flipped);
+  auto r = ClusterBandRuns(dir.File("runs"), {2}, tiers, options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("checksum"), std::string::npos) << r.status().message();
+
+  testing::WriteFile(run, bytes.substr(0, bytes.size() - 9));
+  r = ClusterBandRuns(dir.File("runs"), {2}, tiers, options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("damaged"), std::string::npos) << r.status().message();
+
+  testing::WriteFile(run, "not a run at all, just text");
+  EXPECT_FALSE(ClusterBandRuns(dir.File("runs"), {2}, tiers, options).ok());
+
+  // A run naming a document no input has.
+  testing::WriteFile(run, bytes);
+  auto unknown = ClusterBandRuns(dir.File("runs"), {1}, {1}, options);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("no input has"), std::string::npos) << unknown.status().message();
+}
+
+}  // namespace
+}  // namespace stocktake::dedup
