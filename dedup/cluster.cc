@@ -12,7 +12,6 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <queue>
 #include <thread>
 
 #include "common/atomic_file.h"
@@ -96,31 +95,60 @@ struct Edge {
   bool operator==(const Edge& o) const = default;
 };
 
+// A binary min-heap of the runs' current entries, held inline: the top is
+// replaced by its run's next entry and sifted down once per entry (half the
+// work of pop + push).
+struct HeapNode {
+  uint64_t key, doc;
+  uint32_t run;
+  bool operator<(const HeapNode& o) const { return key != o.key ? key < o.key : doc < o.doc; }
+};
+
+void SiftDown(std::vector<HeapNode>* heap, size_t i) {
+  std::vector<HeapNode>& h = *heap;
+  const size_t n = h.size();
+  const HeapNode node = h[i];
+  for (;;) {
+    size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && h[child + 1] < h[child]) ++child;
+    if (!(h[child] < node)) break;
+    h[i] = h[child];
+    i = child;
+  }
+  h[i] = node;
+}
+
 // Merges the runs of one partition; returns its distinct edges, sorted.
 Status MergePartition(const std::vector<std::string>& runs, std::vector<Edge>* edges, uint64_t* entries) {
   std::vector<RunReader> readers(runs.size());
-  auto greater = [&](size_t a, size_t b) { return readers[b].entry() < readers[a].entry(); };
-  std::priority_queue<size_t, std::vector<size_t>, decltype(greater)> heap(greater);
+  std::vector<HeapNode> heap;
   for (size_t i = 0; i < runs.size(); ++i) {
     STOCKTAKE_RETURN_IF_ERROR(readers[i].Open(runs[i]));
-    if (!readers[i].done()) heap.push(i);
+    if (!readers[i].done()) heap.push_back({readers[i].entry().key, readers[i].entry().doc, static_cast<uint32_t>(i)});
   }
+  for (size_t i = heap.size() / 2; i-- > 0;) SiftDown(&heap, i);
   uint64_t group_key = 0, group_first = 0;
   bool in_group = false;
   while (!heap.empty()) {
-    const size_t i = heap.top();
-    heap.pop();
-    const BandEntry e = readers[i].entry();
+    const HeapNode top = heap.front();
     ++*entries;
-    if (in_group && e.key == group_key) {
-      if (e.doc != group_first) edges->push_back({group_first, e.doc});
+    if (in_group && top.key == group_key) {
+      if (top.doc != group_first) edges->push_back({group_first, top.doc});
     } else {
       in_group = true;
-      group_key = e.key;
-      group_first = e.doc;  // entries arrive in (key, doc) order: the smallest doc
+      group_key = top.key;
+      group_first = top.doc;  // entries arrive in (key, doc) order: the smallest doc
     }
-    STOCKTAKE_RETURN_IF_ERROR(readers[i].Next());
-    if (!readers[i].done()) heap.push(i);
+    RunReader& reader = readers[top.run];
+    STOCKTAKE_RETURN_IF_ERROR(reader.Next());
+    if (reader.done()) {
+      heap.front() = heap.back();
+      heap.pop_back();
+    } else {
+      heap.front() = {reader.entry().key, reader.entry().doc, top.run};
+    }
+    if (!heap.empty()) SiftDown(&heap, 0);
   }
   std::sort(edges->begin(), edges->end());
   edges->erase(std::unique(edges->begin(), edges->end()), edges->end());
@@ -240,22 +268,23 @@ Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<
   }
 
   // Keep rule: highest tier, then smallest id (dense order is id order).
-  std::vector<uint32_t> best(n), size(n, 0), root(n);
+  // Memory: the union-find plus two arrays per document, and the result.
+  std::vector<uint32_t> best(n), size(n, 0);
   for (uint32_t i = 0; i < n; ++i) best[i] = i;
   for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t r = root[i] = sets.Find(i);
+    const uint32_t r = sets.Find(i);
     ++size[r];
     if (tiers[i] > tiers[best[r]] || (tiers[i] == tiers[best[r]] && i < best[r])) best[r] = i;
   }
-  std::vector<uint64_t> ids(n);
-  for (size_t input = 0; input < documents_per_input.size(); ++input) {
-    for (uint32_t k = 0; k < documents_per_input[input]; ++k) ids[offsets[input] + k] = DocumentId(input, k);
-  }
+  auto id_of = [&](uint32_t index) {
+    const size_t input = static_cast<size_t>(std::upper_bound(offsets.begin(), offsets.end(), index) - offsets.begin()) - 1;
+    return DocumentId(static_cast<uint32_t>(input), static_cast<uint32_t>(index - offsets[input]));
+  };
   result.documents.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t r = root[i];
+    const uint32_t r = sets.Find(i);
     DocumentCluster& d = result.documents[i];
-    d.cluster = ids[best[r]];
+    d.cluster = id_of(best[r]);
     d.size = size[r];
     d.representative = best[r] == i;
     if (!d.representative) ++result.duplicates;
