@@ -24,6 +24,50 @@ constexpr size_t kHeaderBytes = 16;
 constexpr size_t kEntryBytes = 16;
 constexpr size_t kReadBuffer = size_t{64} << 10;
 
+Status Damaged(const std::string& path, const std::string& why) {
+  return Status(StatusCode::kDataError, fmt::format("band run '{}' is damaged: {}", path, why));
+}
+
+// Reads and checks a run's header against the file size; leaves the file at
+// the first entry.
+Status ReadHeader(std::FILE* file, const std::string& path, char header[kHeaderBytes], uint64_t* count) {
+  std::error_code ec;
+  const uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec || size < kHeaderBytes + 8 || std::fread(header, 1, kHeaderBytes, file) != kHeaderBytes ||
+      std::memcmp(header, kMagic, sizeof(kMagic)) != 0) {
+    return Damaged(path, "not a band run");
+  }
+  std::memcpy(count, header + 8, 8);
+  if (*count > (size - kHeaderBytes - 8) / kEntryBytes || kHeaderBytes + *count * kEntryBytes + 8 != size) {
+    return Damaged(path, "its size does not match its entry count");
+  }
+  return Status::Ok();
+}
+
+// Appends a whole run to `out` (the in-memory path), checking its checksum.
+Status ReadWholeRun(const std::string& path, std::vector<BandEntry>* out) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (file == nullptr) return ErrnoError("cannot open band run '" + path + "'", errno);
+  char header[kHeaderBytes];
+  uint64_t count = 0;
+  STOCKTAKE_RETURN_IF_ERROR(ReadHeader(file.get(), path, header, &count));
+  const size_t old = out->size();
+  out->resize(old + count);
+  uint64_t stored = 0;
+  if (std::fread(out->data() + old, kEntryBytes, count, file.get()) != count ||
+      std::fread(&stored, 1, 8, file.get()) != 8) {
+    return Damaged(path, "truncated");
+  }
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  XXH3_64bits_update(state, header, kHeaderBytes);
+  XXH3_64bits_update(state, out->data() + old, count * kEntryBytes);
+  const uint64_t digest = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  if (stored != digest) return Damaged(path, "checksum mismatch");
+  return Status::Ok();
+}
+
 // Streams the entries of one run file, checking its size up front and its
 // checksum when the last entry has been read.
 class RunReader {
@@ -32,17 +76,8 @@ class RunReader {
     path_ = path;
     file_.reset(std::fopen(path.c_str(), "rb"));
     if (file_ == nullptr) return ErrnoError("cannot open band run '" + path + "'", errno);
-    std::error_code ec;
-    const uint64_t size = std::filesystem::file_size(path, ec);
     char header[kHeaderBytes];
-    if (ec || size < kHeaderBytes + 8 || std::fread(header, 1, kHeaderBytes, file_.get()) != kHeaderBytes ||
-        std::memcmp(header, kMagic, sizeof(kMagic)) != 0) {
-      return Corrupt("not a band run");
-    }
-    std::memcpy(&remaining_, header + 8, 8);
-    if (remaining_ > (size - kHeaderBytes - 8) / kEntryBytes || kHeaderBytes + remaining_ * kEntryBytes + 8 != size) {
-      return Corrupt("its size does not match its entry count");
-    }
+    STOCKTAKE_RETURN_IF_ERROR(ReadHeader(file_.get(), path, header, &remaining_));
     state_.reset(XXH3_createState());
     XXH3_64bits_reset(state_.get());
     XXH3_64bits_update(state_.get(), header, kHeaderBytes);
@@ -75,9 +110,7 @@ class RunReader {
   }
 
  private:
-  Status Corrupt(const std::string& why) const {
-    return Status(StatusCode::kDataError, fmt::format("band run '{}' is damaged: {}", path_, why));
-  }
+  Status Corrupt(const std::string& why) const { return Damaged(path_, why); }
 
   std::string path_;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, &std::fclose};
@@ -155,6 +188,46 @@ Status MergePartition(const std::vector<std::string>& runs, std::vector<Edge>* e
   return Status::Ok();
 }
 
+// The in-memory path for a partition that fits its share of the budget:
+// read every run whole (checking its checksum), bucket the entries by the top
+// 16 bits of the key, sort each small bucket, and scan. Gives exactly the
+// streaming merge's edges.
+struct SortBuffers {
+  std::vector<BandEntry> all, sorted;
+};
+
+Status SortPartition(const std::vector<std::string>& runs, uint64_t total_entries, SortBuffers* buffers,
+                     std::vector<Edge>* edges, uint64_t* entries) {
+  // Buffers are reused by the worker across partitions: fresh vectors per
+  // partition cost more in page faults than the sort itself.
+  std::vector<BandEntry>& all = buffers->all;
+  std::vector<BandEntry>& sorted = buffers->sorted;
+  all.clear();
+  all.reserve(total_entries);
+  for (const std::string& path : runs) STOCKTAKE_RETURN_IF_ERROR(ReadWholeRun(path, &all));
+  *entries += all.size();
+  std::vector<uint32_t> start(65537, 0);
+  for (const BandEntry& e : all) ++start[(e.key >> 48) + 1];
+  for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+  sorted.resize(all.size());
+  {
+    std::vector<uint32_t> next(start.begin(), start.end() - 1);
+    for (const BandEntry& e : all) sorted[next[e.key >> 48]++] = e;
+  }
+  for (size_t b = 0; b + 1 < start.size(); ++b) std::sort(sorted.begin() + start[b], sorted.begin() + start[b + 1]);
+  for (size_t i = 0; i < sorted.size();) {
+    size_t j = i + 1;
+    while (j < sorted.size() && sorted[j].key == sorted[i].key) {
+      if (sorted[j].doc != sorted[i].doc) edges->push_back({sorted[i].doc, sorted[j].doc});
+      ++j;
+    }
+    i = j;
+  }
+  std::sort(edges->begin(), edges->end());
+  edges->erase(std::unique(edges->begin(), edges->end()), edges->end());
+  return Status::Ok();
+}
+
 class UnionFind {
  public:
   explicit UnionFind(size_t n) : parent_(n) {
@@ -173,6 +246,13 @@ class UnionFind {
     if (a == b) return;
     if (a < b) std::swap(a, b);
     parent_[a] = b;  // the smaller index becomes the root
+  }
+  // Points every element at its root and returns the array. Roots are the
+  // smallest index of their set and parent[i] <= i always holds, so one
+  // increasing pass suffices: parent[i]'s own root is already final.
+  std::vector<uint32_t>& Flatten() {
+    for (size_t i = 0; i < parent_.size(); ++i) parent_[i] = parent_[parent_[i]];
+    return parent_;
   }
 
  private:
@@ -214,13 +294,17 @@ Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<
 
   // The runs of each partition, sorted by name so the listing order never matters.
   std::vector<std::vector<std::string>> runs(options.partitions);
+  std::vector<uint64_t> partition_entries(options.partitions, 0);
   size_t most_runs = 0;
   for (uint32_t p = 0; p < options.partitions; ++p) {
     const std::filesystem::path partition_dir = std::filesystem::path(dir) / PartitionDirectory(p);
     std::error_code ec;
     if (!std::filesystem::is_directory(partition_dir, ec)) continue;
     for (const auto& item : std::filesystem::directory_iterator(partition_dir, ec)) {
-      if (item.path().extension() == ".run") runs[p].push_back(item.path().string());
+      if (item.path().extension() != ".run") continue;
+      runs[p].push_back(item.path().string());
+      const uint64_t size = item.file_size(ec);
+      if (!ec && size > kHeaderBytes + 8) partition_entries[p] += (size - kHeaderBytes - 8) / kEntryBytes;
     }
     std::sort(runs[p].begin(), runs[p].end());
     most_runs = std::max(most_runs, runs[p].size());
@@ -232,18 +316,30 @@ Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<
   const int in_flight = static_cast<int>(
       std::clamp<uint64_t>(options.memory_budget / per_partition, 1, static_cast<uint64_t>(std::max(cores, 1))));
 
+  // A partition whose entries (twice: read, then bucketed) fit its share of
+  // the budget is sorted in memory; a larger one is merged from disk.
+  const uint64_t share = options.memory_budget / static_cast<uint64_t>(in_flight);
+
   ClusterResult result;
   result.partitions_in_flight = static_cast<uint32_t>(in_flight);
   std::vector<std::vector<Edge>> edges(options.partitions);
   std::vector<uint64_t> entries(options.partitions, 0);
   std::vector<Status> status(options.partitions);
+  std::vector<uint8_t> spilled(options.partitions, 0);
+  std::vector<SortBuffers> buffers(static_cast<size_t>(in_flight));
   tbb::task_arena arena(in_flight);
   arena.execute([&] {
     tbb::parallel_for(uint32_t{0}, options.partitions, [&](uint32_t p) {
-      status[p] = MergePartition(runs[p], &edges[p], &entries[p]);
+      const bool in_memory = 2 * partition_entries[p] * kEntryBytes + (uint64_t{1} << 20) <= share;
+      SortBuffers& mine = buffers[static_cast<size_t>(tbb::this_task_arena::current_thread_index())];
+      status[p] = in_memory ? SortPartition(runs[p], partition_entries[p], &mine, &edges[p], &entries[p])
+                            : MergePartition(runs[p], &edges[p], &entries[p]);
+      if (!in_memory) spilled[p] = 1;
     });
   });
+  buffers = {};  // released before the per-document arrays are built
   for (const Status& s : status) STOCKTAKE_RETURN_IF_ERROR(s);
+  for (uint8_t s : spilled) result.partitions_merged_from_disk += s;
 
   // Union in partition order (any order gives the same components).
   auto dense = [&](uint64_t id, uint32_t* out) {
@@ -269,10 +365,11 @@ Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<
 
   // Keep rule: highest tier, then smallest id (dense order is id order).
   // Memory: the union-find plus two arrays per document, and the result.
+  const std::vector<uint32_t>& root = sets.Flatten();
   std::vector<uint32_t> best(n), size(n, 0);
   for (uint32_t i = 0; i < n; ++i) best[i] = i;
   for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t r = sets.Find(i);
+    const uint32_t r = root[i];
     ++size[r];
     if (tiers[i] > tiers[best[r]] || (tiers[i] == tiers[best[r]] && i < best[r])) best[r] = i;
   }
@@ -282,7 +379,7 @@ Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<
   };
   result.documents.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t r = sets.Find(i);
+    const uint32_t r = root[i];
     DocumentCluster& d = result.documents[i];
     d.cluster = id_of(best[r]);
     d.size = size[r];

@@ -5,8 +5,9 @@
 // partition by partition: the runs of a partition are merged from disk (a
 // buffered k-way merge, so a partition never has to fit in memory), every
 // group of equal keys yields edges from its smallest document id to the
-// others, and the edges of all partitions are united in a union-find over
-// dense document indices. A cluster's representative is its document with
+// others (a partition that fits its share of the budget is read and sorted
+// in memory instead, with the same result), and the edges of all partitions
+// are united in a union-find over dense document indices. A cluster's representative is its document with
 // the highest tier, then the smallest id; the cluster id is the
 // representative's id. Nothing depends on thread count, partition count or
 // the order runs are listed in: the clusters are the connected components of
@@ -72,6 +73,7 @@ struct ClusterResult {
   uint64_t clusters = 0;       // with two or more documents
   uint64_t duplicates = 0;     // documents that are not their cluster's representative
   uint32_t partitions_in_flight = 0;  // as the budget allowed
+  uint32_t partitions_merged_from_disk = 0;  // too large for their share: streamed
 };
 
 // Clusters the runs under `dir`. `documents_per_input[i]` is input i's
