@@ -43,8 +43,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "stocktake measures how much usable text a web crawl holds: it reads WARC/WET/ARC\n"
       "files, extracts and normalizes the text, identifies its language, applies the\n"
-      "published quality rules (Gopher, C4, FineWeb) and counts documents, bytes and\n"
-      "words per quality tier and language.",
+      "published quality rules (Gopher, C4, FineWeb) and counts documents, bytes, words\n"
+      "and tokens (tiktoken-exact) per quality tier and language.",
       "stocktake"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("stocktake ") + stocktake::kProgramVersion);
