@@ -52,6 +52,15 @@ Status SetChoice(const toml::node& node, const std::string& where, std::initiali
   return InvalidArgument(fmt::format("{} must be one of {} (got \"{}\")", where, allowed, v));
 }
 
+bool NamesRankFile(std::string_view spec) {
+  return spec.find('/') != std::string_view::npos || spec.find('.') != std::string_view::npos;
+}
+
+Status UnknownEncoding(std::string_view spec) {
+  return InvalidArgument(fmt::format(
+      "unknown encoding '{}': use cl100k_base, o200k_base, r50k_base (gpt2) or the path of a .tiktoken file", spec));
+}
+
 bool IsRuleName(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
@@ -303,11 +312,7 @@ Result<Config> LoadConfig(const std::string& path) {
                if (other.name == e.name) return InvalidArgument(fmt::format("{} lists '{}' twice", w, e.name));
              }
              if (!stats::SplitPatternByName(e.name).has_value()) {
-               if (e.name.find('/') == std::string::npos && e.name.find('.') == std::string::npos) {
-                 return InvalidArgument(fmt::format(
-                     "{}: unknown encoding '{}' (built in: cl100k_base, o200k_base, r50k_base; or a .tiktoken path)",
-                     w, e.name));
-               }
+               if (!NamesRankFile(e.name)) return InvalidArgument(w + ": " + UnknownEncoding(e.name).message());
                std::filesystem::path file(e.name);
                if (file.is_relative()) file = std::filesystem::path(path).parent_path() / file;
                e.path = file.lexically_normal().string();
@@ -358,12 +363,24 @@ Result<Config> LoadConfig(const std::string& path) {
   return config;
 }
 
+Result<std::shared_ptr<const stats::Encoding>> LoadEncoding(const std::string& spec, const std::string& file_pattern,
+                                                           const std::string& base_dir) {
+  if (stats::SplitPatternByName(spec).has_value()) return stats::Encoding::Builtin(spec);
+  if (!NamesRankFile(spec)) return UnknownEncoding(spec);
+  std::optional<stats::SplitPattern> pattern = stats::SplitPatternByName(file_pattern);
+  if (!pattern.has_value()) {
+    return InvalidArgument(fmt::format("unknown split pattern '{}': use cl100k_base, o200k_base or r50k_base",
+                                       file_pattern));
+  }
+  std::filesystem::path path(spec);
+  if (path.is_relative() && !base_dir.empty()) path = std::filesystem::path(base_dir) / path;
+  return stats::Encoding::FromFile(path.string(), *pattern, {}, spec);
+}
+
 Status ResolveEncodings(Config* config) {
   for (Config::TokenEncoding& e : config->encodings) {
     if (e.encoding != nullptr) continue;
-    Result<std::shared_ptr<const stats::Encoding>> loaded =
-        e.path.empty() ? stats::Encoding::Builtin(e.name)
-                       : stats::Encoding::FromFile(e.path, *stats::SplitPatternByName(e.pattern), {}, e.name);
+    Result<std::shared_ptr<const stats::Encoding>> loaded = LoadEncoding(e.path.empty() ? e.name : e.path, e.pattern);
     if (!loaded.ok()) return loaded.status();
     e.encoding = *loaded;
     e.sha256 = e.encoding->sha256();

@@ -60,6 +60,13 @@ struct Config {
   int threads = 0;  // 0 = all cores
 };
 
+// An encoding by built-in name ("cl100k_base", "o200k_base", "r50k_base",
+// "gpt2"; built-ins are shared), or a `.tiktoken` rank file path (anything
+// with a '/' or '.') split with the built-in pattern `file_pattern`. Relative
+// paths are taken from `base_dir` when it is not empty.
+Result<std::shared_ptr<const stats::Encoding>> LoadEncoding(const std::string& spec, const std::string& file_pattern,
+                                                           const std::string& base_dir = {});
+
 // Loads every encoding of `config` (built-ins are shared, files are read and
 // their SHA-256 recorded). LoadConfig calls it; built-in defaults need it once.
 Status ResolveEncodings(Config* config);

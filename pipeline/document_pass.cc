@@ -13,10 +13,10 @@
 #include "crawler/http.h"
 #include "crawler/record_reader.h"
 #include "pipeline/inputs.h"
+#include "pipeline/text_measure.h"
 #include "crawler/extractor.h"
 #include "quality/language.h"
 #include "quality/normalize.h"
-#include "stats/word_count.h"
 
 namespace stocktake::pipeline {
 
@@ -77,19 +77,20 @@ struct Scratch {
         language_min_bytes(config.language_min_bytes),
         language_sample_bytes(config.language_sample_bytes) {
     if (model != nullptr) assessor = std::make_unique<quality::QualityAssessor>(model);
+    std::vector<std::shared_ptr<const stats::Encoding>> encodings;
     for (const Config::TokenEncoding& e : config.encodings) {
       if (encodings.size() == kMaxEncodings) break;
       std::shared_ptr<const stats::Encoding> encoding = e.encoding;
-      // Configs built in code (tests) may not be resolved; built-ins load here.
-      if (encoding == nullptr && e.path.empty()) {
-        auto builtin = stats::Encoding::Builtin(e.name);
-        if (builtin.ok()) encoding = *builtin;
+      // Configs built in code (tests) may not be resolved yet.
+      if (encoding == nullptr) {
+        auto loaded = LoadEncoding(e.path.empty() ? e.name : e.path, e.pattern);
+        if (!loaded.ok()) continue;
+        encoding = *loaded;
       }
-      if (encoding == nullptr) continue;
       encodings.push_back(std::move(encoding));
       encoding_names.push_back(e.name);
-      token_scratch.emplace_back();
     }
+    measurer = std::make_unique<TextMeasurer>(std::move(encodings));
   }
   crawler::HttpResponse http;
   crawler::PayloadDecoder payload;
@@ -105,11 +106,8 @@ struct Scratch {
   std::string_view text;
   quality::LanguageGuess language;
   std::string_view language_source;
-  std::vector<std::shared_ptr<const stats::Encoding>> encodings;
   std::vector<std::string> encoding_names;
-  std::vector<stats::TokenScratch> token_scratch;  // one per encoding (each has its cache)
-  quality::Segmenter segmenter;
-  std::vector<std::string_view> segments;
+  std::unique_ptr<TextMeasurer> measurer;
   TextSize original;  // of the last assessed document
   std::vector<std::pair<std::string_view, TextSize>> sizes;  // counted once per text version
   std::vector<TextSize> tier_sizes;
@@ -137,15 +135,14 @@ void CountPayloadInfo(const crawler::PayloadInfo& info, Counts* errors) {
   if (info.clipped) errors->Add("http_payload_clipped");
 }
 
+// Measures each version of the text once. The normalized text's word
+// segments come from the quality stage, which has them already.
 TextSize SizeOf(std::string_view text, Scratch* s) {
   for (const auto& [seen, size] : s->sizes) {
     if (seen.data() == text.data() && seen.size() == text.size()) return size;
   }
-  TextSize size;
-  size.bytes = text.size();
-  size.words = stats::CountWhitespaceWords(text);
-  size.words_uax29 = s->segmenter.CountWords(text, &s->segments);
-  for (size_t e = 0; e < s->encodings.size(); ++e) size.tokens[e] = s->encodings[e]->Count(text, &s->token_scratch[e]);
+  const bool assessed = text.data() == s->text.data() && text.size() == s->text.size();
+  TextSize size = s->measurer->Measure(text, assessed ? &s->assessor->AssessedWords() : nullptr);
   s->sizes.emplace_back(text, size);
   return size;
 }

@@ -7,12 +7,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <iterator>
 
 #include "crawler/charset.h"
-#include "quality/segment.h"
-#include "stats/word_count.h"
+#include "pipeline/config.h"
+#include "pipeline/text_measure.h"
 
 namespace stocktake::pipeline {
 namespace {
@@ -21,34 +20,31 @@ constexpr int kUnreadable = 1;
 constexpr int kSetupError = 2;
 
 // Counts of one text, or sums over the chunks of one: a column per
-// encoding, then UAX #29 and whitespace words.
+// encoding, then (with words) UAX #29 and whitespace words.
 class Counter {
  public:
   Counter(std::vector<std::shared_ptr<const stats::Encoding>> encodings, bool words)
-      : encodings_(std::move(encodings)), words_(words), scratch_(encodings_.size()) {}
+      : measurer_(std::move(encodings), words), words_(words) {}
 
-  void Reset() { totals_.assign(encodings_.size() + (words_ ? 2 : 0), 0); }
+  void Reset() { total_ = TextSize{}; }
   void Add(std::string_view text) {
-    for (size_t e = 0; e < encodings_.size(); ++e) totals_[e] += encodings_[e]->Count(text, &scratch_[e]);
-    if (words_) {
-      totals_[encodings_.size()] += segmenter_.CountWords(text, &word_views_);
-      totals_[encodings_.size() + 1] += stats::CountWhitespaceWords(text);
-    }
+    TextSize size = measurer_.Measure(text);
+    total_.words += size.words;
+    total_.words_uax29 += size.words_uax29;
+    for (size_t e = 0; e < measurer_.encodings(); ++e) total_.tokens[e] += size.tokens[e];
   }
   // Tab-terminated count columns.
   std::string Columns() const {
     std::string line;
-    for (uint64_t v : totals_) fmt::format_to(std::back_inserter(line), "{}\t", v);
+    for (size_t e = 0; e < measurer_.encodings(); ++e) fmt::format_to(std::back_inserter(line), "{}\t", total_.tokens[e]);
+    if (words_) fmt::format_to(std::back_inserter(line), "{}\t{}\t", total_.words_uax29, total_.words);
     return line;
   }
 
  private:
-  std::vector<std::shared_ptr<const stats::Encoding>> encodings_;
+  TextMeasurer measurer_;
   bool words_;
-  std::vector<stats::TokenScratch> scratch_;  // per encoding
-  quality::Segmenter segmenter_;
-  std::vector<std::string_view> word_views_;
-  std::vector<uint64_t> totals_;
+  TextSize total_;
 };
 
 // The end of the last safe cut in `text` (0 if none): a line break between
@@ -68,30 +64,13 @@ size_t SafeCut(std::string_view text) {
 
 }  // namespace
 
-Result<std::shared_ptr<const stats::Encoding>> LoadEncoding(const std::string& spec, const std::string& file_pattern,
-                                                           const std::string& sha256, const std::string& base_dir) {
-  if (stats::SplitPatternByName(spec).has_value() && spec.find('/') == std::string::npos &&
-      !std::filesystem::exists(spec)) {
-    return stats::Encoding::Builtin(spec);
-  }
-  if (spec.find('/') == std::string::npos && spec.find('.') == std::string::npos) {
-    return InvalidArgument(fmt::format(
-        "unknown encoding '{}': use cl100k_base, o200k_base, r50k_base (gpt2) or the path of a .tiktoken file",
-        spec));
-  }
-  std::optional<stats::SplitPattern> pattern = stats::SplitPatternByName(file_pattern);
-  if (!pattern.has_value()) {
-    return InvalidArgument(fmt::format("unknown split pattern '{}': use cl100k_base, o200k_base or r50k_base",
-                                       file_pattern));
-  }
-  std::filesystem::path path(spec);
-  if (path.is_relative() && !base_dir.empty()) path = std::filesystem::path(base_dir) / path;
-  return stats::Encoding::FromFile(path.string(), *pattern, sha256, spec);
-}
-
 int RunTokens(const TokensOptions& options, const std::vector<std::string>& files, std::FILE* out, std::FILE* err) {
   std::vector<std::string> names = options.encodings;
   if (names.empty()) names.push_back("cl100k_base");
+  if (names.size() > kMaxEncodings) {
+    std::fprintf(err, "stocktake: error: at most %zu encodings at once\n", kMaxEncodings);
+    return kSetupError;
+  }
   std::vector<std::shared_ptr<const stats::Encoding>> encodings;
   for (const std::string& name : names) {
     auto encoding = LoadEncoding(name, options.pattern);

@@ -18,17 +18,8 @@
 #include <vector>
 
 #include "common/status.h"
-#include "stats/tokenizer.h"
 
 namespace stocktake::pipeline {
-
-// An encoding by built-in name, or a path to a `.tiktoken` file split with
-// `file_pattern` (a built-in encoding's name) and, when given, checked
-// against `sha256`. Relative paths are taken from `base_dir` when not empty.
-Result<std::shared_ptr<const stats::Encoding>> LoadEncoding(const std::string& spec,
-                                                           const std::string& file_pattern,
-                                                           const std::string& sha256 = {},
-                                                           const std::string& base_dir = {});
 
 struct TokensOptions {
   std::vector<std::string> encodings;  // empty: cl100k_base

@@ -233,8 +233,12 @@ void Segmenter::WordsIcu(std::string_view text, std::vector<std::string_view>* o
 size_t Segmenter::CountWords(std::string_view text, std::vector<std::string_view>* scratch) {
   scratch->clear();
   Words(text, scratch);
+  return CountWordSegments(*scratch);
+}
+
+size_t Segmenter::CountWordSegments(const std::vector<std::string_view>& segments) {
   size_t words = 0;
-  for (std::string_view segment : *scratch) {
+  for (std::string_view segment : segments) {
     const auto* s = reinterpret_cast<const uint8_t*>(segment.data());
     const int32_t n = static_cast<int32_t>(segment.size());
     for (int32_t i = 0; i < n;) {

@@ -37,6 +37,8 @@ class Segmenter {
   // symbol segments are not words): the "words" of word-based estimates.
   // `scratch` holds the segments.
   size_t CountWords(std::string_view text, std::vector<std::string_view>* scratch);
+  // The same count over segments Words() already produced.
+  static size_t CountWordSegments(const std::vector<std::string_view>& segments);
   // The same through ICU only (no fast path); for tests and comparisons.
   void WordsIcu(std::string_view text, std::vector<std::string_view>* out);
   // Number of sentence segments with any non-whitespace character.

@@ -107,6 +107,9 @@ class QualityAssessor {
 
   const QualityModel& model() const { return *model_; }
   Segmenter* segmenter() { return &segmenter_; }
+  // The word segments of the text last passed to Assess (segmented then if
+  // no rule needed them), for callers that count words of the same text.
+  const std::vector<std::string_view>& AssessedWords() { return original_.words(); }
 
  private:
   const QualityModel* model_;
