@@ -9,6 +9,7 @@
 // same split patterns through PCRE2's JIT, the alternative the tokenizer
 // issue allowed: the faster one was to be chosen (docs/tokens.md).
 #ifdef STOCKTAKE_HAVE_PCRE2
+#include <simdjson.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #endif
@@ -29,22 +30,23 @@ using namespace stocktake;
 #ifdef STOCKTAKE_HAVE_PCRE2
 namespace {
 
-// The patterns of ../shared/tokenizers/encodings.json.
-const char* PatternOf(std::string_view name) {
-  if (name == "cl100k_base") {
-    return R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-  }
-  if (name == "o200k_base") {
-    return R"([^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-  }
-  return R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+// An encoding's published split pattern (data/tokenizers/encodings.json),
+// or "" if it cannot be read.
+std::string PatternOf(std::string_view name) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element encodings;
+  std::string_view pattern;
+  if (parser.load(STOCKTAKE_ENCODINGS_JSON).get(encodings) || encodings[name]["pat_str"].get(pattern)) return {};
+  return std::string(pattern);
 }
 
 // Pieces found by PCRE2 JIT over all texts, or -1 if the pattern fails.
 long long Pcre2Pieces(std::string_view name, const std::vector<std::string>& texts) {
+  const std::string pattern = PatternOf(name);
+  if (pattern.empty()) return -1;
   int error = 0;
   PCRE2_SIZE offset = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(PatternOf(name)), PCRE2_ZERO_TERMINATED,
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.c_str()), PCRE2_ZERO_TERMINATED,
                                    PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &error, &offset, nullptr);
   if (code == nullptr || pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) return -1;
   pcre2_match_data* match = pcre2_match_data_create_from_pattern(code, nullptr);

@@ -377,9 +377,9 @@ std::vector<uint32_t> Encoding::Encode(std::string_view text) const {
     const size_t end = PieceEnd(pattern_, text, pos);
     const unsigned char* piece = bytes + pos;
     const size_t length = end - pos;
-    uint32_t whole = RankOf(piece, length);
-    if (length == 1 || whole != kNone) {
-      ids.push_back(length == 1 ? Rank(text.substr(pos, 1)) : whole);
+    const uint32_t whole = RankOf(piece, length);  // every single byte has a rank
+    if (whole != kNone) {
+      ids.push_back(whole);
     } else {
       if (length <= kShortPiece) {
         starts.resize(kShortPiece + 1);
