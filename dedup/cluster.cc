@@ -45,7 +45,15 @@ Status ReadHeader(std::FILE* file, const std::string& path, char header[kHeaderB
 }
 
 // Appends a whole run to `out` (the in-memory path), checking its checksum.
-Status ReadWholeRun(const std::string& path, std::vector<BandEntry>* out) {
+// A run file and the shift of its documents' input ordinals.
+struct RunFile {
+  std::string path;
+  uint64_t id_shift = 0;  // added to every document id
+  bool operator<(const RunFile& o) const { return path < o.path; }
+};
+
+Status ReadWholeRun(const RunFile& run, std::vector<BandEntry>* out) {
+  const std::string& path = run.path;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (file == nullptr) return ErrnoError("cannot open band run '" + path + "'", errno);
   char header[kHeaderBytes];
@@ -65,6 +73,9 @@ Status ReadWholeRun(const std::string& path, std::vector<BandEntry>* out) {
   const uint64_t digest = XXH3_64bits_digest(state);
   XXH3_freeState(state);
   if (stored != digest) return Damaged(path, "checksum mismatch");
+  if (run.id_shift != 0) {
+    for (size_t i = old; i < out->size(); ++i) (*out)[i].doc += run.id_shift;
+  }
   return Status::Ok();
 }
 
@@ -72,8 +83,10 @@ Status ReadWholeRun(const std::string& path, std::vector<BandEntry>* out) {
 // checksum when the last entry has been read.
 class RunReader {
  public:
-  Status Open(const std::string& path) {
+  Status Open(const RunFile& run) {
+    const std::string& path = run.path;
     path_ = path;
+    id_shift_ = run.id_shift;
     file_.reset(std::fopen(path.c_str(), "rb"));
     if (file_ == nullptr) return ErrnoError("cannot open band run '" + path + "'", errno);
     char header[kHeaderBytes];
@@ -106,6 +119,7 @@ class RunReader {
       position_ = 0;
     }
     entry_ = buffer_[position_++];
+    entry_.doc += id_shift_;
     return Status::Ok();
   }
 
@@ -118,6 +132,7 @@ class RunReader {
   std::vector<BandEntry> buffer_;
   size_t position_ = 0;
   uint64_t remaining_ = 0;
+  uint64_t id_shift_ = 0;
   BandEntry entry_{};
   bool done_ = false;
 };
@@ -126,6 +141,58 @@ struct Edge {
   uint64_t from, to;
   bool operator<(const Edge& o) const { return from != o.from ? from < o.from : to < o.to; }
   bool operator==(const Edge& o) const = default;
+};
+
+// Turns the documents of one key group (arriving in id order) into edges:
+// each joins the smallest, or with verification the first of the group's
+// smallest kVerifyTries members its pair with passes.
+class GroupEdges {
+ public:
+  GroupEdges(const PairTest* verify, std::vector<Edge>* edges) : verify_(verify), edges_(edges) {}
+
+  void Start(uint64_t doc) {
+    first_.clear();
+    first_.push_back(doc);
+    last_ = doc;
+  }
+  void Add(uint64_t doc) {
+    if (doc == last_) return;  // one document, the same key twice
+    last_ = doc;
+    if (verify_ == nullptr) {
+      edges_->push_back({first_.front(), doc});
+      return;
+    }
+    for (uint64_t earlier : first_) {
+      ++tested_;
+      if ((*verify_)(earlier, doc)) {
+        edges_->push_back({earlier, doc});
+        break;
+      }
+      ++rejected_;
+    }
+    if (first_.size() < static_cast<size_t>(kVerifyTries)) first_.push_back(doc);
+  }
+  uint64_t tested() const { return tested_; }
+  uint64_t rejected() const { return rejected_; }
+
+ private:
+  const PairTest* verify_;
+  std::vector<Edge>* edges_;
+  std::vector<uint64_t> first_;
+  uint64_t last_ = 0;
+  uint64_t tested_ = 0, rejected_ = 0;
+};
+
+void SortUnique(std::vector<Edge>* edges) {
+  std::sort(edges->begin(), edges->end());
+  edges->erase(std::unique(edges->begin(), edges->end()), edges->end());
+}
+
+// What one (set, partition) unit produced.
+struct UnitOutput {
+  std::vector<Edge> edges;
+  uint64_t entries = 0;
+  uint64_t tested = 0, rejected = 0;
 };
 
 // A binary min-heap of the runs' current entries, held inline: the top is
@@ -152,8 +219,8 @@ void SiftDown(std::vector<HeapNode>* heap, size_t i) {
   h[i] = node;
 }
 
-// Merges the runs of one partition; returns its distinct edges, sorted.
-Status MergePartition(const std::vector<std::string>& runs, std::vector<Edge>* edges, uint64_t* entries) {
+// Merges the runs of one partition; its distinct edges come out sorted.
+Status MergePartition(const std::vector<RunFile>& runs, const PairTest* verify, UnitOutput* out) {
   std::vector<RunReader> readers(runs.size());
   std::vector<HeapNode> heap;
   for (size_t i = 0; i < runs.size(); ++i) {
@@ -161,17 +228,18 @@ Status MergePartition(const std::vector<std::string>& runs, std::vector<Edge>* e
     if (!readers[i].done()) heap.push_back({readers[i].entry().key, readers[i].entry().doc, static_cast<uint32_t>(i)});
   }
   for (size_t i = heap.size() / 2; i-- > 0;) SiftDown(&heap, i);
-  uint64_t group_key = 0, group_first = 0;
+  GroupEdges group(verify, &out->edges);
+  uint64_t group_key = 0;
   bool in_group = false;
   while (!heap.empty()) {
     const HeapNode top = heap.front();
-    ++*entries;
+    ++out->entries;
     if (in_group && top.key == group_key) {
-      if (top.doc != group_first) edges->push_back({group_first, top.doc});
+      group.Add(top.doc);
     } else {
       in_group = true;
       group_key = top.key;
-      group_first = top.doc;  // entries arrive in (key, doc) order: the smallest doc
+      group.Start(top.doc);  // entries arrive in (key, doc) order: the smallest doc
     }
     RunReader& reader = readers[top.run];
     STOCKTAKE_RETURN_IF_ERROR(reader.Next());
@@ -183,8 +251,9 @@ Status MergePartition(const std::vector<std::string>& runs, std::vector<Edge>* e
     }
     if (!heap.empty()) SiftDown(&heap, 0);
   }
-  std::sort(edges->begin(), edges->end());
-  edges->erase(std::unique(edges->begin(), edges->end()), edges->end());
+  out->tested += group.tested();
+  out->rejected += group.rejected();
+  SortUnique(&out->edges);
   return Status::Ok();
 }
 
@@ -196,16 +265,16 @@ struct SortBuffers {
   std::vector<BandEntry> all, sorted;
 };
 
-Status SortPartition(const std::vector<std::string>& runs, uint64_t total_entries, SortBuffers* buffers,
-                     std::vector<Edge>* edges, uint64_t* entries) {
+Status SortPartition(const std::vector<RunFile>& runs, uint64_t total_entries, const PairTest* verify,
+                     SortBuffers* buffers, UnitOutput* out) {
   // Buffers are reused by the worker across partitions: fresh vectors per
   // partition cost more in page faults than the sort itself.
   std::vector<BandEntry>& all = buffers->all;
   std::vector<BandEntry>& sorted = buffers->sorted;
   all.clear();
   all.reserve(total_entries);
-  for (const std::string& path : runs) STOCKTAKE_RETURN_IF_ERROR(ReadWholeRun(path, &all));
-  *entries += all.size();
+  for (const RunFile& run : runs) STOCKTAKE_RETURN_IF_ERROR(ReadWholeRun(run, &all));
+  out->entries += all.size();
   std::vector<uint32_t> start(65537, 0);
   for (const BandEntry& e : all) ++start[(e.key >> 48) + 1];
   for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
@@ -215,16 +284,16 @@ Status SortPartition(const std::vector<std::string>& runs, uint64_t total_entrie
     for (const BandEntry& e : all) sorted[next[e.key >> 48]++] = e;
   }
   for (size_t b = 0; b + 1 < start.size(); ++b) std::sort(sorted.begin() + start[b], sorted.begin() + start[b + 1]);
+  GroupEdges group(verify, &out->edges);
   for (size_t i = 0; i < sorted.size();) {
+    group.Start(sorted[i].doc);
     size_t j = i + 1;
-    while (j < sorted.size() && sorted[j].key == sorted[i].key) {
-      if (sorted[j].doc != sorted[i].doc) edges->push_back({sorted[i].doc, sorted[j].doc});
-      ++j;
-    }
+    for (; j < sorted.size() && sorted[j].key == sorted[i].key; ++j) group.Add(sorted[j].doc);
     i = j;
   }
-  std::sort(edges->begin(), edges->end());
-  edges->erase(std::unique(edges->begin(), edges->end()), edges->end());
+  out->tested += group.tested();
+  out->rejected += group.rejected();
+  SortUnique(&out->edges);
   return Status::Ok();
 }
 
@@ -286,86 +355,109 @@ Status BandRunWriter::Write(const std::string& dir, const std::string& name) {
 
 Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<uint32_t>& documents_per_input,
                                       const std::vector<uint8_t>& tiers, const ClusterOptions& options) {
+  return ClusterBandRuns({RunSet{{RunDirectory{dir, 0}}, false}}, documents_per_input, tiers, options);
+}
+
+Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std::vector<uint32_t>& documents_per_input,
+                                      const std::vector<uint8_t>& tiers, const ClusterOptions& options) {
   std::vector<uint64_t> offsets(documents_per_input.size() + 1, 0);
   for (size_t i = 0; i < documents_per_input.size(); ++i) offsets[i + 1] = offsets[i] + documents_per_input[i];
   const uint64_t n = offsets.back();
   if (n > UINT32_MAX) return InvalidArgument("more than 4 billion documents in one clustering");
   if (tiers.size() != n) return InvalidArgument("one tier per document is needed");
-
-  // The runs of each partition, sorted by name so the listing order never matters.
-  std::vector<std::vector<std::string>> runs(options.partitions);
-  std::vector<uint64_t> partition_entries(options.partitions, 0);
-  size_t most_runs = 0;
-  for (uint32_t p = 0; p < options.partitions; ++p) {
-    const std::filesystem::path partition_dir = std::filesystem::path(dir) / PartitionDirectory(p);
-    std::error_code ec;
-    if (!std::filesystem::is_directory(partition_dir, ec)) continue;
-    for (const auto& item : std::filesystem::directory_iterator(partition_dir, ec)) {
-      if (item.path().extension() != ".run") continue;
-      runs[p].push_back(item.path().string());
-      const uint64_t size = item.file_size(ec);
-      if (!ec && size > kHeaderBytes + 8) partition_entries[p] += (size - kHeaderBytes - 8) / kEntryBytes;
-    }
-    std::sort(runs[p].begin(), runs[p].end());
-    most_runs = std::max(most_runs, runs[p].size());
+  for (const RunSet& set : sets) {
+    if (set.verify && !options.verify) return InvalidArgument("a run set asks for verification but no test is given");
   }
 
-  // Partitions in flight: each holds a read buffer per run, plus its edges.
-  const uint64_t per_partition = most_runs * kReadBuffer + (uint64_t{8} << 20);
+  // Units of work: (set, partition), each with its runs sorted by name so
+  // the listing order never matters.
+  struct Unit {
+    std::vector<RunFile> runs;
+    uint64_t entries = 0;
+    bool verify = false;
+  };
+  const uint32_t partitions = std::max<uint32_t>(options.partitions, 1);
+  std::vector<Unit> units(sets.size() * partitions);
+  size_t most_runs = 0;
+  for (size_t s = 0; s < sets.size(); ++s) {
+    for (uint32_t p = 0; p < partitions; ++p) {
+      Unit& unit = units[s * partitions + p];
+      unit.verify = sets[s].verify;
+      for (const RunDirectory& source : sets[s].directories) {
+        const std::filesystem::path partition_dir = std::filesystem::path(source.path) / PartitionDirectory(p);
+        std::error_code ec;
+        if (!std::filesystem::is_directory(partition_dir, ec)) continue;
+        for (const auto& item : std::filesystem::directory_iterator(partition_dir, ec)) {
+          if (item.path().extension() != ".run") continue;
+          unit.runs.push_back({item.path().string(), uint64_t{source.input_offset} << 32});
+          const uint64_t size = item.file_size(ec);
+          if (!ec && size > kHeaderBytes + 8) unit.entries += (size - kHeaderBytes - 8) / kEntryBytes;
+        }
+      }
+      std::sort(unit.runs.begin(), unit.runs.end());
+      most_runs = std::max(most_runs, unit.runs.size());
+    }
+  }
+
+  // Units in flight: each holds a read buffer per run, plus its edges.
+  const uint64_t per_unit = most_runs * kReadBuffer + (uint64_t{8} << 20);
   const int cores = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   const int in_flight = static_cast<int>(
-      std::clamp<uint64_t>(options.memory_budget / per_partition, 1, static_cast<uint64_t>(std::max(cores, 1))));
+      std::clamp<uint64_t>(options.memory_budget / per_unit, 1, static_cast<uint64_t>(std::max(cores, 1))));
 
-  // A partition whose entries (twice: read, then bucketed) fit its share of
-  // the budget is sorted in memory; a larger one is merged from disk.
+  // A unit whose entries (twice: read, then bucketed) fit its share of the
+  // budget is sorted in memory; a larger one is merged from disk.
   const uint64_t share = options.memory_budget / static_cast<uint64_t>(in_flight);
 
   ClusterResult result;
   result.partitions_in_flight = static_cast<uint32_t>(in_flight);
-  std::vector<std::vector<Edge>> edges(options.partitions);
-  std::vector<uint64_t> entries(options.partitions, 0);
-  std::vector<Status> status(options.partitions);
-  std::vector<uint8_t> spilled(options.partitions, 0);
+  std::vector<UnitOutput> outputs(units.size());
+  std::vector<Status> status(units.size());
+  std::vector<uint8_t> spilled(units.size(), 0);
   std::vector<SortBuffers> buffers(static_cast<size_t>(in_flight));
   tbb::task_arena arena(in_flight);
   arena.execute([&] {
-    tbb::parallel_for(uint32_t{0}, options.partitions, [&](uint32_t p) {
-      const bool in_memory = 2 * partition_entries[p] * kEntryBytes + (uint64_t{1} << 20) <= share;
+    tbb::parallel_for(size_t{0}, units.size(), [&](size_t u) {
+      const Unit& unit = units[u];
+      const PairTest* verify = unit.verify ? &options.verify : nullptr;
+      const bool in_memory = 2 * unit.entries * kEntryBytes + (uint64_t{1} << 20) <= share;
       SortBuffers& mine = buffers[static_cast<size_t>(tbb::this_task_arena::current_thread_index())];
-      status[p] = in_memory ? SortPartition(runs[p], partition_entries[p], &mine, &edges[p], &entries[p])
-                            : MergePartition(runs[p], &edges[p], &entries[p]);
-      if (!in_memory) spilled[p] = 1;
+      status[u] = in_memory ? SortPartition(unit.runs, unit.entries, verify, &mine, &outputs[u])
+                            : MergePartition(unit.runs, verify, &outputs[u]);
+      if (!in_memory) spilled[u] = 1;
     });
   });
   buffers = {};  // released before the per-document arrays are built
-  for (const Status& s : status) STOCKTAKE_RETURN_IF_ERROR(s);
-  for (uint8_t s : spilled) result.partitions_merged_from_disk += s;
+  for (const Status& st : status) STOCKTAKE_RETURN_IF_ERROR(st);
+  for (uint8_t sp : spilled) result.partitions_merged_from_disk += sp;
 
-  // Union in partition order (any order gives the same components).
+  // Union in unit order (any order gives the same components).
   auto dense = [&](uint64_t id, uint32_t* out) {
     const uint64_t input = id >> 32, position = id & 0xFFFFFFFFu;
     if (input >= documents_per_input.size() || position >= documents_per_input[input]) return false;
     *out = static_cast<uint32_t>(offsets[input] + position);
     return true;
   };
-  UnionFind sets(n);
-  for (uint32_t p = 0; p < options.partitions; ++p) {
-    result.band_entries += entries[p];
-    result.edges += edges[p].size();
-    for (const Edge& e : edges[p]) {
+  UnionFind components(n);
+  for (UnitOutput& out : outputs) {
+    result.band_entries += out.entries;
+    result.edges += out.edges.size();
+    result.pairs_tested += out.tested;
+    result.pairs_rejected += out.rejected;
+    for (const Edge& e : out.edges) {
       uint32_t a = 0, b = 0;
       if (!dense(e.from, &a) || !dense(e.to, &b)) {
         return Status(StatusCode::kDataError,
                       fmt::format("band runs name document {:#x}, which no input has", dense(e.from, &a) ? e.to : e.from));
       }
-      sets.Union(a, b);
+      components.Union(a, b);
     }
-    edges[p] = {};
+    out.edges = {};
   }
 
   // Keep rule: highest tier, then smallest id (dense order is id order).
   // Memory: the union-find plus two arrays per document, and the result.
-  const std::vector<uint32_t>& root = sets.Flatten();
+  const std::vector<uint32_t>& root = components.Flatten();
   std::vector<uint32_t> best(n), size(n, 0);
   for (uint32_t i = 0; i < n; ++i) best[i] = i;
   for (uint32_t i = 0; i < n; ++i) {

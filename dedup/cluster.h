@@ -13,6 +13,19 @@
 // the order runs are listed in: the clusters are the connected components of
 // the same edge set, and the keep rule is a total order.
 //
+// Several run sets can be clustered together (a run's band keys and its
+// exact-text keys; an earlier run's keys, its documents' ids shifted past
+// this run's inputs): every set is merged partition by partition on its own,
+// and all edges go into the one union-find.
+//
+// Optional verification: for a set marked `verify`, a candidate pair is kept
+// only if a caller-supplied test accepts it (the pipeline compares the two
+// full signatures' estimated Jaccard). A document whose pair with the group's
+// smallest id fails is tried against the next smallest members of its key
+// group, up to kVerifyTries, so one dissimilar member does not cut the rest
+// off. The test is a pure function of the pair, so results stay independent
+// of threads and partitions.
+//
 // Run files are [magic "STBR1\0\0\0"][count u64][count x (key u64, doc u64)]
 // [XXH3-64 of everything before]. A file that is short, long or fails its
 // checksum is an error naming it, never a silently smaller edge set.
@@ -20,6 +33,7 @@
 #define STOCKTAKE_DEDUP_CLUSTER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,10 +67,31 @@ class BandRunWriter {
 // Partition directory name ("p0007").
 std::string PartitionDirectory(uint32_t partition);
 
+// Accepts or rejects a candidate pair (document ids after shifting). Called
+// from several threads at once: must be thread-safe and a pure function.
+using PairTest = std::function<bool(uint64_t a, uint64_t b)>;
+
+// How many earlier members of a key group a document is tested against
+// before its candidate pairs from that group count as rejected.
+constexpr int kVerifyTries = 8;
+
 struct ClusterOptions {
   uint32_t partitions = 64;             // as written by BandRunWriter
   uint64_t memory_budget = 512ull << 20;  // bytes: read buffers and partitions in flight
   int threads = 0;                      // 0 = all cores
+  PairTest verify;                      // applied to sets marked `verify`
+};
+
+// A directory of runs (as BandRunWriter writes them) whose document ids get
+// `input_offset` added to their input ordinal.
+struct RunDirectory {
+  std::string path;
+  uint32_t input_offset = 0;
+};
+// Directories whose keys are compared with each other (the same kind of key).
+struct RunSet {
+  std::vector<RunDirectory> directories;
+  bool verify = false;  // test candidate pairs with ClusterOptions::verify
 };
 
 struct DocumentCluster {
@@ -69,16 +104,22 @@ struct ClusterResult {
   // Per document, in dense order: input 0's documents, then input 1's, ...
   std::vector<DocumentCluster> documents;
   uint64_t band_entries = 0;   // read from all runs
-  uint64_t edges = 0;          // distinct (smallest, other) pairs from equal keys
+  uint64_t edges = 0;          // distinct pairs joined (per set and partition)
+  uint64_t pairs_tested = 0;   // verification: candidate pairs tested
+  uint64_t pairs_rejected = 0; // ... that failed it
   uint64_t clusters = 0;       // with two or more documents
   uint64_t duplicates = 0;     // documents that are not their cluster's representative
   uint32_t partitions_in_flight = 0;  // as the budget allowed
   uint32_t partitions_merged_from_disk = 0;  // too large for their share: streamed
 };
 
-// Clusters the runs under `dir`. `documents_per_input[i]` is input i's
-// document count and `tiers` (dense order) each document's tier. Errors:
-// unreadable or corrupt runs, document ids outside the inputs.
+// Clusters the runs of `sets`. `documents_per_input[i]` is input i's
+// document count (after shifting: all sets' inputs) and `tiers` (dense
+// order) each document's tier. Errors: unreadable or corrupt runs, document
+// ids outside the inputs.
+Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std::vector<uint32_t>& documents_per_input,
+                                      const std::vector<uint8_t>& tiers, const ClusterOptions& options);
+// The runs under one directory, unverified.
 Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<uint32_t>& documents_per_input,
                                       const std::vector<uint8_t>& tiers, const ClusterOptions& options);
 

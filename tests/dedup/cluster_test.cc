@@ -179,5 +179,74 @@ TEST(ClusterTest, DamagedRunsAreErrors) {
   EXPECT_NE(unknown.status().message().find("no input has"), std::string::npos) << unknown.status().message();
 }
 
+
+// Writes `docs` of one run (ids as that run numbers its inputs) under `dir`.
+void WriteRuns(const std::vector<Doc>& docs, uint32_t inputs, const std::string& dir, uint32_t partitions) {
+  for (uint32_t input = 0; input < inputs; ++input) {
+    BandRunWriter writer(partitions);
+    for (const Doc& d : docs) {
+      if (d.input != input) continue;
+      for (uint64_t k : d.keys) writer.Add(k, DocumentId(d.input, d.position));
+    }
+    ASSERT_TRUE(writer.Write(dir, fmt::format("{:06d}", input)).ok());
+  }
+}
+
+TEST(ClusterTest, SetsFromSeveralRunsJoinWithShiftedIds) {
+  testing::TempDir dir;
+  // This run: two inputs. An earlier run (its input 0 becomes input 2) and
+  // a second kind of key (exact keys) in its own directory.
+  WriteRuns({{0, 0, 1, {1}}, {0, 1, 1, {2}}, {1, 0, 1, {3}}}, 2, dir.File("bands"), 4);
+  WriteRuns({{0, 0, 0, {50}}, {1, 0, 0, {50}}}, 2, dir.File("exact"), 4);
+  WriteRuns({{0, 0, 0, {2}}, {0, 1, 0, {3}}}, 1, dir.File("earlier"), 4);
+  ClusterOptions options;
+  options.partitions = 4;
+  std::vector<RunSet> sets = {{{{dir.File("bands"), 0}, {dir.File("earlier"), 2}}, false},
+                              {{{dir.File("exact"), 0}}, false}};
+  auto r = ClusterBandRuns(sets, {2, 1, 2}, {1, 1, 1, 0, 0}, options);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const auto& d = r->documents;
+  // (0,0)=(1,0) by the exact key, (1,0)=(2,1) by key 3; (0,1)=(2,0) by key 2.
+  EXPECT_EQ(d[0].cluster, DocumentId(0, 0));
+  EXPECT_EQ(d[2].cluster, DocumentId(0, 0));
+  EXPECT_EQ(d[4].cluster, DocumentId(0, 0));
+  EXPECT_EQ(d[0].size, 3u);
+  EXPECT_EQ(d[1].cluster, DocumentId(0, 1));
+  EXPECT_EQ(d[3].cluster, DocumentId(0, 1));
+  EXPECT_EQ(r->clusters, 2u);
+  // Without the earlier run its ids are outside the inputs.
+  EXPECT_FALSE(ClusterBandRuns(sets, {2}, {1, 1}, options).ok());
+}
+
+TEST(ClusterTest, VerificationDropsRejectedPairsTheSameWayInMemoryAndStreaming) {
+  testing::TempDir dir;
+  // Six documents share key 9; the test accepts pairs of the same parity.
+  // Key 10 joins 4 and 5 in a set that is not verified.
+  std::vector<Doc> docs;
+  for (uint32_t k = 0; k < 6; ++k) docs.push_back({0, k, 1, {9}});
+  WriteRuns(docs, 1, dir.File("bands"), 2);
+  WriteRuns({{0, 4, 1, {10}}, {0, 5, 1, {10}}}, 1, dir.File("exact"), 2);
+  std::vector<RunSet> sets = {{{{dir.File("bands"), 0}}, true}, {{{dir.File("exact"), 0}}, false}};
+  for (uint64_t budget : {uint64_t{64} << 20, uint64_t{1}}) {
+    ClusterOptions options;
+    options.partitions = 2;
+    options.memory_budget = budget;
+    options.verify = [](uint64_t a, uint64_t b) { return (a & 1) == (b & 1); };
+    auto r = ClusterBandRuns({sets[0]}, {6}, std::vector<uint8_t>(6, 1), options);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    for (uint32_t k = 0; k < 6; ++k) EXPECT_EQ(r->documents[k].cluster, DocumentId(0, k % 2)) << k;
+    // 1 tests 0 (no); 2 tests 0; 3 tests 0 (no), 1; 4 tests 0; 5 tests 0 (no), 1.
+    EXPECT_EQ(r->pairs_tested, 7u);
+    EXPECT_EQ(r->pairs_rejected, 3u);
+    // The unverified exact keys join 4 and 5, and so both parities.
+    r = ClusterBandRuns(sets, {6}, std::vector<uint8_t>(6, 1), options);
+    ASSERT_TRUE(r.ok());
+    for (uint32_t k = 0; k < 6; ++k) EXPECT_EQ(r->documents[k].cluster, DocumentId(0, 0)) << k;
+  }
+  ClusterOptions no_test;
+  no_test.partitions = 2;
+  EXPECT_FALSE(ClusterBandRuns(sets, {6}, std::vector<uint8_t>(6, 1), no_test).ok());
+}
+
 }  // namespace
 }  // namespace stocktake::dedup
