@@ -158,6 +158,7 @@ class GroupEdges {
   void Add(uint64_t doc) {
     if (doc == last_) return;  // one document, the same key twice
     last_ = doc;
+    ++candidates_;
     if (verify_ == nullptr) {
       edges_->push_back({first_.front(), doc});
       return;
@@ -172,6 +173,7 @@ class GroupEdges {
     }
     if (first_.size() < static_cast<size_t>(kVerifyTries)) first_.push_back(doc);
   }
+  uint64_t candidates() const { return candidates_; }
   uint64_t tested() const { return tested_; }
   uint64_t rejected() const { return rejected_; }
 
@@ -180,7 +182,7 @@ class GroupEdges {
   std::vector<Edge>* edges_;
   std::vector<uint64_t> first_;
   uint64_t last_ = 0;
-  uint64_t tested_ = 0, rejected_ = 0;
+  uint64_t candidates_ = 0, tested_ = 0, rejected_ = 0;
 };
 
 void SortUnique(std::vector<Edge>* edges) {
@@ -192,7 +194,7 @@ void SortUnique(std::vector<Edge>* edges) {
 struct UnitOutput {
   std::vector<Edge> edges;
   uint64_t entries = 0;
-  uint64_t tested = 0, rejected = 0;
+  uint64_t candidates = 0, tested = 0, rejected = 0;
 };
 
 // A binary min-heap of the runs' current entries, held inline: the top is
@@ -251,6 +253,7 @@ Status MergePartition(const std::vector<RunFile>& runs, const PairTest* verify, 
     }
     if (!heap.empty()) SiftDown(&heap, 0);
   }
+  out->candidates += group.candidates();
   out->tested += group.tested();
   out->rejected += group.rejected();
   SortUnique(&out->edges);
@@ -291,6 +294,7 @@ Status SortPartition(const std::vector<RunFile>& runs, uint64_t total_entries, c
     for (; j < sorted.size() && sorted[j].key == sorted[i].key; ++j) group.Add(sorted[j].doc);
     i = j;
   }
+  out->candidates += group.candidates();
   out->tested += group.tested();
   out->rejected += group.rejected();
   SortUnique(&out->edges);
@@ -442,6 +446,7 @@ Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std
   for (UnitOutput& out : outputs) {
     result.band_entries += out.entries;
     result.edges += out.edges.size();
+    result.candidates += out.candidates;
     result.pairs_tested += out.tested;
     result.pairs_rejected += out.rejected;
     for (const Edge& e : out.edges) {

@@ -104,7 +104,10 @@ struct ClusterResult {
   // Per document, in dense order: input 0's documents, then input 1's, ...
   std::vector<DocumentCluster> documents;
   uint64_t band_entries = 0;   // read from all runs
-  uint64_t edges = 0;          // distinct pairs joined (per set and partition)
+  // Documents that shared a key with a smaller one, counted once per key:
+  // the candidate pairs (each key group's members after its first).
+  uint64_t candidates = 0;
+  uint64_t edges = 0;          // distinct pairs joined (per set and partition: depends on partitions)
   uint64_t pairs_tested = 0;   // verification: candidate pairs tested
   uint64_t pairs_rejected = 0; // ... that failed it
   uint64_t clusters = 0;       // with two or more documents

@@ -52,6 +52,27 @@ Status SetChoice(const toml::node& node, const std::string& where, std::initiali
   return InvalidArgument(fmt::format("{} must be one of {} (got \"{}\")", where, allowed, v));
 }
 
+Status SetFlag(const toml::node& node, const std::string& where, bool* out) {
+  if (!node.is_boolean()) return InvalidArgument(where + " must be true or false");
+  *out = node.value<bool>().value_or(false);
+  return Status::Ok();
+}
+
+Status SetFraction(const toml::node& node, const std::string& where, double* out) {
+  auto v = node.value<double>();
+  if (!(node.is_integer() || node.is_floating_point()) || !v) return InvalidArgument(where + " must be a number");
+  if (!(*v > 0 && *v <= 1)) return InvalidArgument(fmt::format("{} must be above 0 and at most 1 (got {})", where, *v));
+  *out = *v;
+  return Status::Ok();
+}
+
+Status SetSmall(const toml::node& node, const std::string& where, uint64_t min, uint64_t max, uint32_t* out) {
+  uint64_t v = 0;
+  STOCKTAKE_RETURN_IF_ERROR(SetUnsigned(node, where, min, max, &v));
+  *out = static_cast<uint32_t>(v);
+  return Status::Ok();
+}
+
 bool NamesRankFile(std::string_view spec) {
   return spec.find('/') != std::string_view::npos || spec.find('.') != std::string_view::npos;
 }
@@ -325,6 +346,46 @@ Result<Config> LoadConfig(const std::string& path) {
          [&](const toml::node& n, const std::string& w) {
            return SetChoice(n, w, {"cl100k_base", "o200k_base", "r50k_base"}, &rank_file_pattern);
          }}}},
+      {"dedup",
+       {{"enabled", [&](const toml::node& n, const std::string& w) { return SetFlag(n, w, &config.dedup.enabled); }},
+        {"ngram",
+         [&](const toml::node& n, const std::string& w) { return SetSmall(n, w, 1, 64, &config.dedup.minhash.ngram); }},
+        {"bands",
+         [&](const toml::node& n, const std::string& w) { return SetSmall(n, w, 1, 256, &config.dedup.minhash.bands); }},
+        {"rows",
+         [&](const toml::node& n, const std::string& w) { return SetSmall(n, w, 1, 64, &config.dedup.minhash.rows); }},
+        {"char_shingles",
+         [&](const toml::node& n, const std::string& w) { return SetFlag(n, w, &config.dedup.minhash.char_shingles); }},
+        {"seed",
+         [&](const toml::node& n, const std::string& w) {
+           return SetUnsigned(n, w, 0, uint64_t{INT64_MAX}, &config.dedup.minhash.seed);
+         }},
+        {"partitions",
+         [&](const toml::node& n, const std::string& w) { return SetSmall(n, w, 1, 65536, &config.dedup.partitions); }},
+        {"memory_budget",
+         [&](const toml::node& n, const std::string& w) {
+           return SetUnsigned(n, w, 16ull << 20, 1ull << 44, &config.dedup.memory_budget);
+         }},
+        {"verify", [&](const toml::node& n, const std::string& w) { return SetFlag(n, w, &config.dedup.verify); }},
+        {"verify_threshold",
+         [&](const toml::node& n, const std::string& w) {
+           return SetFraction(n, w, &config.dedup.verify_threshold);
+         }},
+        {"index",
+         [&](const toml::node& n, const std::string& w) {
+           const toml::array* list = n.as_array();
+           if (list == nullptr) return InvalidArgument(w + " must be an array of run directories");
+           config.dedup.index.clear();
+           for (const toml::node& item : *list) {
+             if (!item.is_string() || item.value<std::string>().value_or("").empty()) {
+               return InvalidArgument(w + " must be an array of run directories");
+             }
+             std::filesystem::path run(item.value<std::string>().value_or(""));
+             if (run.is_relative()) run = std::filesystem::path(path).parent_path() / run;
+             config.dedup.index.push_back(run.lexically_normal().string());
+           }
+           return Status::Ok();
+         }}}},
       {"run",
        {{"threads",
          [&](const toml::node& n, const std::string& w) {
@@ -352,6 +413,8 @@ Result<Config> LoadConfig(const std::string& path) {
       STOCKTAKE_RETURN_IF_ERROR(setter->second(value, Where(path, value, full)));
     }
   }
+  std::string minhash_problem = config.dedup.minhash.Validate();
+  if (!minhash_problem.empty()) return InvalidArgument(fmt::format("config '{}': [dedup] {}", path, minhash_problem));
   std::string problem = quality::ValidateQualityConfig(config.quality);
   if (!problem.empty()) return InvalidArgument(fmt::format("config '{}': {}", path, problem));
   for (Config::TokenEncoding& e : config.encodings) {
@@ -455,6 +518,20 @@ void WriteConfigObject(const Config& config, JsonWriter* w) {
     w->Field("sha256", e.path.empty() ? std::string(stats::Encoding::BuiltinSha256(e.name)) : e.sha256);
     w->EndObject();
   }
+  w->EndArray();
+  w->EndObject();
+  const Config::Dedup& d = config.dedup;
+  w->Key("dedup").BeginObject();
+  w->Field("enabled", d.enabled);
+  w->Field("ngram", static_cast<uint64_t>(d.minhash.ngram));
+  w->Field("bands", static_cast<uint64_t>(d.minhash.bands));
+  w->Field("rows", static_cast<uint64_t>(d.minhash.rows));
+  w->Field("char_shingles", d.minhash.char_shingles);
+  w->Field("seed", d.minhash.seed);
+  w->Field("verify", d.verify);
+  w->Field("verify_threshold", d.verify_threshold);
+  w->Key("index").BeginArray();
+  for (const std::string& run : d.index) w->String(run);
   w->EndArray();
   w->EndObject();
   w->EndObject();

@@ -16,6 +16,7 @@
 #include "common/json_writer.h"
 #include "common/status.h"
 #include "crawler/extractor.h"
+#include "dedup/minhash.h"
 #include "quality/tiers.h"
 #include "stats/tokenizer.h"
 
@@ -56,6 +57,24 @@ struct Config {
   };
   static constexpr size_t kMaxEncodings = 4;
   std::vector<TokenEncoding> encodings = {{"cl100k_base", "", "cl100k_base", "", nullptr}};
+  // [dedup] Exact and near-duplicate detection (docs/dedup.md).
+  struct Dedup {
+    bool enabled = true;
+    dedup::MinHashParams minhash;  // FineWeb's: word 5-grams, 14 bands x 8 rows
+    // Hash partitions of the band keys and the clustering's memory budget:
+    // they change speed and memory, never results (not in the config hash).
+    uint32_t partitions = 64;
+    uint64_t memory_budget = 512ull << 20;
+    // Keep full signatures and join a candidate pair only if its estimated
+    // Jaccard similarity reaches the threshold.
+    bool verify = false;
+    double verify_threshold = 0.7;
+    // Earlier run directories: documents matching any of theirs are "seen
+    // before" (resolved relative to the config file).
+    std::vector<std::string> index;
+  };
+  Dedup dedup;
+
   // [run]
   int threads = 0;  // 0 = all cores
 };

@@ -112,6 +112,14 @@ struct Scratch {
   std::vector<std::pair<std::string_view, TextSize>> sizes;  // counted once per text version
   std::vector<TextSize> tier_sizes;
   std::vector<TextSize> rule_sizes;
+  std::unique_ptr<ShardDeduper> deduper;  // run with dedup
+};
+
+// Where a document came from, for its URL and payload keys.
+struct Origin {
+  std::string_view url;
+  std::string_view payload_digest;
+  uint64_t offset = 0;
 };
 
 void CountCharset(const crawler::Utf8Text& utf8, InputResult* r) {
@@ -150,8 +158,8 @@ TextSize SizeOf(std::string_view text, Scratch* s) {
 // Normalizes, identifies and assesses one document and counts it. Returns
 // the assessment, or nullptr if the text is empty. `html` says the text came
 // from the extractor's last page (whose full text can help language ID).
-const quality::Assessment* AddDocument(std::string_view text, std::string_view source, bool html, Scratch* s,
-                                       InputResult* r) {
+const quality::Assessment* AddDocument(std::string_view text, std::string_view source, bool html, const Origin& origin,
+                                       Scratch* s, InputResult* r) {
   quality::NormalizeStats normalize_stats;
   s->text = s->assessor->Normalize(text, &normalize_stats);
   if (s->text.empty()) {
@@ -190,7 +198,12 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
   r->words += original.words;
   r->words_uax29 += original.words_uax29;
   for (size_t e = 0; e < kMaxEncodings; ++e) r->tokens[e] += original.tokens[e];
-  r->text_keys.push_back(dedup::TextKey(s->text));
+  const dedup::ExactKey text_key = dedup::TextKey(s->text);
+  r->text_keys.push_back(text_key);
+  if (s->deduper != nullptr) {
+    s->deduper->Add(s->text, text_key, origin.url, origin.payload_digest, origin.offset, a.tier, s->language.code,
+                    s->tier_sizes, s->assessor->segmenter());
+  }
   return &a;
 }
 
@@ -284,14 +297,23 @@ std::unique_ptr<FileSource> OpenInput(const std::string& path, InputResult* r) {
 
 }  // namespace
 
-InputResult ScanInput(const std::string& path, const Config& config, const quality::QualityModel* quality) {
+InputResult ScanInput(const std::string& path, const Config& config, const quality::QualityModel* quality,
+                      const DedupTarget& dedup) {
   const bool extract = quality != nullptr;
   InputResult r;
   r.path = path;
-  std::unique_ptr<FileSource> source = OpenInput(path, &r);
-  if (source == nullptr) return r;
-  crawler::RecordReader reader(std::move(source), ReaderOptions(config));
   Scratch scratch(config, quality);
+  if (extract && dedup.plan != nullptr) scratch.deduper = std::make_unique<ShardDeduper>(*dedup.plan, dedup.ordinal);
+  // An unreadable input still gets its (empty) runs and rows.
+  auto finish_dedup = [&] {
+    if (scratch.deduper != nullptr) r.dedup = scratch.deduper->Finish();
+  };
+  std::unique_ptr<FileSource> source = OpenInput(path, &r);
+  if (source == nullptr) {
+    finish_dedup();
+    return r;
+  }
+  crawler::RecordReader reader(std::move(source), ReaderOptions(config));
 
   while (const crawler::Record* rec = reader.Next()) {
     r.funnel.records++;
@@ -299,7 +321,8 @@ InputResult ScanInput(const std::string& path, const Config& config, const quali
     if (rec->type == "response") {
       const crawler::Utf8Text* html = HtmlOfResponse(*rec, &scratch, &r);
       if (html != nullptr && extract) {
-        AddDocument(ExtractCounted(html->text, &scratch, &r).text, "html", /*html=*/true, &scratch, &r);
+        const Origin origin{rec->target_uri, rec->Header("WARC-Payload-Digest"), rec->offset};
+        AddDocument(ExtractCounted(html->text, &scratch, &r).text, "html", /*html=*/true, origin, &scratch, &r);
       }
     } else if (rec->type == "conversion") {
       // WET: the text was extracted by the crawl; it is UTF-8 by contract.
@@ -311,12 +334,14 @@ InputResult ScanInput(const std::string& path, const Config& config, const quali
           r.errors.Add("charset_invalid_bytes");
           r.replaced_chars += replaced;
         }
-        AddDocument(text, "wet", /*html=*/false, &scratch, &r);
+        AddDocument(text, "wet", /*html=*/false, Origin{rec->target_uri, rec->Header("WARC-Payload-Digest"), rec->offset},
+                    &scratch, &r);
       }
     }
   }
 
   FinishReaderCounts(reader, &r);
+  finish_dedup();
   return r;
 }
 
@@ -329,7 +354,8 @@ InputResult ExtractDocuments(const std::string& path, const Config& config, cons
   Scratch scratch(config, &quality);
   // Fills the quality part of `record` for `doc` and emits it.
   auto assess_and_emit = [&](ExtractedRecord record) {
-    const quality::Assessment* a = AddDocument(record.doc->text, "html", /*html=*/true, &scratch, &r);
+    const quality::Assessment* a =
+        AddDocument(record.doc->text, "html", /*html=*/true, Origin{record.url, {}, record.offset}, &scratch, &r);
     if (a != nullptr) {
       record.text = scratch.text;
       record.model = &quality;

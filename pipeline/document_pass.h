@@ -16,6 +16,7 @@
 #include "common/counts.h"
 #include "common/json_writer.h"
 #include "dedup/exact_key.h"
+#include "pipeline/dedup_stage.h"
 #include "pipeline/config.h"
 #include "pipeline/quality_counts.h"
 #include "quality/tiers.h"
@@ -69,14 +70,25 @@ struct InputResult {
   std::array<uint64_t, kMaxEncodings> tokens{};  // per configured encoding
   QualityCounts quality;
   std::vector<dedup::ExactKey> text_keys;  // one per document (run only)
+  DedupRows dedup;  // per document, for clustering (run with dedup only; not merged)
 
-  void Merge(const InputResult& other);  // sums everything except identity fields
+  void Merge(const InputResult& other);  // sums everything except identity fields and dedup rows
+};
+
+// Where the shard pass of a run sends its dedup keys: the plan and the
+// input's ordinal.
+struct DedupTarget {
+  const DedupPlan* plan = nullptr;
+  uint32_t ordinal = 0;
 };
 
 // Scans one input. With a quality model (`run`), text is extracted,
 // normalized and assessed; without one (`inspect`), records are read and
 // classified only.
-InputResult ScanInput(const std::string& path, const Config& config, const quality::QualityModel* quality);
+// With `dedup`, every document's keys and signature are written as that
+// input's runs and its rows returned in InputResult::dedup.
+InputResult ScanInput(const std::string& path, const Config& config, const quality::QualityModel* quality,
+                      const DedupTarget& dedup = {});
 
 // One extracted document, for `stocktake extract`. Views are valid during
 // the callback only.

@@ -66,6 +66,12 @@ int main(int argc, char** argv) {
   run->add_option("-o,--output", run_dir, "Run directory to create or update")->required();
   run->add_option("-t,--threads", threads, "Worker threads (default: the config's run.threads; 0 = all cores)")
       ->check(CLI::Range(0, 4096));
+  std::vector<std::string> index_runs;
+  bool no_dedup = false;
+  run->add_option("--index", index_runs,
+                  "An earlier run directory to deduplicate against (repeatable): documents matching it are\n"
+                  "\"seen before\" and not counted as new unique tokens (adds to the config's dedup.index)");
+  run->add_flag("--no-dedup", no_dedup, "Skip duplicate detection (the config's dedup.enabled = false)");
   run->add_option("inputs", run_inputs, "Crawl files, folders (searched for *.warc*, *.arc*, *.wet*, *.wat*) or globs")
       ->required();
 
@@ -122,8 +128,10 @@ int main(int argc, char** argv) {
       "Invalid UTF-8 is replaced by U+FFFD first. See docs/tokens.md.");
 
   run->footer("Writes RUN/run.json (inputs, configuration), RUN/stats.json (the measurement: funnel,\n"
-              "tiers overall and per language, each rule's effect alone and in sequence) and\n"
-              "RUN/timing.json; see docs/output-format.md. Tiers and rules: docs/quality.md.");
+              "tiers overall and per language, each rule's effect alone and in sequence, and the\n"
+              "tiers after exact and near-duplicate removal), RUN/dedup/ (band-key runs, clusters.tsv)\n"
+              "and RUN/timing.json; see docs/output-format.md. Tiers and rules: docs/quality.md;\n"
+              "duplicates: docs/dedup.md.");
   inspect->footer("Damage reasons are explained in docs/reader.md.");
   try {
     app.parse(argc, argv);
@@ -138,6 +146,8 @@ int main(int argc, char** argv) {
   if (*run) {
     auto config = ConfigFrom(config_path);
     if (!config.ok()) return Fail(config.status());
+    if (no_dedup) config->dedup.enabled = false;
+    for (const std::string& index : index_runs) config->dedup.index.push_back(index);
     auto inputs = stocktake::pipeline::ExpandInputs(run_inputs);
     if (!inputs.ok()) return Fail(inputs.status());
     auto quality = stocktake::pipeline::LoadQualityModel(*config);
@@ -152,11 +162,21 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(summary.words), static_cast<unsigned long long>(summary.text_bytes),
                 summary.wall_seconds);
     std::string tiers;
-    for (const auto& [name, totals] : summary.tiers) {
+    for (size_t t = 0; t < summary.tiers.size(); ++t) {
+      const auto& [name, totals] = summary.tiers[t];
       tiers += fmt::format("{}{} {} documents ({} tokens)", tiers.empty() ? "" : ", ", name, totals.documents,
                            totals.tokens[0]);
     }
     std::printf("stocktake: tiers: %s\n", tiers.c_str());
+    if (!summary.unique_tiers.empty()) {
+      std::string unique;
+      for (size_t t = 0; t < summary.tiers.size() && t < summary.unique_tiers.size(); ++t) {
+        unique += fmt::format("{}{} {} documents ({} tokens)", unique.empty() ? "" : ", ", summary.tiers[t].first,
+                              summary.unique_tiers[t].documents, summary.unique_tiers[t].tokens[0]);
+      }
+      std::printf("stocktake: unique (one per duplicate cluster, %llu duplicates): %s\n",
+                  static_cast<unsigned long long>(summary.near_duplicates), unique.c_str());
+    }
     std::printf("stocktake: results in %s/stats.json (run.json: inputs and config; timing.json: speed)\n",
                 run_dir.c_str());
     return 0;

@@ -12,6 +12,8 @@
 #include <tbb/parallel_for.h>
 
 #include <chrono>
+#include <filesystem>
+#include <optional>
 
 #include "common/atomic_file.h"
 #include "common/json_writer.h"
@@ -90,18 +92,20 @@ Result<std::unique_ptr<quality::QualityModel>> LoadQualityModel(const Config& co
 }
 
 std::vector<InputResult> ScanInputs(const std::vector<std::string>& inputs, const Config& config,
-                                    const quality::QualityModel* quality, int threads) {
+                                    const quality::QualityModel* quality, int threads, const DedupPlan* dedup) {
   std::vector<InputResult> results(inputs.size());
   int n = threads > 0 ? threads : config.threads;
   std::unique_ptr<tbb::global_control> limit;
   if (n > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, n);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, inputs.size(), 1), [&](const tbb::blocked_range<size_t>& range) {
-    for (size_t i = range.begin(); i != range.end(); ++i) results[i] = ScanInput(inputs[i], config, quality);
+    for (size_t i = range.begin(); i != range.end(); ++i) {
+      results[i] = ScanInput(inputs[i], config, quality, DedupTarget{dedup, static_cast<uint32_t>(i)});
+    }
   });
   return results;
 }
 
-std::string StatsJson(const Config& config, const std::vector<InputResult>& results) {
+std::string StatsJson(const Config& config, const std::vector<InputResult>& results, const DedupReport* dedup) {
   InputResult total;
   size_t unreadable = 0;
   for (const InputResult& r : results) {
@@ -129,6 +133,14 @@ std::string StatsJson(const Config& config, const std::vector<InputResult>& resu
   w.Field("duplicate_documents", total.documents - distinct);
   w.Key("quality");
   total.quality.Write(config.quality, encodings, /*detailed=*/true, &w);
+  w.Key("dedup");
+  if (dedup != nullptr) {
+    std::vector<std::string> tier_names;
+    for (const quality::TierSpec& tier : config.quality.tiers) tier_names.push_back(tier.name);
+    dedup->Write(config, tier_names, &w);
+  } else {
+    DedupReport{}.Write(config, {}, &w);
+  }
   w.EndObject();
 
   w.Key("per_input").BeginArray();
@@ -180,8 +192,31 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   }
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/run.json", run_json));
 
-  std::vector<InputResult> results = ScanInputs(inputs, config, &quality, threads);
-  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/stats.json", StatsJson(config, results)));
+  // Dedup files are rewritten for every input; a disabled run leaves none
+  // that could be taken for its own.
+  std::unique_ptr<DedupPlan> plan;
+  if (config.dedup.enabled) {
+    auto prepared = PrepareDedup(config, run_dir);
+    if (!prepared.ok()) return prepared.status();
+    plan = std::move(*prepared);
+  } else {
+    std::error_code ec;
+    std::filesystem::remove_all(run_dir + "/dedup", ec);
+  }
+  std::vector<InputResult> results = ScanInputs(inputs, config, &quality, threads, plan.get());
+  const auto scanned = std::chrono::steady_clock::now();
+  std::optional<DedupReport> dedup;
+  if (plan != nullptr) {
+    std::vector<const DedupRows*> rows;
+    for (const InputResult& r : results) rows.push_back(&r.dedup);
+    auto report = ClusterAndCount(*plan, rows, quality.tier_count(), threads > 0 ? threads : config.threads);
+    if (!report.ok()) return report.status();
+    dedup = std::move(*report);
+    for (InputResult& r : results) r.dedup = {};
+  }
+  const double dedup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - scanned).count();
+  STOCKTAKE_RETURN_IF_ERROR(
+      WriteFileAtomic(run_dir + "/stats.json", StatsJson(config, results, dedup ? &*dedup : nullptr)));
 
   summary->inputs = results.size();
   summary->encoding = config.encodings.empty() ? "" : config.encodings.front().name;
@@ -190,7 +225,9 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   for (size_t t = 0; t < quality.tier_count(); ++t) {
     summary->tiers.emplace_back(quality.tier_name(t),
                                 t < quality_total.tiers.size() ? quality_total.tiers[t] : TextTotals{});
+    if (dedup) summary->unique_tiers.push_back(t < dedup->tiers.size() ? dedup->tiers[t].unique : TextTotals{});
   }
+  if (dedup) summary->near_duplicates = dedup->near_duplicates;
   uint64_t bytes_read = 0;
   uint64_t bytes_decoded = 0;
   for (const InputResult& r : results) {
@@ -220,6 +257,15 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   w.Field("bytes_decoded", bytes_decoded);
   w.Field("read_mb_per_second", wall > 0 ? static_cast<double>(bytes_read) / 1e6 / wall : 0.0);
   w.Field("decoded_mb_per_second", wall > 0 ? static_cast<double>(bytes_decoded) / 1e6 / wall : 0.0);
+  if (dedup) {
+    w.Key("dedup").BeginObject();
+    w.Field("seconds", dedup_seconds);
+    w.Field("partitions", static_cast<uint64_t>(config.dedup.partitions));
+    w.Field("memory_budget", config.dedup.memory_budget);
+    w.Field("partitions_in_flight", static_cast<uint64_t>(dedup->partitions_in_flight));
+    w.Field("partitions_merged_from_disk", static_cast<uint64_t>(dedup->partitions_merged_from_disk));
+    w.EndObject();
+  }
   w.EndObject();
   timing.push_back('\n');
   return WriteFileAtomic(run_dir + "/timing.json", timing);

@@ -24,9 +24,11 @@ namespace stocktake::pipeline {
 Result<std::unique_ptr<quality::QualityModel>> LoadQualityModel(const Config& config);
 
 // Scans `inputs` with up to `threads` workers (0 = all cores). Results are in
-// input order. `quality` as for ScanInput (nullptr: inspect only).
+// input order. `quality` as for ScanInput (nullptr: inspect only); with
+// `dedup`, input i writes its runs as ordinal i.
 std::vector<InputResult> ScanInputs(const std::vector<std::string>& inputs, const Config& config,
-                                    const quality::QualityModel* quality, int threads);
+                                    const quality::QualityModel* quality, int threads,
+                                    const DedupPlan* dedup = nullptr);
 
 struct RunSummary {
   size_t inputs = 0;
@@ -38,6 +40,9 @@ struct RunSummary {
   uint64_t text_bytes = 0;
   // Documents and words at or above each tier, in tier order.
   std::vector<std::pair<std::string, TextTotals>> tiers;
+  // The same after near-duplicate removal (empty without dedup).
+  std::vector<TextTotals> unique_tiers;
+  uint64_t near_duplicates = 0;
   double wall_seconds = 0;
 };
 
@@ -45,8 +50,9 @@ struct RunSummary {
 Status RunMeasurement(const Config& config, const quality::QualityModel& quality, const std::string& run_dir,
                       const std::vector<std::string>& inputs, int threads, RunSummary* summary);
 
-// The stats.json document for scanned results (exposed for tests).
-std::string StatsJson(const Config& config, const std::vector<InputResult>& results);
+// The stats.json document for scanned results (exposed for tests); `dedup`
+// is null when deduplication is off.
+std::string StatsJson(const Config& config, const std::vector<InputResult>& results, const DedupReport* dedup);
 
 // `stocktake extract`: writes one JSON line per document of `inputs` to
 // `out`, in input order, and a one-line summary to `err`. Returns the exit

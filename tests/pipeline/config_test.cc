@@ -144,6 +144,47 @@ TEST(ConfigTest, TokenEncodings) {
   }
 }
 
+TEST(ConfigTest, DedupSection) {
+  auto c = LoadText(
+      "[dedup]\nngram = 3\nbands = 20\nrows = 5\nchar_shingles = true\nseed = 7\npartitions = 16\n"
+      "memory_budget = 33554432\nverify = true\nverify_threshold = 0.8\nindex = [\"runs/a\", \"/abs/b\"]\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const Config::Dedup& d = c->dedup;
+  EXPECT_EQ(d.minhash.ngram, 3u);
+  EXPECT_EQ(d.minhash.hashes(), 100u);
+  EXPECT_TRUE(d.minhash.char_shingles);
+  EXPECT_EQ(d.minhash.seed, 7u);
+  EXPECT_EQ(d.partitions, 16u);
+  EXPECT_EQ(d.memory_budget, 33554432u);
+  EXPECT_TRUE(d.verify);
+  EXPECT_DOUBLE_EQ(d.verify_threshold, 0.8);
+  ASSERT_EQ(d.index.size(), 2u);
+  EXPECT_EQ(d.index[1], "/abs/b");
+  EXPECT_NE(d.index[0].find("/runs/a"), std::string::npos);  // relative to the config file
+  EXPECT_TRUE(d.index[0].front() == '/') << d.index[0];
+
+  // Partitions and the budget change speed and memory, not results: not in
+  // the hash. The signing parameters are.
+  auto speed = LoadText("[dedup]\npartitions = 3\nmemory_budget = 1073741824\n");
+  ASSERT_TRUE(speed.ok());
+  EXPECT_EQ(ConfigHash(*speed), ConfigHash(Config{}));
+  auto rows = LoadText("[dedup]\nrows = 9\n");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_NE(ConfigHash(*rows), ConfigHash(Config{}));
+
+  auto error = [](const std::string& text) {
+    auto r = LoadText(text);
+    EXPECT_FALSE(r.ok()) << text;
+    return r.ok() ? std::string() : r.status().message();
+  };
+  EXPECT_NE(error("[dedup]\nbands = 0\n").find("dedup.bands' must be between 1 and 256"), std::string::npos);
+  EXPECT_NE(error("[dedup]\nverify_threshold = 1.5\n").find("above 0 and at most 1"), std::string::npos);
+  EXPECT_NE(error("[dedup]\nverify = 1\n").find("true or false"), std::string::npos);
+  EXPECT_NE(error("[dedup]\nindex = \"runs/a\"\n").find("array of run directories"), std::string::npos);
+  EXPECT_NE(error("[dedup]\nmemory_budget = 1000\n").find("between 16777216"), std::string::npos);
+  EXPECT_NE(error("[dedup]\nbandz = 3\n").find("not a known key"), std::string::npos);
+}
+
 TEST(ConfigTest, ThreadsDoNotChangeTheHash) {
   auto c = LoadText("[run]\nthreads = 7\n");
   ASSERT_TRUE(c.ok());

@@ -95,6 +95,36 @@ TEST(MainTest, RunWritesRunDirectory) {
   EXPECT_GT(uint64_t(timing["peak_rss_bytes"]), 0u);
 }
 
+TEST(MainTest, RunReportsDuplicatesAndCanSkipThem) {
+  testing::TempDir dir;
+  // The same file twice (a copy under another name): every document of the
+  // second is an exact duplicate of one in the first.
+  const std::string input = SomeInputs()[0];
+  testing::WriteFile(dir.File("copy.warc.gz"), testing::ReadFile(input));
+  auto r = Stocktake({"run", "-o", dir.File("run"), input, dir.File("copy.warc.gz")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("unique (one per duplicate cluster"), std::string::npos) << r.out;
+  simdjson::dom::parser parser;
+  simdjson::dom::element stats = parser.load(dir.File("run/stats.json"));
+  simdjson::dom::element dedup = stats["totals"]["dedup"];
+  const uint64_t documents = dedup["documents"];
+  EXPECT_GT(documents, 0u);
+  EXPECT_EQ(documents % 2, 0u);
+  EXPECT_GE(uint64_t(dedup["exact"]["duplicates"]), documents / 2);
+  EXPECT_LE(uint64_t(dedup["tiers"].at(0)["unique"]["documents"]), documents / 2);
+  EXPECT_FALSE(testing::ReadFile(dir.File("run/dedup/clusters.tsv")).empty());
+
+  // --no-dedup: no dedup block beyond "enabled": false, no dedup folder left over.
+  r = Stocktake({"run", "--no-dedup", "-o", dir.File("run"), input, dir.File("copy.warc.gz")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("unique (one per"), std::string::npos) << r.out;
+  simdjson::dom::parser parser2;
+  simdjson::dom::element off = parser2.load(dir.File("run/stats.json"));
+  EXPECT_FALSE(bool(off["totals"]["dedup"]["enabled"]));
+  EXPECT_TRUE(off["totals"]["dedup"]["tiers"].error());
+  EXPECT_FALSE(std::filesystem::exists(dir.File("run/dedup")));
+}
+
 TEST(MainTest, StatsAreByteIdenticalAcrossThreadCounts) {
   testing::TempDir dir;
   std::string one, four;
@@ -153,6 +183,7 @@ TEST(MainTest, SetupErrorsAreOneLineAndExitTwo) {
       {{"inspect", dir.File("missing.warc.gz")}, "does not exist"},
       {{"run", "-c", dir.File("tiers.toml"), "-o", dir.File("r4"), input}, "names rule 'gopher'"},
       {{"extract", "-c", dir.File("tiers.toml"), input}, "names rule 'gopher'"},
+      {{"run", "--index", dir.File("no-such-run"), "-o", dir.File("r5"), input}, "no dedup manifest"},
   };
   for (const Case& c : cases) {
     auto r = Stocktake(c.args);

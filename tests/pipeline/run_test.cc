@@ -34,7 +34,7 @@ TEST(RunTest, StatsJsonSumsInOrdinalOrderAndCountsDuplicatesAcrossInputs) {
   unreadable.compression = "none";
   std::vector<InputResult> results = {Result("a.warc.gz", 2, {"x", "y"}), Result("b.warc.gz", 2, {"y", "z"}),
                                       unreadable};
-  std::string json = StatsJson(Config{}, results);
+  std::string json = StatsJson(Config{}, results, nullptr);
   simdjson::dom::parser parser;
   simdjson::dom::element stats = parser.parse(json);
   EXPECT_EQ(uint64_t(stats["inputs"]["count"]), 3u);
@@ -52,7 +52,7 @@ TEST(RunTest, StatsJsonSumsInOrdinalOrderAndCountsDuplicatesAcrossInputs) {
   EXPECT_EQ(std::string_view(per_input.at(2)["failure"]), "cannot open 'c.warc': Permission denied");
   EXPECT_EQ(std::string_view(stats["config_hash"]), ConfigHash(Config{}));
   // Deterministic: the same results give the same bytes.
-  EXPECT_EQ(StatsJson(Config{}, results), json);
+  EXPECT_EQ(StatsJson(Config{}, results, nullptr), json);
 }
 
 TEST(RunTest, InspectTextAndJsonForms) {

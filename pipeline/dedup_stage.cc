@@ -1,0 +1,529 @@
+// Deduplication in a run; see dedup_stage.h.
+//
+// Signatures are mapped, not read: verification touches two documents'
+// signatures per tested pair, in no useful order, and the page cache is the
+// right place to hold them (a verified run of 10 million documents has 9 GB
+// of signatures).
+#include "pipeline/dedup_stage.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+#include "common/atomic_file.h"
+#include "common/byte_source.h"
+#include "quality/normalize.h"
+
+namespace stocktake::pipeline {
+namespace {
+
+constexpr const char kManifestSchema[] = "stocktake.dedup/1";
+constexpr char kSignatureMagic[8] = {'S', 'T', 'S', 'G', '1', 0, 0, 0};
+constexpr size_t kSignatureHeader = 24;  // magic, documents, hashes
+
+std::string ShardName(uint32_t ordinal) { return fmt::format("{:06d}", ordinal); }
+std::string BandsDir(const std::string& dedup_dir) { return dedup_dir + "/bands"; }
+std::string ExactDir(const std::string& dedup_dir) { return dedup_dir + "/exact"; }
+std::string SignaturePath(const std::string& dedup_dir, uint32_t ordinal) {
+  return dedup_dir + "/signatures/" + ShardName(ordinal) + ".sig";
+}
+
+// One input's signatures, mapped read-only; checked once when opened.
+class MappedSignatures {
+ public:
+  MappedSignatures() = default;
+  MappedSignatures(const MappedSignatures&) = delete;
+  MappedSignatures& operator=(const MappedSignatures&) = delete;
+  ~MappedSignatures() {
+    if (map_ != nullptr) munmap(map_, size_);
+  }
+
+  Status Open(const std::string& path, uint64_t documents, uint32_t hashes) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return ErrnoError("cannot open signatures '" + path + "'", errno);
+    struct stat st {};
+    if (fstat(fd, &st) != 0) {
+      ::close(fd);
+      return ErrnoError("cannot read signatures '" + path + "'", errno);
+    }
+    size_ = static_cast<size_t>(st.st_size);
+    const uint64_t expected = kSignatureHeader + documents * hashes * 8 + 8;
+    if (size_ != expected) {
+      ::close(fd);
+      return Status(StatusCode::kDataError, fmt::format("signatures '{}' are damaged: {} bytes, {} expected", path,
+                                                        size_, expected));
+    }
+    void* map = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED) return ErrnoError("cannot map signatures '" + path + "'", errno);
+    map_ = map;
+    const auto* bytes = static_cast<const uint8_t*>(map_);
+    uint64_t header_docs = 0, header_hashes = 0, stored = 0;
+    std::memcpy(&header_docs, bytes + 8, 8);
+    std::memcpy(&header_hashes, bytes + 16, 8);
+    std::memcpy(&stored, bytes + size_ - 8, 8);
+    if (std::memcmp(bytes, kSignatureMagic, 8) != 0 || header_docs != documents || header_hashes != hashes ||
+        XXH3_64bits(bytes, size_ - 8) != stored) {
+      return Status(StatusCode::kDataError, fmt::format("signatures '{}' are damaged (header or checksum)", path));
+    }
+    signatures_ = reinterpret_cast<const uint64_t*>(bytes + kSignatureHeader);
+    documents_ = documents;
+    hashes_ = hashes;
+    return Status::Ok();
+  }
+  const uint64_t* Of(uint32_t position) const {
+    return position < documents_ ? signatures_ + uint64_t{position} * hashes_ : nullptr;
+  }
+
+ private:
+  void* map_ = nullptr;
+  size_t size_ = 0;
+  const uint64_t* signatures_ = nullptr;
+  uint64_t documents_ = 0;
+  uint32_t hashes_ = 0;
+};
+
+// What an index run (or this run) declares in dedup/manifest.json.
+struct Manifest {
+  dedup::MinHashParams minhash;
+  uint32_t partitions = 0;
+  bool signatures = false;
+  std::vector<uint32_t> documents_per_input;
+};
+
+std::string ManifestJson(const DedupPlan& plan, const std::vector<const DedupRows*>& rows) {
+  std::string out;
+  JsonWriter w(&out, 2);
+  w.BeginObject();
+  w.Field("schema", kManifestSchema);
+  w.Field("ngram", static_cast<uint64_t>(plan.config.minhash.ngram));
+  w.Field("bands", static_cast<uint64_t>(plan.config.minhash.bands));
+  w.Field("rows", static_cast<uint64_t>(plan.config.minhash.rows));
+  w.Field("char_shingles", plan.config.minhash.char_shingles);
+  w.Field("seed", plan.config.minhash.seed);
+  w.Field("partitions", static_cast<uint64_t>(plan.config.partitions));
+  w.Field("signatures", plan.config.verify);
+  w.Key("documents_per_input").BeginArray();
+  for (const DedupRows* r : rows) w.UInt(r->rows.size());
+  w.EndArray();
+  w.EndObject();
+  out.push_back('\n');
+  return out;
+}
+
+Result<Manifest> ReadManifest(const std::string& run_dir) {
+  const std::string path = run_dir + "/dedup/manifest.json";
+  auto text = ReadFileToString(path);
+  if (!text.ok()) {
+    return InvalidArgument(fmt::format("index run '{}' has no dedup manifest ({}): is it a finished run with dedup?",
+                                       run_dir, text.status().message()));
+  }
+  auto bad = [&](const char* what) {
+    return Status(StatusCode::kDataError, fmt::format("index run '{}': dedup/manifest.json {}", run_dir, what));
+  };
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(*text).get(root) != simdjson::SUCCESS) return bad("is not JSON");
+  std::string_view schema;
+  if (root["schema"].get(schema) != simdjson::SUCCESS || schema != kManifestSchema) {
+    return bad("has an unknown schema");
+  }
+  Manifest m;
+  uint64_t ngram = 0, bands = 0, rows = 0, partitions = 0;
+  if (root["ngram"].get(ngram) || root["bands"].get(bands) || root["rows"].get(rows) ||
+      root["char_shingles"].get(m.minhash.char_shingles) || root["seed"].get(m.minhash.seed) ||
+      root["partitions"].get(partitions) || root["signatures"].get(m.signatures) || ngram > 64 || bands > 1024 ||
+      rows > 64 || partitions == 0 || partitions > 65536) {
+    return bad("lacks or has bad parameters");
+  }
+  m.minhash.ngram = static_cast<uint32_t>(ngram);
+  m.minhash.bands = static_cast<uint32_t>(bands);
+  m.minhash.rows = static_cast<uint32_t>(rows);
+  m.partitions = static_cast<uint32_t>(partitions);
+  simdjson::dom::array docs;
+  if (root["documents_per_input"].get(docs)) return bad("lacks documents_per_input");
+  for (simdjson::dom::element e : docs) {
+    uint64_t n = 0;
+    if (e.get(n) || n > UINT32_MAX) return bad("has a bad document count");
+    m.documents_per_input.push_back(static_cast<uint32_t>(n));
+  }
+  return m;
+}
+
+// An index run must have been signed the same way and partitioned alike.
+Status CheckIndex(const std::string& run_dir, const Manifest& m, const Config::Dedup& ours) {
+  const dedup::MinHashParams& p = ours.minhash;
+  if (m.minhash.ngram != p.ngram || m.minhash.bands != p.bands || m.minhash.rows != p.rows ||
+      m.minhash.char_shingles != p.char_shingles || m.minhash.seed != p.seed) {
+    return InvalidArgument(fmt::format(
+        "index run '{}' was signed with ngram {}, {} x {} bands, char_shingles {}, seed {}; this run uses ngram {}, "
+        "{} x {}, char_shingles {}, seed {}: signatures are only comparable with equal [dedup] settings",
+        run_dir, m.minhash.ngram, m.minhash.bands, m.minhash.rows, m.minhash.char_shingles, m.minhash.seed, p.ngram,
+        p.bands, p.rows, p.char_shingles, p.seed));
+  }
+  if (m.partitions != ours.partitions) {
+    return InvalidArgument(fmt::format("index run '{}' has {} partitions, this run {}: set [dedup] partitions = {}",
+                                       run_dir, m.partitions, ours.partitions, m.partitions));
+  }
+  if (ours.verify && !m.signatures) {
+    return InvalidArgument(fmt::format(
+        "index run '{}' kept no signatures, which verify needs: rerun it with [dedup] verify = true", run_dir));
+  }
+  return Status::Ok();
+}
+
+void AddSizes(const DedupRows& input, const DocumentRow& row, TextTotals DedupTotals::*column,
+              std::vector<DedupTotals>* tiers, std::vector<DedupTotals>* by_language) {
+  for (size_t t = 0; t <= row.tier; ++t) {
+    const TextSize& size = input.sizes[row.first_size + t];
+    ((*tiers)[t].*column).Add(size);
+    ((*by_language)[t].*column).Add(size);
+  }
+}
+
+uint64_t SizeBucket(uint64_t size) {
+  uint64_t bucket = 1;
+  while (bucket < size) bucket <<= 1;
+  return bucket;
+}
+
+}  // namespace
+
+void DedupTotals::Merge(const DedupTotals& o) {
+  total.Merge(o.total);
+  after_exact.Merge(o.after_exact);
+  unique.Merge(o.unique);
+  new_unique.Merge(o.new_unique);
+}
+
+Result<std::unique_ptr<DedupPlan>> PrepareDedup(const Config& config, const std::string& run_dir) {
+  auto plan = std::make_unique<DedupPlan>();
+  plan->dir = run_dir + "/dedup";
+  plan->config = config.dedup;
+  std::string problem = config.dedup.minhash.Validate();
+  if (!problem.empty()) return InvalidArgument("[dedup] " + problem);
+  plan->hasher = std::make_unique<dedup::MinHasher>(config.dedup.minhash);
+  // Index runs are checked before any work, not after the shard pass.
+  std::error_code ec;
+  for (const std::string& run : config.dedup.index) {
+    if (std::filesystem::exists(run_dir, ec) && std::filesystem::equivalent(run, run_dir, ec)) {
+      return InvalidArgument(fmt::format("index run '{}' is this run's own directory", run));
+    }
+    auto manifest = ReadManifest(run);
+    if (!manifest.ok()) return manifest.status();
+    STOCKTAKE_RETURN_IF_ERROR(CheckIndex(run, *manifest, config.dedup));
+  }
+  std::filesystem::remove_all(plan->dir, ec);
+  if (ec) return IoError(fmt::format("cannot clear '{}': {}", plan->dir, ec.message()));
+  STOCKTAKE_RETURN_IF_ERROR(MakeDirectories(plan->dir));
+  return plan;
+}
+
+ShardDeduper::ShardDeduper(const DedupPlan& plan, uint32_t ordinal)
+    : plan_(plan), ordinal_(ordinal), bands_(plan.config.partitions), exact_(plan.config.partitions) {}
+
+void ShardDeduper::Add(std::string_view text, const dedup::ExactKey& text_key, std::string_view url,
+                       std::string_view digest, uint64_t offset, int tier, std::string_view language,
+                       const std::vector<TextSize>& tier_sizes, quality::Segmenter* segmenter) {
+  const uint32_t position = static_cast<uint32_t>(rows_.rows.size());
+  const uint64_t id = dedup::DocumentId(ordinal_, position);
+  DocumentRow row;
+  row.offset = offset;
+  row.tier = static_cast<uint8_t>(std::clamp(tier, 0, 255));
+  row.first_size = static_cast<uint32_t>(rows_.sizes.size());
+  for (size_t t = 0; t <= row.tier && t < tier_sizes.size(); ++t) rows_.sizes.push_back(tier_sizes[t]);
+  auto it = language_index_.find(language);
+  if (it == language_index_.end()) {
+    it = language_index_.emplace(std::string(language), static_cast<uint16_t>(rows_.languages.size())).first;
+    rows_.languages.emplace_back(language);
+  }
+  row.language = it->second;
+
+  const dedup::MinHasher& hasher = *plan_.hasher;
+  const std::string_view form = normalizer_.DedupForm(text);
+  bool signed_text = false;
+  if (hasher.params().char_shingles) {
+    signed_text = hasher.SignChars(form, &signature_);
+  } else {
+    words_.clear();
+    segmenter->Words(form, &words_);
+    signed_text = hasher.SignWords(words_, &signature_);
+  }
+  if (signed_text) {
+    hasher.BandKeys(signature_, &keys_);
+    for (uint64_t key : keys_) bands_.Add(key, id);
+  }
+  row.signed_text = signed_text;
+  exact_.Add(text_key.low, id);
+  if (plan_.config.verify) {
+    const size_t bytes = hasher.params().hashes() * sizeof(uint64_t);
+    if (signed_text) {
+      signatures_.append(reinterpret_cast<const char*>(signature_.data()), bytes);
+    } else {
+      signatures_.append(bytes, '\0');
+    }
+  }
+  if (!url.empty()) rows_.url_keys.push_back(dedup::UrlKey(url));
+  dedup::ExactKey digest_key;
+  if (dedup::PayloadDigestKey(digest, &digest_key)) rows_.digest_keys.push_back(digest_key);
+  rows_.rows.push_back(row);
+}
+
+DedupRows ShardDeduper::Finish() {
+  const std::string name = ShardName(ordinal_);
+  Status st = bands_.Write(BandsDir(plan_.dir), name);
+  if (st.ok()) st = exact_.Write(ExactDir(plan_.dir), name);
+  if (st.ok() && plan_.config.verify) {
+    std::string file(kSignatureMagic, 8);
+    const uint64_t documents = rows_.rows.size(), hashes = plan_.hasher->params().hashes();
+    file.append(reinterpret_cast<const char*>(&documents), 8);
+    file.append(reinterpret_cast<const char*>(&hashes), 8);
+    file += signatures_;
+    const uint64_t checksum = XXH3_64bits(file.data(), file.size());
+    file.append(reinterpret_cast<const char*>(&checksum), 8);
+    st = MakeDirectories(plan_.dir + "/signatures");
+    if (st.ok()) st = WriteFileAtomic(SignaturePath(plan_.dir, ordinal_), file);
+    signatures_ = {};
+  }
+  rows_.output = st;
+  return std::move(rows_);
+}
+
+Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<const DedupRows*>& rows,
+                                    size_t tier_count, int threads) {
+  for (const DedupRows* r : rows) {
+    if (!r->output.ok()) return r->output;
+  }
+  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(plan.dir + "/manifest.json", ManifestJson(plan, rows)));
+
+  DedupReport report;
+  report.enabled = true;
+  const uint32_t ours = static_cast<uint32_t>(rows.size());
+  std::vector<uint32_t> per_input;
+  std::vector<uint8_t> tiers;
+  for (const DedupRows* r : rows) {
+    per_input.push_back(static_cast<uint32_t>(r->rows.size()));
+    for (const DocumentRow& row : r->rows) {
+      tiers.push_back(row.tier);
+      report.signed_documents += row.signed_text;
+    }
+  }
+  const uint64_t n = tiers.size();
+  report.documents = n;
+
+  // Index runs follow this run's inputs.
+  std::vector<dedup::RunDirectory> index_bands, index_exact;
+  std::vector<uint32_t> all_inputs = per_input;
+  std::vector<std::string> signature_files;  // per shifted input
+  for (uint32_t i = 0; i < ours; ++i) signature_files.push_back(SignaturePath(plan.dir, i));
+  for (const std::string& run : plan.config.index) {
+    auto manifest = ReadManifest(run);
+    if (!manifest.ok()) return manifest.status();
+    STOCKTAKE_RETURN_IF_ERROR(CheckIndex(run, *manifest, plan.config));
+    if (all_inputs.size() + manifest->documents_per_input.size() > UINT32_MAX) {
+      return InvalidArgument("too many inputs across the run and its index");
+    }
+    const uint32_t shift = static_cast<uint32_t>(all_inputs.size());
+    index_bands.push_back({run + "/dedup/bands", shift});
+    index_exact.push_back({run + "/dedup/exact", shift});
+    for (size_t i = 0; i < manifest->documents_per_input.size(); ++i) {
+      all_inputs.push_back(manifest->documents_per_input[i]);
+      report.index_documents += manifest->documents_per_input[i];
+      signature_files.push_back(SignaturePath(run + "/dedup", static_cast<uint32_t>(i)));
+    }
+    report.index_runs.push_back(run);
+  }
+
+  dedup::ClusterOptions options;
+  options.partitions = plan.config.partitions;
+  options.memory_budget = plan.config.memory_budget;
+  options.threads = threads;
+  std::vector<std::unique_ptr<MappedSignatures>> signatures;
+  if (plan.config.verify) {
+    const uint32_t hashes = plan.hasher->params().hashes();
+    for (size_t i = 0; i < all_inputs.size(); ++i) {
+      signatures.push_back(std::make_unique<MappedSignatures>());
+      STOCKTAKE_RETURN_IF_ERROR(signatures.back()->Open(signature_files[i], all_inputs[i], hashes));
+    }
+    const double threshold = plan.config.verify_threshold;
+    options.verify = [&signatures, hashes, threshold](uint64_t a, uint64_t b) {
+      const uint64_t* sa = signatures[a >> 32]->Of(static_cast<uint32_t>(a));
+      const uint64_t* sb = signatures[b >> 32]->Of(static_cast<uint32_t>(b));
+      if (sa == nullptr || sb == nullptr) return false;
+      uint32_t equal = 0;
+      for (uint32_t i = 0; i < hashes; ++i) equal += sa[i] == sb[i];
+      return static_cast<double>(equal) >= threshold * static_cast<double>(hashes);
+    };
+  }
+
+  const dedup::RunSet exact_set{{{ExactDir(plan.dir), 0}}, false};
+  const dedup::RunSet band_set{{{BandsDir(plan.dir), 0}}, plan.config.verify};
+  auto exact = dedup::ClusterBandRuns({exact_set}, per_input, tiers, options);
+  if (!exact.ok()) return exact.status();
+  auto near = dedup::ClusterBandRuns({band_set, exact_set}, per_input, tiers, options);
+  if (!near.ok()) return near.status();
+  report.band_entries = near->band_entries;
+  report.candidate_pairs = near->candidates;
+  report.pairs_tested = near->pairs_tested;
+  report.pairs_rejected = near->pairs_rejected;
+  report.exact_groups = exact->clusters;
+  report.exact_duplicates = exact->duplicates;
+  report.near_clusters = near->clusters;
+  report.near_duplicates = near->duplicates;
+  report.partitions_in_flight = near->partitions_in_flight;
+  report.partitions_merged_from_disk = near->partitions_merged_from_disk;
+
+  // Seen before: near clusters (with the index runs' keys) holding an
+  // earlier document.
+  std::vector<uint8_t> seen;
+  if (!plan.config.index.empty()) {
+    dedup::RunSet global_bands = band_set, global_exact = exact_set;
+    global_bands.directories.insert(global_bands.directories.end(), index_bands.begin(), index_bands.end());
+    global_exact.directories.insert(global_exact.directories.end(), index_exact.begin(), index_exact.end());
+    std::vector<uint8_t> all_tiers = tiers;
+    all_tiers.resize(n + report.index_documents, 0);
+    auto global = dedup::ClusterBandRuns({global_bands, global_exact}, all_inputs, all_tiers, options);
+    if (!global.ok()) return global.status();
+    std::vector<uint64_t> earlier;
+    for (uint64_t k = n; k < global->documents.size(); ++k) earlier.push_back(global->documents[k].cluster);
+    std::sort(earlier.begin(), earlier.end());
+    earlier.erase(std::unique(earlier.begin(), earlier.end()), earlier.end());
+    seen.resize(n, 0);
+    for (uint64_t k = 0; k < n; ++k) {
+      seen[k] = std::binary_search(earlier.begin(), earlier.end(), global->documents[k].cluster);
+      report.seen_before += seen[k];
+    }
+  }
+
+  // Counts per tier and language, and the clustered documents' table.
+  report.tiers.resize(tier_count);
+  std::string table = "input\tposition\toffset\tcluster_input\tcluster_position\tcluster_size\trepresentative\tmatch";
+  table += seen.empty() ? "\n" : "\tseen_before\n";
+  std::vector<dedup::ExactKey> urls, digests;
+  uint64_t k = 0;
+  for (uint32_t input = 0; input < ours; ++input) {
+    const DedupRows& r = *rows[input];
+    urls.insert(urls.end(), r.url_keys.begin(), r.url_keys.end());
+    digests.insert(digests.end(), r.digest_keys.begin(), r.digest_keys.end());
+    for (uint32_t position = 0; position < r.rows.size(); ++position, ++k) {
+      const DocumentRow& row = r.rows[position];
+      const dedup::DocumentCluster& e = exact->documents[k];
+      const dedup::DocumentCluster& c = near->documents[k];
+      std::vector<DedupTotals>& by_language = report.tiers_by_language[r.languages[row.language]];
+      by_language.resize(tier_count);
+      AddSizes(r, row, &DedupTotals::total, &report.tiers, &by_language);
+      if (e.representative) AddSizes(r, row, &DedupTotals::after_exact, &report.tiers, &by_language);
+      if (c.representative) {
+        AddSizes(r, row, &DedupTotals::unique, &report.tiers, &by_language);
+        if (seen.empty() || !seen[k]) AddSizes(r, row, &DedupTotals::new_unique, &report.tiers, &by_language);
+        auto& bucket = report.cluster_sizes[SizeBucket(c.size)];
+        bucket.first += 1;
+        bucket.second += c.size;
+      }
+      const char* match = e.size > 1 ? "exact" : c.size > 1 ? "near" : "none";
+      report.exact_matched += e.size > 1;
+      report.near_matched += e.size == 1 && c.size > 1;
+      if (c.size > 1) {
+        table += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", input, position, row.offset, c.cluster >> 32,
+                             c.cluster & 0xFFFFFFFFu, c.size, c.representative ? 1 : 0, match);
+        table += seen.empty() ? "\n" : (seen[k] ? "\t1\n" : "\t0\n");
+      }
+    }
+  }
+  report.distinct_urls = dedup::CountDistinct(&urls);
+  report.distinct_payload_digests = dedup::CountDistinct(&digests);
+  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(plan.dir + "/clusters.tsv", table));
+  return report;
+}
+
+void DedupReport::Write(const Config& config, const std::vector<std::string>& tier_names, JsonWriter* w) const {
+  const std::vector<std::string> encodings = EncodingNames(config);
+  w->BeginObject();
+  w->Field("enabled", enabled);
+  if (!enabled) {
+    w->EndObject();
+    return;
+  }
+  w->Field("documents", documents);
+  w->Field("signed_documents", signed_documents);
+  w->Field("band_entries", band_entries);
+  w->Field("candidate_pairs", candidate_pairs);
+  w->Key("exact").BeginObject();
+  w->Field("groups", exact_groups);
+  w->Field("duplicates", exact_duplicates);
+  w->Field("documents_matched", exact_matched);
+  w->EndObject();
+  w->Key("near").BeginObject();
+  w->Field("clusters", near_clusters);
+  w->Field("duplicates", near_duplicates);
+  w->Field("documents_matched", near_matched);
+  w->EndObject();
+  if (config.dedup.verify) {
+    w->Key("verification").BeginObject();
+    w->Field("threshold", config.dedup.verify_threshold);
+    w->Field("pairs_tested", pairs_tested);
+    w->Field("pairs_rejected", pairs_rejected);
+    w->EndObject();
+  }
+  if (!index_runs.empty()) {
+    w->Key("index").BeginObject();
+    w->Key("runs").BeginArray();
+    for (const std::string& run : index_runs) w->String(run);
+    w->EndArray();
+    w->Field("documents", index_documents);
+    w->Field("seen_before", seen_before);
+    w->EndObject();
+  }
+  w->Field("distinct_urls", distinct_urls);
+  w->Field("distinct_payload_digests", distinct_payload_digests);
+  w->Key("cluster_sizes").BeginArray();
+  for (const auto& [bound, counts] : cluster_sizes) {
+    w->BeginObject();
+    w->Field("size_at_most", bound);
+    w->Field("clusters", counts.first);
+    w->Field("documents", counts.second);
+    w->EndObject();
+  }
+  w->EndArray();
+  auto write_totals = [&](const DedupTotals& t) {
+    for (auto [name, column] : {std::pair{"total", &DedupTotals::total}, std::pair{"after_exact", &DedupTotals::after_exact},
+                                std::pair{"unique", &DedupTotals::unique}, std::pair{"new_unique", &DedupTotals::new_unique}}) {
+      if (column == &DedupTotals::new_unique && index_runs.empty()) continue;
+      w->Key(name).BeginObject();
+      (t.*column).Write(encodings, w);
+      w->EndObject();
+    }
+  };
+  w->Key("tiers").BeginArray();
+  for (size_t t = 0; t < tiers.size() && t < tier_names.size(); ++t) {
+    w->BeginObject();
+    w->Field("name", tier_names[t]);
+    write_totals(tiers[t]);
+    w->EndObject();
+  }
+  w->EndArray();
+  w->Key("tiers_by_language").BeginObject();
+  for (const auto& [language, list] : tiers_by_language) {
+    w->Key(language).BeginObject();
+    for (size_t t = 0; t < list.size() && t < tier_names.size(); ++t) {
+      if (list[t].total.documents == 0) continue;
+      w->Key(tier_names[t]).BeginObject();
+      write_totals(list[t]);
+      w->EndObject();
+    }
+    w->EndObject();
+  }
+  w->EndObject();
+  w->EndObject();
+}
+
+}  // namespace stocktake::pipeline
