@@ -19,8 +19,7 @@
 namespace stocktake::dedup {
 namespace {
 
-constexpr char kMagic[8] = {'S', 'T', 'B', 'R', '1', 0, 0, 0};
-constexpr size_t kHeaderBytes = 16;
+constexpr char kMagic[8] = {'S', 'T', 'B', 'R', '2', 0, 0, 0};
 constexpr size_t kEntryBytes = 16;
 constexpr size_t kReadBuffer = size_t{64} << 10;
 
@@ -28,23 +27,61 @@ Status Damaged(const std::string& path, const std::string& why) {
   return Status(StatusCode::kDataError, fmt::format("band run '{}' is damaged: {}", path, why));
 }
 
-// Reads and checks a run's header against the file size; leaves the file at
-// the first entry.
-Status ReadHeader(std::FILE* file, const std::string& path, char header[kHeaderBytes], uint64_t* count) {
+using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+
+File OpenFile(const std::string& path) { return File(std::fopen(path.c_str(), "rb"), &std::fclose); }
+
+size_t HeaderBytes(uint32_t partitions) { return 16 + size_t{partitions} * 16 + 8; }
+
+// A run file's partition table, checked against its own checksum and the
+// file's size.
+struct RunHeader {
+  std::vector<uint64_t> count;     // entries per partition
+  std::vector<uint64_t> checksum;  // XXH3-64 of each partition's entries, seeded by the partition
+  uint64_t Start(uint32_t partition) const {
+    uint64_t before = 0;
+    for (uint32_t p = 0; p < partition; ++p) before += count[p];
+    return HeaderBytes(static_cast<uint32_t>(count.size())) + before * kEntryBytes;
+  }
+};
+
+Status ReadRunHeader(std::FILE* file, const std::string& path, uint32_t partitions, RunHeader* header) {
   std::error_code ec;
   const uint64_t size = std::filesystem::file_size(path, ec);
-  if (ec || size < kHeaderBytes + 8 || std::fread(header, 1, kHeaderBytes, file) != kHeaderBytes ||
-      std::memcmp(header, kMagic, sizeof(kMagic)) != 0) {
+  char fixed[16];
+  if (ec || size < HeaderBytes(0) || std::fread(fixed, 1, 16, file) != 16 || std::memcmp(fixed, kMagic, 8) != 0) {
     return Damaged(path, "not a band run");
   }
-  std::memcpy(count, header + 8, 8);
-  if (*count > (size - kHeaderBytes - 8) / kEntryBytes || kHeaderBytes + *count * kEntryBytes + 8 != size) {
-    return Damaged(path, "its size does not match its entry count");
+  uint32_t stored_partitions = 0;
+  std::memcpy(&stored_partitions, fixed + 8, 4);
+  if (stored_partitions != partitions) {
+    return Damaged(path, fmt::format("written with {} partitions, {} expected", stored_partitions, partitions));
+  }
+  if (size < HeaderBytes(partitions)) return Damaged(path, "truncated");
+  std::vector<uint64_t> table(size_t{partitions} * 2 + 1);
+  if (std::fread(table.data(), 8, table.size(), file) != table.size()) return Damaged(path, "truncated");
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  XXH3_64bits_update(state, fixed, 16);
+  XXH3_64bits_update(state, table.data(), (table.size() - 1) * 8);
+  const uint64_t digest = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  if (digest != table.back()) return Damaged(path, "header checksum mismatch");
+  header->count.resize(partitions);
+  header->checksum.resize(partitions);
+  uint64_t total = 0;
+  for (uint32_t p = 0; p < partitions; ++p) {
+    header->count[p] = table[2 * p];
+    header->checksum[p] = table[2 * p + 1];
+    if (header->count[p] > size / kEntryBytes) return Damaged(path, "its size does not match its entry counts");
+    total += header->count[p];
+  }
+  if (HeaderBytes(partitions) + total * kEntryBytes != size) {
+    return Damaged(path, "its size does not match its entry counts");
   }
   return Status::Ok();
 }
 
-// Appends a whole run to `out` (the in-memory path), checking its checksum.
 // A run file and the shift of its documents' input ordinals.
 struct RunFile {
   std::string path;
@@ -52,48 +89,50 @@ struct RunFile {
   bool operator<(const RunFile& o) const { return path < o.path; }
 };
 
-Status ReadWholeRun(const RunFile& run, std::vector<BandEntry>* out) {
-  const std::string& path = run.path;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (file == nullptr) return ErrnoError("cannot open band run '" + path + "'", errno);
-  char header[kHeaderBytes];
-  uint64_t count = 0;
-  STOCKTAKE_RETURN_IF_ERROR(ReadHeader(file.get(), path, header, &count));
+// Opens `run` at partition `partition`'s entries.
+Status OpenSlice(const RunFile& run, uint32_t partitions, uint32_t partition, File* file, uint64_t* count,
+                 uint64_t* checksum) {
+  *file = OpenFile(run.path);
+  if (*file == nullptr) return ErrnoError("cannot open band run '" + run.path + "'", errno);
+  RunHeader header;
+  STOCKTAKE_RETURN_IF_ERROR(ReadRunHeader(file->get(), run.path, partitions, &header));
+  *count = header.count[partition];
+  *checksum = header.checksum[partition];
+  if (std::fseek(file->get(), static_cast<long>(header.Start(partition)), SEEK_SET) != 0) {
+    return Damaged(run.path, "cannot seek to its partition");
+  }
+  return Status::Ok();
+}
+
+// Appends one partition of a run to `out` (the in-memory path), checking
+// its checksum.
+Status ReadWholeRun(const RunFile& run, uint32_t partitions, uint32_t partition, std::vector<BandEntry>* out) {
+  File file(nullptr, &std::fclose);
+  uint64_t count = 0, checksum = 0;
+  STOCKTAKE_RETURN_IF_ERROR(OpenSlice(run, partitions, partition, &file, &count, &checksum));
   const size_t old = out->size();
   out->resize(old + count);
-  uint64_t stored = 0;
-  if (std::fread(out->data() + old, kEntryBytes, count, file.get()) != count ||
-      std::fread(&stored, 1, 8, file.get()) != 8) {
-    return Damaged(path, "truncated");
+  if (std::fread(out->data() + old, kEntryBytes, count, file.get()) != count) return Damaged(run.path, "truncated");
+  if (XXH3_64bits_withSeed(out->data() + old, count * kEntryBytes, partition) != checksum) {
+    return Damaged(run.path, fmt::format("checksum mismatch in partition {}", partition));
   }
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_64bits_reset(state);
-  XXH3_64bits_update(state, header, kHeaderBytes);
-  XXH3_64bits_update(state, out->data() + old, count * kEntryBytes);
-  const uint64_t digest = XXH3_64bits_digest(state);
-  XXH3_freeState(state);
-  if (stored != digest) return Damaged(path, "checksum mismatch");
   if (run.id_shift != 0) {
     for (size_t i = old; i < out->size(); ++i) (*out)[i].doc += run.id_shift;
   }
   return Status::Ok();
 }
 
-// Streams the entries of one run file, checking its size up front and its
-// checksum when the last entry has been read.
+// Streams one partition of a run file, checking its checksum when the last
+// entry has been read.
 class RunReader {
  public:
-  Status Open(const RunFile& run) {
-    const std::string& path = run.path;
-    path_ = path;
+  Status Open(const RunFile& run, uint32_t partitions, uint32_t partition) {
+    path_ = run.path;
     id_shift_ = run.id_shift;
-    file_.reset(std::fopen(path.c_str(), "rb"));
-    if (file_ == nullptr) return ErrnoError("cannot open band run '" + path + "'", errno);
-    char header[kHeaderBytes];
-    STOCKTAKE_RETURN_IF_ERROR(ReadHeader(file_.get(), path, header, &remaining_));
+    partition_ = partition;
+    STOCKTAKE_RETURN_IF_ERROR(OpenSlice(run, partitions, partition, &file_, &remaining_, &checksum_));
     state_.reset(XXH3_createState());
-    XXH3_64bits_reset(state_.get());
-    XXH3_64bits_update(state_.get(), header, kHeaderBytes);
+    XXH3_64bits_reset_withSeed(state_.get(), partition);
     return Next();
   }
 
@@ -105,15 +144,14 @@ class RunReader {
     if (position_ == buffer_.size()) {
       if (remaining_ == 0) {
         done_ = true;
-        uint64_t stored = 0;
-        if (std::fread(&stored, 1, 8, file_.get()) != 8 || stored != XXH3_64bits_digest(state_.get())) {
-          return Corrupt("checksum mismatch");
+        if (XXH3_64bits_digest(state_.get()) != checksum_) {
+          return Damaged(path_, fmt::format("checksum mismatch in partition {}", partition_));
         }
         return Status::Ok();
       }
       const size_t take = static_cast<size_t>(std::min<uint64_t>(remaining_, kReadBuffer / kEntryBytes));
       buffer_.resize(take);
-      if (std::fread(buffer_.data(), kEntryBytes, take, file_.get()) != take) return Corrupt("truncated");
+      if (std::fread(buffer_.data(), kEntryBytes, take, file_.get()) != take) return Damaged(path_, "truncated");
       XXH3_64bits_update(state_.get(), buffer_.data(), take * kEntryBytes);
       remaining_ -= take;
       position_ = 0;
@@ -124,15 +162,15 @@ class RunReader {
   }
 
  private:
-  Status Corrupt(const std::string& why) const { return Damaged(path_, why); }
-
   std::string path_;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, &std::fclose};
+  File file_{nullptr, &std::fclose};
   std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state_{nullptr, &XXH3_freeState};
   std::vector<BandEntry> buffer_;
   size_t position_ = 0;
   uint64_t remaining_ = 0;
+  uint64_t checksum_ = 0;
   uint64_t id_shift_ = 0;
+  uint32_t partition_ = 0;
   BandEntry entry_{};
   bool done_ = false;
 };
@@ -222,11 +260,12 @@ void SiftDown(std::vector<HeapNode>* heap, size_t i) {
 }
 
 // Merges the runs of one partition; its distinct edges come out sorted.
-Status MergePartition(const std::vector<RunFile>& runs, const PairTest* verify, UnitOutput* out) {
+Status MergePartition(const std::vector<RunFile>& runs, uint32_t partitions, uint32_t partition, const PairTest* verify,
+                      UnitOutput* out) {
   std::vector<RunReader> readers(runs.size());
   std::vector<HeapNode> heap;
   for (size_t i = 0; i < runs.size(); ++i) {
-    STOCKTAKE_RETURN_IF_ERROR(readers[i].Open(runs[i]));
+    STOCKTAKE_RETURN_IF_ERROR(readers[i].Open(runs[i], partitions, partition));
     if (!readers[i].done()) heap.push_back({readers[i].entry().key, readers[i].entry().doc, static_cast<uint32_t>(i)});
   }
   for (size_t i = heap.size() / 2; i-- > 0;) SiftDown(&heap, i);
@@ -268,15 +307,15 @@ struct SortBuffers {
   std::vector<BandEntry> all, sorted;
 };
 
-Status SortPartition(const std::vector<RunFile>& runs, uint64_t total_entries, const PairTest* verify,
-                     SortBuffers* buffers, UnitOutput* out) {
+Status SortPartition(const std::vector<RunFile>& runs, uint32_t partitions, uint32_t partition, uint64_t total_entries,
+                     const PairTest* verify, SortBuffers* buffers, UnitOutput* out) {
   // Buffers are reused by the worker across partitions: fresh vectors per
   // partition cost more in page faults than the sort itself.
   std::vector<BandEntry>& all = buffers->all;
   std::vector<BandEntry>& sorted = buffers->sorted;
   all.clear();
   all.reserve(total_entries);
-  for (const RunFile& run : runs) STOCKTAKE_RETURN_IF_ERROR(ReadWholeRun(run, &all));
+  for (const RunFile& run : runs) STOCKTAKE_RETURN_IF_ERROR(ReadWholeRun(run, partitions, partition, &all));
   out->entries += all.size();
   std::vector<uint32_t> start(65537, 0);
   for (const BandEntry& e : all) ++start[(e.key >> 48) + 1];
@@ -334,27 +373,29 @@ class UnionFind {
 
 }  // namespace
 
-std::string PartitionDirectory(uint32_t partition) { return fmt::format("p{:04d}", partition); }
-
 BandRunWriter::BandRunWriter(uint32_t partitions) : buckets_(std::max<uint32_t>(partitions, 1)) {}
 
 Status BandRunWriter::Write(const std::string& dir, const std::string& name) {
-  for (uint32_t p = 0; p < buckets_.size(); ++p) {
+  const uint32_t partitions = static_cast<uint32_t>(buckets_.size());
+  std::string bytes(kMagic, sizeof(kMagic));
+  bytes.append(reinterpret_cast<const char*>(&partitions), 4);
+  bytes.append(4, '\0');
+  for (uint32_t p = 0; p < partitions; ++p) {
     std::vector<BandEntry>& bucket = buckets_[p];
-    if (bucket.empty()) continue;
     std::sort(bucket.begin(), bucket.end());
-    std::string bytes(kMagic, sizeof(kMagic));
     const uint64_t count = bucket.size();
+    const uint64_t checksum = XXH3_64bits_withSeed(bucket.data(), bucket.size() * kEntryBytes, p);
     bytes.append(reinterpret_cast<const char*>(&count), 8);
-    bytes.append(reinterpret_cast<const char*>(bucket.data()), bucket.size() * kEntryBytes);
-    const uint64_t checksum = XXH3_64bits(bytes.data(), bytes.size());
     bytes.append(reinterpret_cast<const char*>(&checksum), 8);
-    const std::string partition_dir = dir + "/" + PartitionDirectory(p);
-    STOCKTAKE_RETURN_IF_ERROR(MakeDirectories(partition_dir));
-    STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(partition_dir + "/" + name + ".run", bytes));
+  }
+  const uint64_t header_checksum = XXH3_64bits(bytes.data(), bytes.size());
+  bytes.append(reinterpret_cast<const char*>(&header_checksum), 8);
+  for (std::vector<BandEntry>& bucket : buckets_) {
+    bytes.append(reinterpret_cast<const char*>(bucket.data()), bucket.size() * kEntryBytes);
     bucket = {};
   }
-  return Status::Ok();
+  STOCKTAKE_RETURN_IF_ERROR(MakeDirectories(dir));
+  return WriteFileAtomic(dir + "/" + name + ".run", bytes);
 }
 
 Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<uint32_t>& documents_per_input,
@@ -373,8 +414,9 @@ Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std
     if (set.verify && !options.verify) return InvalidArgument("a run set asks for verification but no test is given");
   }
 
-  // Units of work: (set, partition), each with its runs sorted by name so
-  // the listing order never matters.
+  // Units of work: (set, partition). Every run file's table is read once
+  // here; a unit lists the files with entries in its partition, sorted by
+  // name so the listing order never matters.
   struct Unit {
     std::vector<RunFile> runs;
     uint64_t entries = 0;
@@ -382,26 +424,31 @@ Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std
   };
   const uint32_t partitions = std::max<uint32_t>(options.partitions, 1);
   std::vector<Unit> units(sets.size() * partitions);
-  size_t most_runs = 0;
   for (size_t s = 0; s < sets.size(); ++s) {
-    for (uint32_t p = 0; p < partitions; ++p) {
-      Unit& unit = units[s * partitions + p];
-      unit.verify = sets[s].verify;
-      for (const RunDirectory& source : sets[s].directories) {
-        const std::filesystem::path partition_dir = std::filesystem::path(source.path) / PartitionDirectory(p);
-        std::error_code ec;
-        if (!std::filesystem::is_directory(partition_dir, ec)) continue;
-        for (const auto& item : std::filesystem::directory_iterator(partition_dir, ec)) {
-          if (item.path().extension() != ".run") continue;
-          unit.runs.push_back({item.path().string(), uint64_t{source.input_offset} << 32});
-          const uint64_t size = item.file_size(ec);
-          if (!ec && size > kHeaderBytes + 8) unit.entries += (size - kHeaderBytes - 8) / kEntryBytes;
-        }
+    std::vector<RunFile> files;
+    for (const RunDirectory& source : sets[s].directories) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(source.path, ec)) continue;
+      for (const auto& item : std::filesystem::directory_iterator(source.path, ec)) {
+        if (item.path().extension() == ".run") files.push_back({item.path().string(), uint64_t{source.input_offset} << 32});
       }
-      std::sort(unit.runs.begin(), unit.runs.end());
-      most_runs = std::max(most_runs, unit.runs.size());
+    }
+    std::sort(files.begin(), files.end());
+    for (uint32_t p = 0; p < partitions; ++p) units[s * partitions + p].verify = sets[s].verify;
+    for (const RunFile& run : files) {
+      File file = OpenFile(run.path);
+      if (file == nullptr) return ErrnoError("cannot open band run '" + run.path + "'", errno);
+      RunHeader header;
+      STOCKTAKE_RETURN_IF_ERROR(ReadRunHeader(file.get(), run.path, partitions, &header));
+      for (uint32_t p = 0; p < partitions; ++p) {
+        if (header.count[p] == 0) continue;
+        units[s * partitions + p].runs.push_back(run);
+        units[s * partitions + p].entries += header.count[p];
+      }
     }
   }
+  size_t most_runs = 0;
+  for (const Unit& unit : units) most_runs = std::max(most_runs, unit.runs.size());
 
   // Units in flight: each holds a read buffer per run, plus its edges.
   const uint64_t per_unit = most_runs * kReadBuffer + (uint64_t{8} << 20);
@@ -423,11 +470,13 @@ Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std
   arena.execute([&] {
     tbb::parallel_for(size_t{0}, units.size(), [&](size_t u) {
       const Unit& unit = units[u];
+      const uint32_t partition = static_cast<uint32_t>(u % partitions);
       const PairTest* verify = unit.verify ? &options.verify : nullptr;
       const bool in_memory = 2 * unit.entries * kEntryBytes + (uint64_t{1} << 20) <= share;
       SortBuffers& mine = buffers[static_cast<size_t>(tbb::this_task_arena::current_thread_index())];
-      status[u] = in_memory ? SortPartition(unit.runs, unit.entries, verify, &mine, &outputs[u])
-                            : MergePartition(unit.runs, verify, &outputs[u]);
+      status[u] = in_memory
+                      ? SortPartition(unit.runs, partitions, partition, unit.entries, verify, &mine, &outputs[u])
+                      : MergePartition(unit.runs, partitions, partition, verify, &outputs[u]);
       if (!in_memory) spilled[u] = 1;
     });
   });

@@ -1,14 +1,15 @@
 // Near-duplicate clustering from LSH band keys, within a memory budget.
 //
-// Each shard writes its documents' band keys as sorted runs, one file per
-// hash partition (key mod partitions): BandRunWriter. Clustering then works
-// partition by partition: the runs of a partition are merged from disk (a
-// buffered k-way merge, so a partition never has to fit in memory), every
-// group of equal keys yields edges from its smallest document id to the
-// others (a partition that fits its share of the budget is read and sorted
-// in memory instead, with the same result), and the edges of all partitions
-// are united in a union-find over dense document indices. A cluster's representative is its document with
-// the highest tier, then the smallest id; the cluster id is the
+// Each shard writes its documents' band keys as one run file, sorted within
+// hash partitions (key mod partitions): BandRunWriter. Clustering then works
+// partition by partition: the runs' slices of a partition are merged from
+// disk (a buffered k-way merge, so a partition never has to fit in memory),
+// every group of equal keys yields edges from its smallest document id to
+// the others (a partition that fits its share of the budget is read and
+// sorted in memory instead, with the same result), and the edges of all
+// partitions are united in a union-find over dense document indices. A
+// cluster's representative is its document with the highest tier, then the
+// smallest id; the cluster id is the
 // representative's id. Nothing depends on thread count, partition count or
 // the order runs are listed in: the clusters are the connected components of
 // the same edge set, and the keep rule is a total order.
@@ -26,9 +27,15 @@
 // off. The test is a pure function of the pair, so results stay independent
 // of threads and partitions.
 //
-// Run files are [magic "STBR1\0\0\0"][count u64][count x (key u64, doc u64)]
-// [XXH3-64 of everything before]. A file that is short, long or fails its
-// checksum is an error naming it, never a silently smaller edge set.
+// A run file holds one shard's entries of every partition, so a run of N
+// shards has N files per key kind, whatever the partition count:
+//   [magic "STBR2\0\0\0"][partitions u32][0 u32]
+//   [per partition: count u64, XXH3-64 of its entries seeded by the partition]
+//   [XXH3-64 of everything before]
+//   [entries (key u64, doc u64): partition 0's sorted, then partition 1's, ...]
+// A partition is read by seeking to its slice. A file that is short, long,
+// written for another partition count or fails a checksum is an error naming
+// it, never a silently smaller edge set.
 #ifndef STOCKTAKE_DEDUP_CLUSTER_H_
 #define STOCKTAKE_DEDUP_CLUSTER_H_
 
@@ -52,8 +59,8 @@ struct BandEntry {
   bool operator==(const BandEntry& o) const = default;
 };
 
-// Collects one shard's band keys and writes them as sorted runs,
-// `dir`/p<partition>/<name>.run (partitions with no entries get no file).
+// Collects one shard's band keys and writes them as one run file,
+// `dir`/<name>.run, split into hash partitions (key mod partitions).
 class BandRunWriter {
  public:
   explicit BandRunWriter(uint32_t partitions);
@@ -63,9 +70,6 @@ class BandRunWriter {
  private:
   std::vector<std::vector<BandEntry>> buckets_;
 };
-
-// Partition directory name ("p0007").
-std::string PartitionDirectory(uint32_t partition);
 
 // Accepts or rejects a candidate pair (document ids after shifting). Called
 // from several threads at once: must be thread-safe and a pure function.

@@ -151,7 +151,7 @@ TEST(ClusterTest, DamagedRunsAreErrors) {
   testing::TempDir dir;
   std::vector<Doc> docs = {{0, 0, 1, {7, 8}}, {0, 1, 1, {7, 9}}};
   ASSERT_TRUE(Cluster(docs, {2}, dir.File("runs"), 1, 1, 1 << 20).ok());
-  const std::string run = dir.File("runs/p0000/shard-00000.run");
+  const std::string run = dir.File("runs/shard-00000.run");
   std::string bytes = testing::ReadFile(run);
   std::vector<uint8_t> tiers = {1, 1};
   ClusterOptions options;
@@ -163,6 +163,27 @@ TEST(ClusterTest, DamagedRunsAreErrors) {
   auto r = ClusterBandRuns(dir.File("runs"), {2}, tiers, options);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("checksum"), std::string::npos) << r.status().message();
+
+  // A flipped entry, found by the partition's checksum on both read paths.
+  for (uint64_t budget : {uint64_t{64} << 20, uint64_t{1}}) {
+    flipped = bytes;
+    flipped[flipped.size() - 3] ^= 1;
+    testing::WriteFile(run, flipped);
+    ClusterOptions o = options;
+    o.memory_budget = budget;
+    r = ClusterBandRuns(dir.File("runs"), {2}, tiers, o);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.status().message().find("checksum mismatch in partition 0"), std::string::npos)
+        << r.status().message();
+  }
+  // Read with another partition count.
+  testing::WriteFile(run, bytes);
+  ClusterOptions four = options;
+  four.partitions = 4;
+  r = ClusterBandRuns(dir.File("runs"), {2}, tiers, four);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("written with 1 partitions, 4 expected"), std::string::npos)
+      << r.status().message();
 
   testing::WriteFile(run, bytes.substr(0, bytes.size() - 9));
   r = ClusterBandRuns(dir.File("runs"), {2}, tiers, options);
@@ -178,7 +199,6 @@ TEST(ClusterTest, DamagedRunsAreErrors) {
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.status().message().find("no input has"), std::string::npos) << unknown.status().message();
 }
-
 
 // Writes `docs` of one run (ids as that run numbers its inputs) under `dir`.
 void WriteRuns(const std::vector<Doc>& docs, uint32_t inputs, const std::string& dir, uint32_t partitions) {
