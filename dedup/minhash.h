@@ -56,6 +56,12 @@ class MinHasher {
   // Probability that a pair with Jaccard similarity `s` shares a band key.
   double DetectionProbability(double s) const;
 
+  // Whether signatures use the AVX-512 fold (the CPU has AVX-512 F and DQ and
+  // it is allowed). Both folds give the same signatures; AllowSimd(false)
+  // forces the portable one (tests and benchmarks compare the two).
+  static bool UsesSimd();
+  static void AllowSimd(bool allowed);
+
   // Fraction of equal entries: an unbiased estimate of the Jaccard similarity.
   static double EstimatedJaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
 

@@ -11,6 +11,8 @@
 // space, whitespace collapsed, then NFD with nonspacing marks removed.
 #include "quality/normalize.h"
 
+#include <array>
+
 #include <unicode/bytestream.h>
 #include <unicode/casemap.h>
 #include <unicode/normalizer2.h>
@@ -63,6 +65,19 @@ inline Special Classify(const unsigned char* p, size_t left) {
 }
 
 constexpr std::string_view kAsciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+
+// The dedup form of each ASCII character: itself lower-cased, or one of two
+// markers (bytes no ASCII character maps to).
+constexpr char kDedupSeparator = static_cast<char>(0x80);
+constexpr char kDedupDigit = static_cast<char>(0x81);
+constexpr std::array<char, 128> kDedupAscii = [] {
+  std::array<char, 128> t{};
+  for (int c = 0; c < 128; ++c) t[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  for (char c : kAsciiPunctuation) t[static_cast<size_t>(c)] = kDedupSeparator;
+  for (char c : {' ', '\t', '\n', '\r', '\f', '\v'}) t[static_cast<size_t>(c)] = kDedupSeparator;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDedupDigit;
+  return t;
+}();
 
 }  // namespace
 
@@ -209,9 +224,8 @@ std::string_view TextNormalizer::DedupForm(std::string_view text) {
     U8_NEXT(s, i, n, c);
     if (c < 0) continue;
     if (c < 0x80) {
-      char a = static_cast<char>(c);
-      if (a >= 'A' && a <= 'Z') a = static_cast<char>(a + 32);
-      if (a >= '0' && a <= '9') {
+      const char a = kDedupAscii[c];
+      if (a == kDedupDigit) {
         // A number (digits, optionally one decimal part) becomes "0".
         while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
         if (i + 1 < n && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9') {
@@ -221,12 +235,20 @@ std::string_view TextNormalizer::DedupForm(std::string_view text) {
         emit("0");
         continue;
       }
-      if (a == ' ' || a == '\t' || a == '\n' || a == '\r' || a == '\f' || a == '\v' ||
-          kAsciiPunctuation.find(a) != std::string_view::npos) {
+      if (a == kDedupSeparator) {
         pending_space = true;
         continue;
       }
-      emit(std::string_view(&a, 1));
+      if (pending_space && !dedup_.empty()) dedup_.push_back(' ');
+      pending_space = false;
+      dedup_.push_back(a);
+      // The rest of a run of kept ASCII characters, without decoding.
+      while (i < n && s[i] < 0x80) {
+        const char k = kDedupAscii[s[i]];
+        if (k == kDedupSeparator || k == kDedupDigit) break;
+        dedup_.push_back(k);
+        ++i;
+      }
       continue;
     }
     int8_t type = u_charType(c);

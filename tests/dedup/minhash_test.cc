@@ -174,6 +174,29 @@ TEST(MinHashTest, SignaturesAreDeterministicAndSeeded) {
   EXPECT_EQ(keys.size(), 14u);
 }
 
+TEST(MinHashTest, VectorAndPortableFoldsGiveTheSameSignatures) {
+  // On a CPU without AVX-512 both runs take the portable path; on one with
+  // it (the CI machines have it) this compares the two folds.
+  std::mt19937_64 rng(11);
+  std::vector<std::string> vocabulary;
+  for (int i = 0; i < 500; ++i) vocabulary.push_back("w" + std::to_string(rng() % 100000));
+  for (MinHashParams params : {MinHashParams{}, MinHashParams{5, 20, 5}, MinHashParams{3, 3, 3}}) {
+    MinHasher hasher(params);
+    for (size_t length : {1, 3, 4, 5, 7, 8, 9, 64, 1000}) {
+      std::vector<std::string_view> words;
+      for (size_t i = 0; i < length; ++i) words.push_back(vocabulary[rng() % vocabulary.size()]);
+      std::vector<uint64_t> simd, portable;
+      MinHasher::AllowSimd(true);
+      ASSERT_TRUE(hasher.SignWords(words, &simd));
+      MinHasher::AllowSimd(false);
+      EXPECT_FALSE(MinHasher::UsesSimd());
+      ASSERT_TRUE(hasher.SignWords(words, &portable));
+      MinHasher::AllowSimd(true);
+      EXPECT_EQ(simd, portable) << params.bands << "x" << params.rows << ", " << length << " words";
+    }
+  }
+}
+
 TEST(MinHashTest, ShortAndEmptyDocuments) {
   MinHasher hasher(MinHashParams{});
   std::vector<uint64_t> one, two, none;
