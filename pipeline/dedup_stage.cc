@@ -250,6 +250,7 @@ void ShardDeduper::Add(std::string_view text, const dedup::ExactKey& text_key, s
 
   const dedup::MinHasher& hasher = *plan_.hasher;
   const std::string_view form = normalizer_.DedupForm(text);
+  rows_.dedup_text_keys.push_back(dedup::DedupTextKey(form));
   bool signed_text = false;
   if (hasher.params().char_shingles) {
     signed_text = hasher.SignChars(form, &signature_);
@@ -408,10 +409,11 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
   report.tiers.resize(tier_count);
   std::string table = "input\tposition\toffset\tcluster_input\tcluster_position\tcluster_size\trepresentative\tmatch";
   table += seen.empty() ? "\n" : "\tseen_before\n";
-  std::vector<dedup::ExactKey> urls, digests;
+  std::vector<dedup::ExactKey> forms, urls, digests;
   uint64_t k = 0;
   for (uint32_t input = 0; input < ours; ++input) {
     const DedupRows& r = *rows[input];
+    forms.insert(forms.end(), r.dedup_text_keys.begin(), r.dedup_text_keys.end());
     urls.insert(urls.end(), r.url_keys.begin(), r.url_keys.end());
     digests.insert(digests.end(), r.digest_keys.begin(), r.digest_keys.end());
     for (uint32_t position = 0; position < r.rows.size(); ++position, ++k) {
@@ -439,6 +441,7 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
       }
     }
   }
+  report.distinct_dedup_texts = dedup::CountDistinct(&forms);
   report.distinct_urls = dedup::CountDistinct(&urls);
   report.distinct_payload_digests = dedup::CountDistinct(&digests);
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(plan.dir + "/clusters.tsv", table));
@@ -483,6 +486,7 @@ void DedupReport::Write(const Config& config, const std::vector<std::string>& ti
     w->Field("seen_before", seen_before);
     w->EndObject();
   }
+  w->Field("distinct_dedup_texts", distinct_dedup_texts);
   w->Field("distinct_urls", distinct_urls);
   w->Field("distinct_payload_digests", distinct_payload_digests);
   w->Key("cluster_sizes").BeginArray();

@@ -62,6 +62,7 @@ struct DedupRows {
   std::vector<TextSize> sizes;
   std::vector<std::string> languages;
   // Distinct-value counts over the run.
+  std::vector<dedup::ExactKey> dedup_text_keys;  // of the dedup form
   std::vector<dedup::ExactKey> url_keys;
   std::vector<dedup::ExactKey> digest_keys;
   Status output;  // writing the runs failed: the run cannot finish
@@ -130,6 +131,7 @@ struct DedupReport {
   uint64_t near_matched = 0;     // documents in a cluster by similarity only
   uint64_t pairs_tested = 0;     // verification
   uint64_t pairs_rejected = 0;
+  uint64_t distinct_dedup_texts = 0;  // distinct dedup forms (128-bit keys)
   uint64_t distinct_urls = 0;
   uint64_t distinct_payload_digests = 0;
   // Index: earlier runs and what matched them.

@@ -120,6 +120,7 @@ TEST_F(DedupStageTest, KnownExactAndNearDuplicatesAcrossInputs) {
   EXPECT_EQ(Field(d, "near", "duplicates"), 3u);
   EXPECT_EQ(Field(d, "near", "documents_matched"), 3u);  // a2, a1, b1
   EXPECT_EQ(Field(d, "distinct_urls"), 7u);
+  EXPECT_EQ(Field(d, "distinct_dedup_texts"), 5u);  // T1 and T1 shouted share one
   simdjson::dom::element extracted = d["tiers"].at(0);
   EXPECT_EQ(Field(extracted["total"], "documents"), 7u);
   EXPECT_EQ(Field(extracted["after_exact"], "documents"), 6u);
