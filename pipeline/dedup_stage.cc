@@ -221,6 +221,7 @@ Result<std::unique_ptr<DedupPlan>> PrepareDedup(const Config& config, const std:
     auto manifest = ReadManifest(run);
     if (!manifest.ok()) return manifest.status();
     STOCKTAKE_RETURN_IF_ERROR(CheckIndex(run, *manifest, config.dedup));
+    plan->index.push_back({run, std::move(manifest->documents_per_input)});
   }
   std::filesystem::remove_all(plan->dir, ec);
   if (ec) return IoError(fmt::format("cannot clear '{}': {}", plan->dir, ec.message()));
@@ -326,22 +327,19 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
   std::vector<uint32_t> all_inputs = per_input;
   std::vector<std::string> signature_files;  // per shifted input
   for (uint32_t i = 0; i < ours; ++i) signature_files.push_back(SignaturePath(plan.dir, i));
-  for (const std::string& run : plan.config.index) {
-    auto manifest = ReadManifest(run);
-    if (!manifest.ok()) return manifest.status();
-    STOCKTAKE_RETURN_IF_ERROR(CheckIndex(run, *manifest, plan.config));
-    if (all_inputs.size() + manifest->documents_per_input.size() > UINT32_MAX) {
+  for (const DedupPlan::IndexRun& run : plan.index) {
+    if (all_inputs.size() + run.documents_per_input.size() > UINT32_MAX) {
       return InvalidArgument("too many inputs across the run and its index");
     }
     const uint32_t shift = static_cast<uint32_t>(all_inputs.size());
-    index_bands.push_back({run + "/dedup/bands", shift});
-    index_exact.push_back({run + "/dedup/exact", shift});
-    for (size_t i = 0; i < manifest->documents_per_input.size(); ++i) {
-      all_inputs.push_back(manifest->documents_per_input[i]);
-      report.index_documents += manifest->documents_per_input[i];
-      signature_files.push_back(SignaturePath(run + "/dedup", static_cast<uint32_t>(i)));
+    index_bands.push_back({run.dir + "/dedup/bands", shift});
+    index_exact.push_back({run.dir + "/dedup/exact", shift});
+    for (size_t i = 0; i < run.documents_per_input.size(); ++i) {
+      all_inputs.push_back(run.documents_per_input[i]);
+      report.index_documents += run.documents_per_input[i];
+      signature_files.push_back(SignaturePath(run.dir + "/dedup", static_cast<uint32_t>(i)));
     }
-    report.index_runs.push_back(run);
+    report.index_runs.push_back(run.dir);
   }
 
   dedup::ClusterOptions options;
@@ -386,7 +384,7 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
   // Seen before: near clusters (with the index runs' keys) holding an
   // earlier document.
   std::vector<uint8_t> seen;
-  if (!plan.config.index.empty()) {
+  if (!plan.index.empty()) {
     dedup::RunSet global_bands = band_set, global_exact = exact_set;
     global_bands.directories.insert(global_bands.directories.end(), index_bands.begin(), index_bands.end());
     global_exact.directories.insert(global_exact.directories.end(), index_exact.begin(), index_exact.end());

@@ -68,11 +68,17 @@ struct DedupRows {
   Status output;  // writing the runs failed: the run cannot finish
 };
 
-// Where a run's dedup files go, and the shared, immutable hasher.
+// Where a run's dedup files go, the shared, immutable hasher, and the
+// checked index runs.
 struct DedupPlan {
   std::string dir;  // RUN/dedup
   Config::Dedup config;
   std::unique_ptr<dedup::MinHasher> hasher;
+  struct IndexRun {
+    std::string dir;  // the earlier run's directory
+    std::vector<uint32_t> documents_per_input;
+  };
+  std::vector<IndexRun> index;  // config.index, as their manifests describe them
 };
 // Makes the plan for `run_dir` and clears its dedup/ folder (a run writes
 // every input's runs afresh).
