@@ -82,13 +82,6 @@ Status ReadRunHeader(std::FILE* file, const std::string& path, uint32_t partitio
   return Status::Ok();
 }
 
-// A run file and the shift of its documents' input ordinals.
-struct RunFile {
-  std::string path;
-  uint64_t id_shift = 0;  // added to every document id
-  bool operator<(const RunFile& o) const { return path < o.path; }
-};
-
 // Opens `run` at partition `partition`'s entries.
 Status OpenSlice(const RunFile& run, uint32_t partitions, uint32_t partition, File* file, uint64_t* count,
                  uint64_t* checksum) {
@@ -116,8 +109,9 @@ Status ReadWholeRun(const RunFile& run, uint32_t partitions, uint32_t partition,
   if (XXH3_64bits_withSeed(out->data() + old, count * kEntryBytes, partition) != checksum) {
     return Damaged(run.path, fmt::format("checksum mismatch in partition {}", partition));
   }
-  if (run.id_shift != 0) {
-    for (size_t i = old; i < out->size(); ++i) (*out)[i].doc += run.id_shift;
+  if (run.input_offset != 0) {
+    const uint64_t shift = uint64_t{run.input_offset} << 32;
+    for (size_t i = old; i < out->size(); ++i) (*out)[i].doc += shift;
   }
   return Status::Ok();
 }
@@ -128,7 +122,7 @@ class RunReader {
  public:
   Status Open(const RunFile& run, uint32_t partitions, uint32_t partition) {
     path_ = run.path;
-    id_shift_ = run.id_shift;
+    id_shift_ = uint64_t{run.input_offset} << 32;
     partition_ = partition;
     STOCKTAKE_RETURN_IF_ERROR(OpenSlice(run, partitions, partition, &file_, &remaining_, &checksum_));
     state_.reset(XXH3_createState());
@@ -400,7 +394,18 @@ Status BandRunWriter::Write(const std::string& dir, const std::string& name) {
 
 Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<uint32_t>& documents_per_input,
                                       const std::vector<uint8_t>& tiers, const ClusterOptions& options) {
-  return ClusterBandRuns({RunSet{{RunDirectory{dir, 0}}, false}}, documents_per_input, tiers, options);
+  return ClusterBandRuns({RunSet{RunFilesIn(dir), false}}, documents_per_input, tiers, options);
+}
+
+std::vector<RunFile> RunFilesIn(const std::string& dir, uint32_t input_offset) {
+  std::vector<RunFile> files;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return files;
+  for (const auto& item : std::filesystem::directory_iterator(dir, ec)) {
+    if (item.path().extension() == ".run") files.push_back({item.path().string(), input_offset});
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std::vector<uint32_t>& documents_per_input,
@@ -425,14 +430,7 @@ Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std
   const uint32_t partitions = std::max<uint32_t>(options.partitions, 1);
   std::vector<Unit> units(sets.size() * partitions);
   for (size_t s = 0; s < sets.size(); ++s) {
-    std::vector<RunFile> files;
-    for (const RunDirectory& source : sets[s].directories) {
-      std::error_code ec;
-      if (!std::filesystem::is_directory(source.path, ec)) continue;
-      for (const auto& item : std::filesystem::directory_iterator(source.path, ec)) {
-        if (item.path().extension() == ".run") files.push_back({item.path().string(), uint64_t{source.input_offset} << 32});
-      }
-    }
+    std::vector<RunFile> files = sets[s].files;
     std::sort(files.begin(), files.end());
     for (uint32_t p = 0; p < partitions; ++p) units[s * partitions + p].verify = sets[s].verify;
     for (const RunFile& run : files) {

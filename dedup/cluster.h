@@ -86,15 +86,22 @@ struct ClusterOptions {
   PairTest verify;                      // applied to sets marked `verify`
 };
 
-// A directory of runs (as BandRunWriter writes them) whose document ids get
-// `input_offset` added to their input ordinal.
-struct RunDirectory {
+// A run file (as BandRunWriter writes it) whose document ids get
+// `input_offset` added to their input ordinal. A shard writes its ids with
+// input 0 and the run places it at its ordinal; an earlier run's files are
+// shifted past this run's inputs.
+struct RunFile {
   std::string path;
   uint32_t input_offset = 0;
+  bool operator<(const RunFile& o) const { return path < o.path; }
 };
-// Directories whose keys are compared with each other (the same kind of key).
+// The .run files directly in `dir`, sorted by name, all with
+// `input_offset`. A missing directory has none.
+std::vector<RunFile> RunFilesIn(const std::string& dir, uint32_t input_offset = 0);
+
+// Run files whose keys are compared with each other (the same kind of key).
 struct RunSet {
-  std::vector<RunDirectory> directories;
+  std::vector<RunFile> files;
   bool verify = false;  // test candidate pairs with ClusterOptions::verify
 };
 

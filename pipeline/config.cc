@@ -73,6 +73,10 @@ Status SetSmall(const toml::node& node, const std::string& where, uint64_t min, 
   return Status::Ok();
 }
 
+// Below this a run cannot hold one batch per thread and the clustering's
+// minimum budget at once.
+constexpr uint64_t kMinMemoryLimit = 64ull << 20;
+
 bool NamesRankFile(std::string_view spec) {
   return spec.find('/') != std::string_view::npos || spec.find('.') != std::string_view::npos;
 }
@@ -235,6 +239,47 @@ Status ParseTiers(const std::string& path, const toml::node& node, Config* confi
   return Status::Ok();
 }
 
+// A TOML basic string.
+std::string TomlString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          out += fmt::format("\\u{:04X}", u);
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// The shortest text that reads back as the same double. Integral values stay
+// integers (rule numbers and fractions accept both) unless they would not fit
+// a TOML integer.
+std::string TomlFloat(double v) {
+  std::string s = fmt::format("{}", v);
+  if (s.find_first_not_of("-0123456789") == std::string::npos && (v >= 9.2e18 || v <= -9.2e18)) s += ".0";
+  return s;
+}
+
+// Paths the loader resolved against a relative config path are relative to
+// the current directory; written absolute they mean the same from anywhere.
+std::string AbsolutePath(const std::string& path) {
+  std::error_code error;
+  std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  return error ? path : absolute.lexically_normal().string();
+}
+
 }  // namespace
 
 Result<Config> LoadConfig(const std::string& path) {
@@ -393,6 +438,15 @@ Result<Config> LoadConfig(const std::string& path) {
            STOCKTAKE_RETURN_IF_ERROR(SetUnsigned(n, w, 0, 4096, &threads));
            config.threads = static_cast<int>(threads);
            return Status::Ok();
+         }},
+        {"memory_limit",
+         [&](const toml::node& n, const std::string& w) {
+           STOCKTAKE_RETURN_IF_ERROR(SetUnsigned(n, w, 0, 1ull << 50, &config.memory_limit));
+           if (config.memory_limit != 0 && config.memory_limit < kMinMemoryLimit) {
+             return InvalidArgument(fmt::format("{} must be 0 (half of physical memory) or at least {} (64 MiB)", w,
+                                                kMinMemoryLimit));
+           }
+           return Status::Ok();
          }}}},
   };
 
@@ -545,5 +599,90 @@ std::string ConfigJson(const Config& config, int indent) {
 }
 
 std::string ConfigHash(const Config& config) { return HexOf(Hash128Of(ConfigJson(config, 0))); }
+
+std::string ConfigToml(const Config& config) {
+  std::string out;
+  auto line = [&](std::string_view key, std::string_view value) {
+    out += key;
+    out += " = ";
+    out += value;
+    out += '\n';
+  };
+  auto number = [](auto v) { return fmt::format("{}", v); };
+  auto flag = [](bool v) { return std::string(v ? "true" : "false"); };
+  auto list = [](const std::vector<std::string>& items) {
+    std::string s = "[";
+    for (size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + TomlString(items[i]);
+    return s + "]";
+  };
+
+  out += "[reader]\n";
+  line("max_record_bytes", number(config.max_record_bytes));
+  line("max_header_bytes", number(config.max_header_bytes));
+  line("gzip_engine", TomlString(config.gzip_engine));
+  out += "\n[http]\n";
+  line("max_payload_bytes", number(config.max_payload_bytes));
+  out += "\n[extract]\n";
+  line("mode", TomlString(crawler::ExtractModeName(config.extract.mode)));
+  line("max_html_bytes", number(static_cast<uint64_t>(config.extract.max_html_bytes)));
+  line("max_depth", number(static_cast<uint64_t>(config.extract.max_depth)));
+  line("max_work", number(config.extract.max_work));
+  out += "\n[quality]\n";
+  line("normal_form", TomlString(config.quality.normal_form == quality::NormalForm::kNFKC ? "nfkc" : "nfc"));
+  line("language_min_bytes", number(config.language_min_bytes));
+  line("language_sample_bytes", number(config.language_sample_bytes));
+
+  for (quality::RuleSpec spec : config.quality.rules) {
+    out += fmt::format("\n[rules.{}]\n", spec.name);
+    line("kind", TomlString(quality::RuleKindName(spec.kind)));
+    for (const quality::RuleParam& p : quality::RuleParams(&spec)) {
+      switch (p.type) {
+        case quality::RuleParam::Type::kNumber: line(p.key, TomlFloat(*p.number)); break;
+        case quality::RuleParam::Type::kFlag: line(p.key, flag(*p.flag)); break;
+        case quality::RuleParam::Type::kText:
+          // The loader resolved the model against the config file's folder.
+          line(p.key, TomlString(p.text == &spec.classifier.model ? AbsolutePath(*p.text) : *p.text));
+          break;
+        case quality::RuleParam::Type::kTextList: line(p.key, list(*p.list)); break;
+      }
+    }
+  }
+  for (const quality::TierSpec& tier : config.quality.tiers) {
+    out += "\n[[tiers]]\n";
+    line("name", TomlString(tier.name));
+    line("rules", list(tier.rules));
+  }
+
+  out += "\n[tokens]\n";
+  std::vector<std::string> encodings;
+  std::string rank_file_pattern = "cl100k_base";
+  for (const Config::TokenEncoding& e : config.encodings) {
+    encodings.push_back(e.path.empty() ? e.name : AbsolutePath(e.path));
+    if (!e.path.empty()) rank_file_pattern = e.pattern;
+  }
+  line("encodings", list(encodings));
+  line("rank_file_pattern", TomlString(rank_file_pattern));
+
+  const Config::Dedup& d = config.dedup;
+  out += "\n[dedup]\n";
+  line("enabled", flag(d.enabled));
+  line("ngram", number(d.minhash.ngram));
+  line("bands", number(d.minhash.bands));
+  line("rows", number(d.minhash.rows));
+  line("char_shingles", flag(d.minhash.char_shingles));
+  line("seed", number(d.minhash.seed));
+  line("partitions", number(d.partitions));
+  line("memory_budget", number(d.memory_budget));
+  line("verify", flag(d.verify));
+  line("verify_threshold", TomlFloat(d.verify_threshold));
+  std::vector<std::string> index;
+  for (const std::string& run : d.index) index.push_back(AbsolutePath(run));
+  line("index", list(index));
+
+  out += "\n[run]\n";
+  line("threads", number(config.threads));
+  line("memory_limit", number(config.memory_limit));
+  return out;
+}
 
 }  // namespace stocktake::pipeline

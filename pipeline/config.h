@@ -77,6 +77,11 @@ struct Config {
 
   // [run]
   int threads = 0;  // 0 = all cores
+  // Cap on the run's memory in bytes; 0 = half of the machine's physical
+  // memory. It sets how many shards and batches are in flight and caps the
+  // dedup clustering budget. Execution only: like threads, it is not in
+  // ConfigJson or ConfigHash.
+  uint64_t memory_limit = 0;
 };
 
 // An encoding by built-in name ("cl100k_base", "o200k_base", "r50k_base",
@@ -100,6 +105,15 @@ std::string ConfigJson(const Config& config, int indent);
 void WriteConfigObject(const Config& config, JsonWriter* writer);
 // Hex XXH3-128 of the compact canonical JSON.
 std::string ConfigHash(const Config& config);
+
+// The effective configuration as TOML that LoadConfig accepts back: every key
+// of every section (execution keys too), in the order of configs/default.toml,
+// every rule with all its parameters, and the tiers. Paths (rank files,
+// classifier models, dedup index runs) are written absolute, resolved against
+// the current directory when they were loaded relative to a relative config
+// path, so the text means the same wherever it is saved. `source` is not
+// written.
+std::string ConfigToml(const Config& config);
 
 }  // namespace stocktake::pipeline
 

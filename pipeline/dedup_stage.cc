@@ -26,16 +26,14 @@
 namespace stocktake::pipeline {
 namespace {
 
-constexpr const char kManifestSchema[] = "stocktake.dedup/1";
+constexpr const char kManifestSchema[] = "stocktake.dedup/2";
 constexpr char kSignatureMagic[8] = {'S', 'T', 'S', 'G', '1', 0, 0, 0};
 constexpr size_t kSignatureHeader = 24;  // magic, documents, hashes
 
-std::string ShardName(uint32_t ordinal) { return fmt::format("{:06d}", ordinal); }
-std::string BandsDir(const std::string& dedup_dir) { return dedup_dir + "/bands"; }
-std::string ExactDir(const std::string& dedup_dir) { return dedup_dir + "/exact"; }
-std::string SignaturePath(const std::string& dedup_dir, uint32_t ordinal) {
-  return dedup_dir + "/signatures/" + ShardName(ordinal) + ".sig";
-}
+// File names inside a shard folder.
+constexpr const char kBandsName[] = "bands";
+constexpr const char kExactName[] = "exact";
+std::string SignaturePath(const std::string& shard_dir) { return shard_dir + "/signatures.sig"; }
 
 // One input's signatures, mapped read-only; checked once when opened.
 class MappedSignatures {
@@ -98,9 +96,11 @@ struct Manifest {
   uint32_t partitions = 0;
   bool signatures = false;
   std::vector<uint32_t> documents_per_input;
+  std::vector<std::string> shards;
 };
 
-std::string ManifestJson(const DedupPlan& plan, const std::vector<const DedupRows*>& rows) {
+std::string ManifestJson(const DedupPlan& plan, const std::vector<const DedupRows*>& rows,
+                         const std::vector<std::string>& shards) {
   std::string out;
   JsonWriter w(&out, 2);
   w.BeginObject();
@@ -114,6 +114,9 @@ std::string ManifestJson(const DedupPlan& plan, const std::vector<const DedupRow
   w.Field("signatures", plan.config.verify);
   w.Key("documents_per_input").BeginArray();
   for (const DedupRows* r : rows) w.UInt(r->rows.size());
+  w.EndArray();
+  w.Key("shards").BeginArray();
+  for (const std::string& shard : shards) w.String(shard);
   w.EndArray();
   w.EndObject();
   out.push_back('\n');
@@ -156,6 +159,16 @@ Result<Manifest> ReadManifest(const std::string& run_dir) {
     if (e.get(n) || n > UINT32_MAX) return bad("has a bad document count");
     m.documents_per_input.push_back(static_cast<uint32_t>(n));
   }
+  simdjson::dom::array shards;
+  if (root["shards"].get(shards)) return bad("lacks shards");
+  for (simdjson::dom::element e : shards) {
+    std::string_view shard;
+    if (e.get(shard) || shard.empty() || shard.find("..") != std::string_view::npos || shard.front() == '/') {
+      return bad("has a bad shard folder");
+    }
+    m.shards.emplace_back(shard);
+  }
+  if (m.shards.size() != m.documents_per_input.size()) return bad("lists a shard folder count unlike its inputs");
   return m;
 }
 
@@ -221,22 +234,34 @@ Result<std::unique_ptr<DedupPlan>> PrepareDedup(const Config& config, const std:
     auto manifest = ReadManifest(run);
     if (!manifest.ok()) return manifest.status();
     STOCKTAKE_RETURN_IF_ERROR(CheckIndex(run, *manifest, config.dedup));
-    plan->index.push_back({run, std::move(manifest->documents_per_input)});
+    plan->index.push_back({run, std::move(manifest->documents_per_input), std::move(manifest->shards)});
   }
-  std::filesystem::remove_all(plan->dir, ec);
-  if (ec) return IoError(fmt::format("cannot clear '{}': {}", plan->dir, ec.message()));
-  STOCKTAKE_RETURN_IF_ERROR(MakeDirectories(plan->dir));
   return plan;
 }
 
-ShardDeduper::ShardDeduper(const DedupPlan& plan, uint32_t ordinal)
-    : plan_(plan), ordinal_(ordinal), bands_(plan.config.partitions), exact_(plan.config.partitions) {}
+ShardDeduper::ShardDeduper(const DedupPlan& plan, std::string shard_dir)
+    : plan_(plan), shard_dir_(std::move(shard_dir)), bands_(plan.config.partitions), exact_(plan.config.partitions) {}
 
-void ShardDeduper::Add(std::string_view text, const dedup::ExactKey& text_key, std::string_view url,
+void DedupSigner::Sign(std::string_view text, quality::Segmenter* segmenter, SignedDocument* out) {
+  const dedup::MinHasher& hasher = *plan_.hasher;
+  const std::string_view form = normalizer_.DedupForm(text);
+  out->dedup_text_key = dedup::DedupTextKey(form);
+  if (hasher.params().char_shingles) {
+    out->signed_text = hasher.SignChars(form, &out->signature);
+  } else {
+    words_.clear();
+    segmenter->Words(form, &words_);
+    out->signed_text = hasher.SignWords(words_, &out->signature);
+  }
+  out->band_keys.clear();
+  if (out->signed_text) hasher.BandKeys(out->signature, &out->band_keys);
+}
+
+void ShardDeduper::Add(const SignedDocument& doc, const dedup::ExactKey& text_key, std::string_view url,
                        std::string_view digest, uint64_t offset, int tier, std::string_view language,
-                       const std::vector<TextSize>& tier_sizes, quality::Segmenter* segmenter) {
+                       const std::vector<TextSize>& tier_sizes) {
   const uint32_t position = static_cast<uint32_t>(rows_.rows.size());
-  const uint64_t id = dedup::DocumentId(ordinal_, position);
+  const uint64_t id = dedup::DocumentId(0, position);
   DocumentRow row;
   row.offset = offset;
   row.tier = static_cast<uint8_t>(std::clamp(tier, 0, 255));
@@ -248,28 +273,14 @@ void ShardDeduper::Add(std::string_view text, const dedup::ExactKey& text_key, s
     rows_.languages.emplace_back(language);
   }
   row.language = it->second;
-
-  const dedup::MinHasher& hasher = *plan_.hasher;
-  const std::string_view form = normalizer_.DedupForm(text);
-  rows_.dedup_text_keys.push_back(dedup::DedupTextKey(form));
-  bool signed_text = false;
-  if (hasher.params().char_shingles) {
-    signed_text = hasher.SignChars(form, &signature_);
-  } else {
-    words_.clear();
-    segmenter->Words(form, &words_);
-    signed_text = hasher.SignWords(words_, &signature_);
-  }
-  if (signed_text) {
-    hasher.BandKeys(signature_, &keys_);
-    for (uint64_t key : keys_) bands_.Add(key, id);
-  }
-  row.signed_text = signed_text;
+  rows_.dedup_text_keys.push_back(doc.dedup_text_key);
+  for (uint64_t key : doc.band_keys) bands_.Add(key, id);
+  row.signed_text = doc.signed_text;
   exact_.Add(text_key.low, id);
   if (plan_.config.verify) {
-    const size_t bytes = hasher.params().hashes() * sizeof(uint64_t);
-    if (signed_text) {
-      signatures_.append(reinterpret_cast<const char*>(signature_.data()), bytes);
+    const size_t bytes = plan_.hasher->params().hashes() * sizeof(uint64_t);
+    if (doc.signed_text && doc.signature.size() * sizeof(uint64_t) == bytes) {
+      signatures_.append(reinterpret_cast<const char*>(doc.signature.data()), bytes);
     } else {
       signatures_.append(bytes, '\0');
     }
@@ -281,9 +292,8 @@ void ShardDeduper::Add(std::string_view text, const dedup::ExactKey& text_key, s
 }
 
 DedupRows ShardDeduper::Finish() {
-  const std::string name = ShardName(ordinal_);
-  Status st = bands_.Write(BandsDir(plan_.dir), name);
-  if (st.ok()) st = exact_.Write(ExactDir(plan_.dir), name);
+  Status st = bands_.Write(shard_dir_, kBandsName);
+  if (st.ok()) st = exact_.Write(shard_dir_, kExactName);
   if (st.ok() && plan_.config.verify) {
     std::string file(kSignatureMagic, 8);
     const uint64_t documents = rows_.rows.size(), hashes = plan_.hasher->params().hashes();
@@ -292,8 +302,7 @@ DedupRows ShardDeduper::Finish() {
     file += signatures_;
     const uint64_t checksum = XXH3_64bits(file.data(), file.size());
     file.append(reinterpret_cast<const char*>(&checksum), 8);
-    st = MakeDirectories(plan_.dir + "/signatures");
-    if (st.ok()) st = WriteFileAtomic(SignaturePath(plan_.dir, ordinal_), file);
+    st = WriteFileAtomic(SignaturePath(shard_dir_), file);
     signatures_ = {};
   }
   rows_.output = st;
@@ -301,11 +310,17 @@ DedupRows ShardDeduper::Finish() {
 }
 
 Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<const DedupRows*>& rows,
-                                    size_t tier_count, int threads) {
+                                    const std::vector<std::string>& shards, size_t tier_count, int threads) {
+  if (shards.size() != rows.size()) return InvalidArgument("one shard folder per input is needed");
   for (const DedupRows* r : rows) {
     if (!r->output.ok()) return r->output;
   }
-  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(plan.dir + "/manifest.json", ManifestJson(plan, rows)));
+  std::error_code ec;
+  std::filesystem::remove_all(plan.dir, ec);
+  if (ec) return IoError(fmt::format("cannot clear '{}': {}", plan.dir, ec.message()));
+  STOCKTAKE_RETURN_IF_ERROR(MakeDirectories(plan.dir));
+  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(plan.dir + "/manifest.json", ManifestJson(plan, rows, shards)));
+  const std::string run_dir = std::filesystem::path(plan.dir).parent_path().string();
 
   DedupReport report;
   report.enabled = true;
@@ -322,22 +337,29 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
   const uint64_t n = tiers.size();
   report.documents = n;
 
-  // Index runs follow this run's inputs.
-  std::vector<dedup::RunDirectory> index_bands, index_exact;
+  // This run's shards at their ordinals; index runs' shards after them.
+  dedup::RunSet band_set, exact_set, index_bands, index_exact;
+  band_set.verify = plan.config.verify;
   std::vector<uint32_t> all_inputs = per_input;
   std::vector<std::string> signature_files;  // per shifted input
-  for (uint32_t i = 0; i < ours; ++i) signature_files.push_back(SignaturePath(plan.dir, i));
+  for (uint32_t i = 0; i < ours; ++i) {
+    const std::string dir = run_dir + "/" + shards[i];
+    band_set.files.push_back({fmt::format("{}/{}.run", dir, kBandsName), i});
+    exact_set.files.push_back({fmt::format("{}/{}.run", dir, kExactName), i});
+    signature_files.push_back(SignaturePath(dir));
+  }
   for (const DedupPlan::IndexRun& run : plan.index) {
     if (all_inputs.size() + run.documents_per_input.size() > UINT32_MAX) {
       return InvalidArgument("too many inputs across the run and its index");
     }
-    const uint32_t shift = static_cast<uint32_t>(all_inputs.size());
-    index_bands.push_back({run.dir + "/dedup/bands", shift});
-    index_exact.push_back({run.dir + "/dedup/exact", shift});
     for (size_t i = 0; i < run.documents_per_input.size(); ++i) {
+      const uint32_t ordinal = static_cast<uint32_t>(all_inputs.size());
+      const std::string dir = run.dir + "/" + run.shards[i];
+      index_bands.files.push_back({fmt::format("{}/{}.run", dir, kBandsName), ordinal});
+      index_exact.files.push_back({fmt::format("{}/{}.run", dir, kExactName), ordinal});
       all_inputs.push_back(run.documents_per_input[i]);
       report.index_documents += run.documents_per_input[i];
-      signature_files.push_back(SignaturePath(run.dir + "/dedup", static_cast<uint32_t>(i)));
+      signature_files.push_back(SignaturePath(dir));
     }
     report.index_runs.push_back(run.dir);
   }
@@ -364,8 +386,6 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
     };
   }
 
-  const dedup::RunSet exact_set{{{ExactDir(plan.dir), 0}}, false};
-  const dedup::RunSet band_set{{{BandsDir(plan.dir), 0}}, plan.config.verify};
   auto exact = dedup::ClusterBandRuns({exact_set}, per_input, tiers, options);
   if (!exact.ok()) return exact.status();
   auto near = dedup::ClusterBandRuns({band_set, exact_set}, per_input, tiers, options);
@@ -386,8 +406,8 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
   std::vector<uint8_t> seen;
   if (!plan.index.empty()) {
     dedup::RunSet global_bands = band_set, global_exact = exact_set;
-    global_bands.directories.insert(global_bands.directories.end(), index_bands.begin(), index_bands.end());
-    global_exact.directories.insert(global_exact.directories.end(), index_exact.begin(), index_exact.end());
+    global_bands.files.insert(global_bands.files.end(), index_bands.files.begin(), index_bands.files.end());
+    global_exact.files.insert(global_exact.files.end(), index_exact.files.begin(), index_exact.files.end());
     std::vector<uint8_t> all_tiers = tiers;
     all_tiers.resize(n + report.index_documents, 0);
     auto global = dedup::ClusterBandRuns({global_bands, global_exact}, all_inputs, all_tiers, options);

@@ -4,9 +4,11 @@
 // Shard side (ShardDeduper, one per input, in the input's worker): every
 // document's dedup form is split into UAX #29 words and signed (MinHash);
 // its band keys go to band runs and the 64-bit key of its counted text to
-// exact runs, both split by hash partition, under RUN/dedup/. What aggregation
-// needs later (tier, language, the sizes of each tier's text) stays in a
-// compact row per document.
+// exact runs, both split by hash partition, in the input's shard folder
+// (bands.run, exact.run, and signatures.sig with verify; document ids there
+// carry input 0, and the run places each shard at its ordinal). What
+// aggregation needs later (tier, language, the sizes of each tier's text)
+// stays in a compact row per document.
 //
 // Run side (ClusterAndCount, after every input is done): three clusterings
 // of the same runs, each a pure function of the runs (dedup/cluster.h):
@@ -21,9 +23,9 @@
 // near cluster without an earlier document once ("new_unique"), always with
 // the representative's text (highest tier, then smallest id).
 //
-// RUN/dedup/ holds bands/, exact/, signatures/ (with verify), manifest.json
-// (what an index run must agree on, and its documents per input), and
-// clusters.tsv (every document in a cluster of two or more).
+// RUN/dedup/ holds manifest.json (what an index run must agree on, and each
+// input's shard folder and document count) and clusters.tsv (every document
+// in a cluster of two or more).
 #ifndef STOCKTAKE_PIPELINE_DEDUP_STAGE_H_
 #define STOCKTAKE_PIPELINE_DEDUP_STAGE_H_
 
@@ -77,37 +79,55 @@ struct DedupPlan {
   struct IndexRun {
     std::string dir;  // the earlier run's directory
     std::vector<uint32_t> documents_per_input;
+    std::vector<std::string> shards;  // per input: its shard folder
   };
   std::vector<IndexRun> index;  // config.index, as their manifests describe them
 };
-// Makes the plan for `run_dir` and clears its dedup/ folder (a run writes
-// every input's runs afresh).
+// Makes the plan for `run_dir`, checking the index runs. Writes nothing.
 Result<std::unique_ptr<DedupPlan>> PrepareDedup(const Config& config, const std::string& run_dir);
 
-// The shard side for one input. Not thread-safe; one per input.
+// A document's dedup keys: computed by a DedupSigner in any thread, then
+// added in document order by the input's ShardDeduper.
+struct SignedDocument {
+  dedup::ExactKey dedup_text_key;  // of the dedup form
+  bool signed_text = false;        // long enough to sign
+  std::vector<uint64_t> band_keys;
+  std::vector<uint64_t> signature;  // kept with verify only
+};
+
+// Signs documents. Not thread-safe; one per thread (holds scratch).
+class DedupSigner {
+ public:
+  explicit DedupSigner(const DedupPlan& plan) : plan_(plan) {}
+  // `text` is the counted text; `segmenter` the thread's word segmenter.
+  void Sign(std::string_view text, quality::Segmenter* segmenter, SignedDocument* out);
+
+ private:
+  const DedupPlan& plan_;
+  quality::TextNormalizer normalizer_;
+  std::vector<std::string_view> words_;
+};
+
+// The shard side for one input: collects its documents' keys and rows in
+// document order. Not thread-safe; one per input.
 class ShardDeduper {
  public:
-  ShardDeduper(const DedupPlan& plan, uint32_t ordinal);
+  // Writes into the input's shard folder `shard_dir`.
+  ShardDeduper(const DedupPlan& plan, std::string shard_dir);
 
-  // Adds the next document: its counted text, what identifies it, its tier
-  // (>= 0), language and the size of each tier's text (tiers 0..tier).
-  // `segmenter` is the caller's (thread's) word segmenter.
-  void Add(std::string_view text, const dedup::ExactKey& text_key, std::string_view url, std::string_view digest,
-           uint64_t offset, int tier, std::string_view language, const std::vector<TextSize>& tier_sizes,
-           quality::Segmenter* segmenter);
+  // Adds the next document: its keys, what identifies it, its tier (>= 0),
+  // language and the size of each tier's text (tiers 0..tier).
+  void Add(const SignedDocument& doc, const dedup::ExactKey& text_key, std::string_view url, std::string_view digest,
+           uint64_t offset, int tier, std::string_view language, const std::vector<TextSize>& tier_sizes);
 
   // Writes the runs (and signatures) and hands over the rows.
   DedupRows Finish();
 
  private:
   const DedupPlan& plan_;
-  uint32_t ordinal_;
-  quality::TextNormalizer normalizer_;
+  std::string shard_dir_;
   dedup::BandRunWriter bands_;
   dedup::BandRunWriter exact_;
-  std::vector<std::string_view> words_;
-  std::vector<uint64_t> signature_;
-  std::vector<uint64_t> keys_;
   std::string signatures_;  // with verify: every document's signature
   std::map<std::string, uint16_t, std::less<>> language_index_;
   DedupRows rows_;
@@ -156,11 +176,12 @@ struct DedupReport {
   void Write(const Config& config, const std::vector<std::string>& tier_names, JsonWriter* w) const;
 };
 
-// Clusters the runs the shard pass wrote, counts, and writes manifest.json
-// and clusters.tsv. `rows` per input, in ordinal order. Errors: damaged runs,
+// Clusters the runs the shard pass wrote, counts, and writes dedup/ afresh
+// (manifest.json and clusters.tsv; clusters are recomputed by every run). `rows` and `shards` (each input's shard folder, relative
+// to the run directory) per input, in ordinal order. Errors: damaged runs,
 // unusable index runs, unwritable output.
 Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<const DedupRows*>& rows,
-                                    size_t tier_count, int threads);
+                                    const std::vector<std::string>& shards, size_t tier_count, int threads);
 
 }  // namespace stocktake::pipeline
 

@@ -6,7 +6,11 @@
 
 #include <fmt/format.h>
 
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_pipeline.h>
+
 #include <filesystem>
+#include <mutex>
 
 #include "common/inflate.h"
 #include "crawler/charset.h"
@@ -71,7 +75,7 @@ namespace {
 
 // Per-input helpers, created once and reused for every record.
 struct Scratch {
-  Scratch(const Config& config, const quality::QualityModel* model)
+  Scratch(const Config& config, const quality::QualityModel* model, const DedupPlan* plan = nullptr)
       : payload(config.max_payload_bytes),
         extractor(config.extract),
         language_min_bytes(config.language_min_bytes),
@@ -91,6 +95,7 @@ struct Scratch {
       encoding_names.push_back(e.name);
     }
     measurer = std::make_unique<TextMeasurer>(std::move(encodings));
+    if (plan != nullptr && model != nullptr) signer = std::make_unique<DedupSigner>(*plan);
   }
   crawler::HttpResponse http;
   crawler::PayloadDecoder payload;
@@ -112,7 +117,18 @@ struct Scratch {
   std::vector<std::pair<std::string_view, TextSize>> sizes;  // counted once per text version
   std::vector<TextSize> tier_sizes;
   std::vector<TextSize> rule_sizes;
-  std::unique_ptr<ShardDeduper> deduper;  // run with dedup
+  std::unique_ptr<DedupSigner> signer;  // run with dedup
+};
+
+// What the in-order stage hands to the input's ShardDeduper, per document.
+struct DocumentKeys {
+  uint64_t offset = 0;
+  std::string url;
+  std::string digest;
+  std::string language;
+  int tier = 0;
+  std::vector<TextSize> tier_sizes;
+  SignedDocument signed_doc;
 };
 
 // Where a document came from, for its URL and payload keys.
@@ -158,8 +174,9 @@ TextSize SizeOf(std::string_view text, Scratch* s) {
 // Normalizes, identifies and assesses one document and counts it. Returns
 // the assessment, or nullptr if the text is empty. `html` says the text came
 // from the extractor's last page (whose full text can help language ID).
+// With a signer, the document's dedup keys are appended to `keys`.
 const quality::Assessment* AddDocument(std::string_view text, std::string_view source, bool html, const Origin& origin,
-                                       Scratch* s, InputResult* r) {
+                                       Scratch* s, InputResult* r, std::vector<DocumentKeys>* keys = nullptr) {
   quality::NormalizeStats normalize_stats;
   s->text = s->assessor->Normalize(text, &normalize_stats);
   if (s->text.empty()) {
@@ -200,9 +217,15 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
   for (size_t e = 0; e < kMaxEncodings; ++e) r->tokens[e] += original.tokens[e];
   const dedup::ExactKey text_key = dedup::TextKey(s->text);
   r->text_keys.push_back(text_key);
-  if (s->deduper != nullptr) {
-    s->deduper->Add(s->text, text_key, origin.url, origin.payload_digest, origin.offset, a.tier, s->language.code,
-                    s->tier_sizes, s->assessor->segmenter());
+  if (s->signer != nullptr && keys != nullptr) {
+    DocumentKeys& k = keys->emplace_back();
+    k.offset = origin.offset;
+    k.url.assign(origin.url);
+    k.digest.assign(origin.payload_digest);
+    k.language = s->language.code;
+    k.tier = a.tier;
+    k.tier_sizes = s->tier_sizes;
+    s->signer->Sign(s->text, s->assessor->segmenter(), &k.signed_doc);
   }
   return &a;
 }
@@ -210,13 +233,14 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
 // Follows a response record down to UTF-8 HTML, counting every step. Returns
 // the page if it is an HTML 200 response, else nullptr. The view is valid
 // until the next call.
-const crawler::Utf8Text* HtmlOfResponse(const crawler::Record& rec, Scratch* s, InputResult* r) {
+const crawler::Utf8Text* HtmlOfResponse(std::string_view body, std::string_view record_content_type,
+                                        std::string_view target_uri, Scratch* s, InputResult* r) {
   r->funnel.response_records++;
-  if (crawler::ParseHttpResponse(rec.body, &s->http) != crawler::HttpParse::kOk) {
+  if (crawler::ParseHttpResponse(body, &s->http) != crawler::HttpParse::kOk) {
     // DNS lookups and other non-HTTP captures are response records too; only
     // a record that claims to hold HTTP and does not is damage.
-    bool claims_http = crawler::StartsWithIgnoreCase(rec.content_type, "application/http") ||
-                       crawler::StartsWithIgnoreCase(rec.target_uri, "http");
+    bool claims_http = crawler::StartsWithIgnoreCase(record_content_type, "application/http") ||
+                       crawler::StartsWithIgnoreCase(target_uri, "http");
     if (claims_http) r->errors.Add("http_not_http");
     return nullptr;
   }
@@ -297,52 +321,183 @@ std::unique_ptr<FileSource> OpenInput(const std::string& path, InputResult* r) {
 
 }  // namespace
 
-InputResult ScanInput(const std::string& path, const Config& config, const quality::QualityModel* quality,
-                      const DedupTarget& dedup) {
-  const bool extract = quality != nullptr;
+namespace {
+
+// Records move through the pipeline in batches: one copy of the fields the
+// pass reads, in one buffer, so a batch can outlive the reader's view.
+struct Batch {
+  struct Item {
+    bool conversion = false;  // WET text; otherwise a response
+    uint64_t offset = 0;
+    std::pair<size_t, size_t> body, content_type, target_uri, digest;  // (start, size) in bytes
+  };
+  std::string bytes;
+  std::vector<Item> items;
+  InputResult counts;                // what processing the batch counted
+  std::vector<DocumentKeys> keys;    // dedup keys, in document order
+
+  std::pair<size_t, size_t> Keep(std::string_view v) {
+    bytes.append(v);
+    return {bytes.size() - v.size(), v.size()};
+  }
+  std::string_view View(std::pair<size_t, size_t> span) const {
+    return std::string_view(bytes).substr(span.first, span.second);
+  }
+  void Add(const crawler::Record& rec, bool conversion) {
+    Item item;
+    item.conversion = conversion;
+    item.offset = rec.offset;
+    item.body = Keep(rec.body);
+    item.content_type = Keep(rec.content_type);
+    item.target_uri = Keep(rec.target_uri);
+    item.digest = Keep(rec.Header("WARC-Payload-Digest"));
+    items.push_back(item);
+  }
+  void Clear() {
+    bytes.clear();
+    items.clear();
+    counts = InputResult{};
+    keys.clear();
+  }
+};
+
+// A batch closes at this many records or bytes, whichever comes first:
+// small enough to spread one input over all cores, large enough that a
+// batch's counter merge is noise.
+constexpr size_t kBatchRecords = 64;
+constexpr size_t kBatchBytes = 4u << 20;
+
+// The per-record work of the pass, on a batch copy.
+void ProcessItem(const Batch& b, const Batch::Item& item, bool extract, Scratch* s, InputResult* r,
+                 std::vector<DocumentKeys>* keys) {
+  const std::string_view body = b.View(item.body);
+  const Origin origin{b.View(item.target_uri), b.View(item.digest), item.offset};
+  if (!item.conversion) {
+    const crawler::Utf8Text* html = HtmlOfResponse(body, b.View(item.content_type), origin.url, s, r);
+    if (html != nullptr && extract) {
+      AddDocument(ExtractCounted(html->text, s, r).text, "html", /*html=*/true, origin, s, r, keys);
+    }
+    return;
+  }
+  // WET: the text was extracted by the crawl; it is UTF-8 by contract.
+  r->funnel.text_records++;
+  if (!extract) return;
+  uint64_t replaced = 0;
+  std::string_view text = s->charset.Convert(body, "UTF-8", &replaced);
+  if (replaced > 0) {
+    r->errors.Add("charset_invalid_bytes");
+    r->replaced_chars += replaced;
+  }
+  AddDocument(text, "wet", /*html=*/false, origin, s, r, keys);
+}
+
+}  // namespace
+
+struct Scanner::ThreadScratch {
+  tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> slots;
+};
+
+Scanner::Scanner(const Config& config, const quality::QualityModel* quality, const DedupPlan* plan,
+                 size_t batches_in_flight)
+    : config_(config), quality_(quality), plan_(plan), batches_in_flight_(std::max<size_t>(batches_in_flight, 1)),
+      scratch_(std::make_unique<ThreadScratch>()) {}
+
+Scanner::~Scanner() = default;
+
+InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir, ScanProgress* progress) {
+  const bool extract = quality_ != nullptr;
   InputResult r;
   r.path = path;
-  Scratch scratch(config, quality);
-  if (extract && dedup.plan != nullptr) scratch.deduper = std::make_unique<ShardDeduper>(*dedup.plan, dedup.ordinal);
+  std::unique_ptr<ShardDeduper> deduper;
+  if (extract && plan_ != nullptr) deduper = std::make_unique<ShardDeduper>(*plan_, shard_dir);
   // An unreadable input still gets its (empty) runs and rows.
   auto finish_dedup = [&] {
-    if (scratch.deduper != nullptr) r.dedup = scratch.deduper->Finish();
+    if (deduper != nullptr) r.dedup = deduper->Finish();
   };
   std::unique_ptr<FileSource> source = OpenInput(path, &r);
   if (source == nullptr) {
     finish_dedup();
     return r;
   }
-  crawler::RecordReader reader(std::move(source), ReaderOptions(config));
+  crawler::RecordReader reader(std::move(source), ReaderOptions(config_));
 
-  while (const crawler::Record* rec = reader.Next()) {
-    r.funnel.records++;
-    r.records.Add(rec->type.empty() ? std::string_view("(none)") : rec->type);
-    if (rec->type == "response") {
-      const crawler::Utf8Text* html = HtmlOfResponse(*rec, &scratch, &r);
-      if (html != nullptr && extract) {
-        const Origin origin{rec->target_uri, rec->Header("WARC-Payload-Digest"), rec->offset};
-        AddDocument(ExtractCounted(html->text, &scratch, &r).text, "html", /*html=*/true, origin, &scratch, &r);
-      }
-    } else if (rec->type == "conversion") {
-      // WET: the text was extracted by the crawl; it is UTF-8 by contract.
-      r.funnel.text_records++;
-      if (extract) {
-        uint64_t replaced = 0;
-        std::string_view text = scratch.charset.Convert(rec->body, "UTF-8", &replaced);
-        if (replaced > 0) {
-          r.errors.Add("charset_invalid_bytes");
-          r.replaced_chars += replaced;
-        }
-        AddDocument(text, "wet", /*html=*/false, Origin{rec->target_uri, rec->Header("WARC-Payload-Digest"), rec->offset},
-                    &scratch, &r);
-      }
-    }
+  // read (in order) -> process (parallel) -> merge and add keys (in order).
+  std::vector<std::unique_ptr<Batch>> batches(batches_in_flight_);
+  std::vector<Batch*> free_batches;
+  std::mutex free_mutex;
+  for (auto& b : batches) {
+    b = std::make_unique<Batch>();
+    free_batches.push_back(b.get());
   }
+  bool input_done = false;
+  uint64_t reported_bytes = 0;
+  tbb::parallel_pipeline(
+      batches_in_flight_,
+      tbb::make_filter<void, Batch*>(
+          tbb::filter_mode::serial_in_order,
+          [&](tbb::flow_control& fc) -> Batch* {
+            if (input_done) {
+              fc.stop();
+              return nullptr;
+            }
+            Batch* b = nullptr;
+            {
+              std::lock_guard<std::mutex> lock(free_mutex);
+              b = free_batches.back();
+              free_batches.pop_back();
+            }
+            b->Clear();
+            while (b->items.size() < kBatchRecords && b->bytes.size() < kBatchBytes) {
+              const crawler::Record* rec = reader.Next();
+              if (rec == nullptr) {
+                input_done = true;
+                break;
+              }
+              r.funnel.records++;
+              r.records.Add(rec->type.empty() ? std::string_view("(none)") : rec->type);
+              if (rec->type == "response") b->Add(*rec, /*conversion=*/false);
+              if (rec->type == "conversion") b->Add(*rec, /*conversion=*/true);
+            }
+            if (progress != nullptr) {
+              const uint64_t bytes = reader.stream().compressed_bytes_read();
+              progress->bytes_read.fetch_add(bytes - reported_bytes, std::memory_order_relaxed);
+              reported_bytes = bytes;
+            }
+            return b;
+          }) &
+          tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel,
+                                          [&](Batch* b) {
+                                            std::unique_ptr<Scratch>& s = scratch_->slots.local();
+                                            if (s == nullptr) s = std::make_unique<Scratch>(config_, quality_, plan_);
+                                            for (const Batch::Item& item : b->items) {
+                                              ProcessItem(*b, item, extract, s.get(), &b->counts, &b->keys);
+                                            }
+                                            return b;
+                                          }) &
+          tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, [&](Batch* b) {
+            const size_t first_key = r.text_keys.size();
+            r.Merge(b->counts);
+            if (deduper != nullptr) {
+              for (size_t i = 0; i < b->keys.size(); ++i) {
+                const DocumentKeys& k = b->keys[i];
+                deduper->Add(k.signed_doc, r.text_keys[first_key + i], k.url, k.digest, k.offset, k.tier, k.language,
+                             k.tier_sizes);
+              }
+            }
+            if (progress != nullptr) progress->documents.fetch_add(b->counts.documents, std::memory_order_relaxed);
+            std::lock_guard<std::mutex> lock(free_mutex);
+            free_batches.push_back(b);
+          }));
 
   FinishReaderCounts(reader, &r);
   finish_dedup();
   return r;
+}
+
+InputResult ScanInput(const std::string& path, const Config& config, const quality::QualityModel* quality,
+                      const DedupTarget& dedup, ScanProgress* progress) {
+  Scanner scanner(config, quality, dedup.plan, kDefaultBatchesInFlight);
+  return scanner.Scan(path, dedup.shard_dir, progress);
 }
 
 InputResult ExtractDocuments(const std::string& path, const Config& config, const quality::QualityModel& quality,
@@ -401,7 +556,7 @@ InputResult ExtractDocuments(const std::string& path, const Config& config, cons
     r.funnel.records++;
     r.records.Add(rec->type.empty() ? std::string_view("(none)") : rec->type);
     if (rec->type != "response") continue;
-    const crawler::Utf8Text* html = HtmlOfResponse(*rec, &scratch, &r);
+    const crawler::Utf8Text* html = HtmlOfResponse(rec->body, rec->content_type, rec->target_uri, &scratch, &r);
     if (html == nullptr) continue;
     const crawler::ExtractedDocument& doc = ExtractCounted(html->text, &scratch, &r);
     assess_and_emit(ExtractedRecord{path, rec->target_uri, rec->record_id, rec->offset, html->charset, &doc});

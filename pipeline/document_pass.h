@@ -8,8 +8,10 @@
 #ifndef STOCKTAKE_PIPELINE_DOCUMENT_PASS_H_
 #define STOCKTAKE_PIPELINE_DOCUMENT_PASS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -76,19 +78,57 @@ struct InputResult {
 };
 
 // Where the shard pass of a run sends its dedup keys: the plan and the
-// input's ordinal.
+// input's shard folder.
 struct DedupTarget {
   const DedupPlan* plan = nullptr;
-  uint32_t ordinal = 0;
+  std::string shard_dir;
 };
 
-// Scans one input. With a quality model (`run`), text is extracted,
+// Live progress of running scans, for a progress display: bumped as records
+// are read (relaxed atomics; for display only, never for results).
+struct ScanProgress {
+  std::atomic<uint64_t> bytes_read{0};  // input bytes (compressed) consumed
+  std::atomic<uint64_t> documents{0};
+};
+
+// Scans inputs. Within an input, a oneTBB parallel_pipeline reads records in
+// order into batches (at most `batches_in_flight` at once, each up to 64
+// records or 4 MiB), processes batches on any thread with that thread's
+// reused scratch, and merges them back in order, so results are the same for
+// any thread count. With a quality model (`run`), text is extracted,
 // normalized and assessed; without one (`inspect`), records are read and
-// classified only.
-// With `dedup`, every document's keys and signature are written as that
-// input's runs and its rows returned in InputResult::dedup.
+// classified only. With a dedup plan, every document's keys and signature
+// are written as the input's runs in its shard folder and its rows returned
+// in InputResult::dedup.
+//
+// Thread-safe: Scan may run for several inputs at once (they share the
+// per-thread scratch). `config`, `quality` and `plan` must outlive it.
+class Scanner {
+ public:
+  Scanner(const Config& config, const quality::QualityModel* quality, const DedupPlan* plan,
+          size_t batches_in_flight);
+  ~Scanner();
+  Scanner(const Scanner&) = delete;
+  Scanner& operator=(const Scanner&) = delete;
+
+  // `shard_dir` is used with a dedup plan only; `progress` may be null.
+  InputResult Scan(const std::string& path, const std::string& shard_dir, ScanProgress* progress);
+
+ private:
+  struct ThreadScratch;
+  const Config& config_;
+  const quality::QualityModel* quality_;
+  const DedupPlan* plan_;
+  size_t batches_in_flight_;
+  std::unique_ptr<ThreadScratch> scratch_;
+};
+
+// Batches in flight per input when the caller has no memory plan.
+constexpr size_t kDefaultBatchesInFlight = 8;
+
+// Scans one input with a Scanner of its own (see above).
 InputResult ScanInput(const std::string& path, const Config& config, const quality::QualityModel* quality,
-                      const DedupTarget& dedup = {});
+                      const DedupTarget& dedup = {}, ScanProgress* progress = nullptr);
 
 // One extracted document, for `stocktake extract`. Views are valid during
 // the callback only.

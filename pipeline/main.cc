@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
       "  stocktake inspect shard.warc.gz            what is in a file, and what is damaged\n"
       "  stocktake run -o runs/a data/*.warc.gz     measure; results in runs/a/stats.json\n"
       "  stocktake tokens --words notes.txt         cl100k_base tokens and words of a file\n"
+      "  stocktake config show -c my.toml           every setting in effect, as TOML\n"
       "See `stocktake COMMAND --help` and docs/ for details.");
 
   // run
@@ -72,8 +73,15 @@ int main(int argc, char** argv) {
                   "An earlier run directory to deduplicate against (repeatable): documents matching it are\n"
                   "\"seen before\" and not counted as new unique tokens (adds to the config's dedup.index)");
   run->add_flag("--no-dedup", no_dedup, "Skip duplicate detection (the config's dedup.enabled = false)");
-  run->add_option("inputs", run_inputs, "Crawl files, folders (searched for *.warc*, *.arc*, *.wet*, *.wat*) or globs")
-      ->required();
+  bool resume = false;
+  bool quiet = false;
+  run->add_flag("--resume", resume,
+                "Continue the run in -o: its inputs and configuration come from its run.json (inputs given\n"
+                "are added); finished shards are kept, unfinished ones redone");
+  run->add_flag("-q,--quiet", quiet, "No progress display and no summary (errors only)");
+  run->add_option("inputs", run_inputs,
+                  "Crawl files, folders (searched for *.warc*, *.arc*, *.wet*, *.wat*) or globs; added to the\n"
+                  "run's inputs when -o is an existing run");
 
   // inspect
   bool json = false;
@@ -127,6 +135,22 @@ int main(int argc, char** argv) {
       "tiktoken's encode_ordinary: special-token strings such as <|endoftext|> are plain text.\n"
       "Invalid UTF-8 is replaced by U+FFFD first. See docs/tokens.md.");
 
+  // config show
+  std::string show_config;
+  CLI::App* config_cmd = app.add_subcommand("config", "Work with configuration files.");
+  config_cmd->require_subcommand(1);
+  config_cmd->footer("Example:\n  stocktake config show -c my.toml > effective.toml\nKeys: docs/configuration.md.");
+  CLI::App* show = config_cmd->add_subcommand(
+      "show", "Print the effective configuration as TOML (every key, defaults filled in).");
+  show->add_option("-c,--config", show_config,
+                   "TOML configuration to check and expand (default: the built-in values, the same as\n"
+                   "configs/default.toml)");
+  show->footer(
+      "The output is a complete configuration that -c accepts back: every section and key in the\n"
+      "order of configs/default.toml, every rule with all its parameters, the tiers, and paths\n"
+      "(rank files, classifier models, dedup index runs) made absolute. A bad file is reported like\n"
+      "`run` reports it. Keys: docs/configuration.md.");
+
   run->footer("Writes RUN/run.json (inputs, configuration), RUN/stats.json (the measurement: funnel,\n"
               "tiers overall and per language, each rule's effect alone and in sequence, and the\n"
               "tiers after exact and near-duplicate removal), RUN/dedup/ (band-key runs, clusters.tsv)\n"
@@ -144,17 +168,37 @@ int main(int argc, char** argv) {
   }
 
   if (*run) {
+    if (resume) {
+      // The run's own configuration, unless one is named.
+      auto record = stocktake::pipeline::ReadRunRecord(run_dir);
+      if (!record.ok()) return Fail(record.status());
+      if (config_path.empty() && record->config_source != Config{}.source) config_path = record->config_source;
+    } else if (run_inputs.empty()) {
+      return Fail(stocktake::InvalidArgument("run: no inputs: name crawl files, folders or globs, or --resume a run"));
+    }
     auto config = ConfigFrom(config_path);
     if (!config.ok()) return Fail(config.status());
     if (no_dedup) config->dedup.enabled = false;
     for (const std::string& index : index_runs) config->dedup.index.push_back(index);
-    auto inputs = stocktake::pipeline::ExpandInputs(run_inputs);
-    if (!inputs.ok()) return Fail(inputs.status());
+    std::vector<std::string> inputs;
+    if (!run_inputs.empty()) {
+      auto expanded = stocktake::pipeline::ExpandInputs(run_inputs);
+      if (!expanded.ok()) return Fail(expanded.status());
+      inputs = std::move(*expanded);
+    }
     auto quality = stocktake::pipeline::LoadQualityModel(*config);
     if (!quality.ok()) return Fail(quality.status());
     stocktake::pipeline::RunSummary summary;
-    Status st = stocktake::pipeline::RunMeasurement(*config, **quality, run_dir, *inputs, threads, &summary);
+    stocktake::pipeline::RunOptions options;
+    options.threads = threads;
+    options.progress = !quiet;
+    Status st = stocktake::pipeline::RunMeasurement(*config, **quality, run_dir, inputs, options, &summary);
     if (!st.ok()) return Fail(st);
+    if (quiet) return 0;
+    if (summary.shards_reused > 0) {
+      std::printf("stocktake: %zu of %zu shards were finished already and reused\n", summary.shards_reused,
+                  summary.inputs);
+    }
     std::printf("stocktake: %zu inputs (%zu unreadable), %llu documents, %llu %s tokens, %llu words, %llu text "
                 "bytes in %.1f s\n",
                 summary.inputs, summary.unreadable, static_cast<unsigned long long>(summary.documents),
@@ -179,6 +223,13 @@ int main(int argc, char** argv) {
     }
     std::printf("stocktake: results in %s/stats.json (run.json: inputs and config; timing.json: speed)\n",
                 run_dir.c_str());
+    return 0;
+  }
+
+  if (*show) {
+    auto config = ConfigFrom(show_config);
+    if (!config.ok()) return Fail(config.status());
+    std::fputs(stocktake::pipeline::ConfigToml(*config).c_str(), stdout);
     return 0;
   }
 

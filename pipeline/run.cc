@@ -6,18 +6,29 @@
 #include "pipeline/run.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <optional>
+#include <set>
+#include <thread>
 
 #include "common/atomic_file.h"
 #include "common/json_writer.h"
+#include "common/byte_source.h"
 #include "common/version.h"
+#include "pipeline/shard_store.h"
 
 namespace stocktake::pipeline {
 
@@ -92,14 +103,14 @@ Result<std::unique_ptr<quality::QualityModel>> LoadQualityModel(const Config& co
 }
 
 std::vector<InputResult> ScanInputs(const std::vector<std::string>& inputs, const Config& config,
-                                    const quality::QualityModel* quality, int threads, const DedupPlan* dedup) {
+                                    const quality::QualityModel* quality, int threads) {
   std::vector<InputResult> results(inputs.size());
   int n = threads > 0 ? threads : config.threads;
   std::unique_ptr<tbb::global_control> limit;
   if (n > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, n);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, inputs.size(), 1), [&](const tbb::blocked_range<size_t>& range) {
     for (size_t i = range.begin(); i != range.end(); ++i) {
-      results[i] = ScanInput(inputs[i], config, quality, DedupTarget{dedup, static_cast<uint32_t>(i)});
+      results[i] = ScanInput(inputs[i], config, quality);
     }
   });
   return results;
@@ -165,60 +176,308 @@ std::string StatsJson(const Config& config, const std::vector<InputResult>& resu
   return out;
 }
 
+namespace {
+
+constexpr const char kShardsDir[] = "shards";
+
+std::string RunJson(const Config& config, const std::vector<std::string>& inputs,
+                    const std::vector<std::string>& folders) {
+  std::string out;
+  JsonWriter w(&out, 2);
+  w.BeginObject();
+  w.Field("schema", kRunSchema);
+  WriteProgram(&w);
+  w.Key("inputs").BeginArray();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    w.BeginObject();
+    w.Field("ordinal", static_cast<uint64_t>(i));
+    w.Field("path", inputs[i]);
+    w.Field("shard", folders[i]);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Field("config_source", config.source);
+  w.Key("config");
+  WriteConfigObject(config, &w);
+  w.Field("config_hash", ConfigHash(config));
+  w.EndObject();
+  out.push_back('\n');
+  return out;
+}
+
+// The run's earlier inputs and `given`, matched by absolute path (the first
+// spelling is kept), in sorted order: the sorted list defines ordinals.
+std::vector<std::string> MergeInputs(const std::vector<std::string>& earlier, const std::vector<std::string>& given) {
+  std::set<std::string> seen;
+  std::vector<std::string> out;
+  for (const std::vector<std::string>* list : {&earlier, &given}) {
+    for (const std::string& path : *list) {
+      if (seen.insert(AbsolutePath(path)).second) out.push_back(path);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Which shard folder each input uses, and whether it is finished already.
+struct ShardPlan {
+  std::vector<std::string> folders;  // "shards/NNNNNN", per input
+  std::vector<ShardIdentity> identities;
+  std::vector<uint8_t> reuse;
+};
+
+// Matches finished shard folders to inputs by identity; removes unfinished
+// and obsolete folders; numbers new folders after the highest in use (so a
+// fresh run's folder numbers are its ordinals).
+Result<ShardPlan> PlanShards(const std::string& run_dir, const std::vector<std::string>& inputs,
+                             const std::string& config_hash, uint32_t partitions) {
+  const std::string shards_dir = run_dir + "/" + kShardsDir;
+  STOCKTAKE_RETURN_IF_ERROR(MakeDirectories(shards_dir));
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(shards_dir, ec)) names.push_back(entry.path().filename());
+  if (ec) return IoError(fmt::format("cannot list '{}': {}", shards_dir, ec.message()));
+  std::sort(names.begin(), names.end());
+  uint32_t next = 0;
+  std::map<std::string, std::pair<std::string, ShardIdentity>> done;  // input -> folder, identity
+  std::vector<std::string> obsolete;
+  for (const std::string& name : names) {
+    const bool numbered = name.size() == 6 && std::all_of(name.begin(), name.end(), ::isdigit);
+    if (!numbered) {
+      obsolete.push_back(name);
+      continue;
+    }
+    next = std::max<uint32_t>(next, static_cast<uint32_t>(std::stoul(name)) + 1);
+    std::optional<ShardIdentity> id = ReadShardDone(shards_dir + "/" + name);
+    if (!id || !done.emplace(id->input, std::make_pair(name, *id)).second) obsolete.push_back(name);
+  }
+  ShardPlan plan;
+  for (const std::string& input : inputs) {
+    plan.identities.push_back(IdentityOf(input, config_hash, partitions));
+    auto it = done.find(plan.identities.back().input);
+    if (it != done.end() && it->second.second == plan.identities.back()) {
+      plan.folders.push_back(std::string(kShardsDir) + "/" + it->second.first);
+      plan.reuse.push_back(1);
+      done.erase(it);
+    } else {
+      plan.folders.push_back(std::string(kShardsDir) + "/" + ShardFolderName(next++));
+      plan.reuse.push_back(0);
+    }
+  }
+  for (const auto& [input, folder] : done) obsolete.push_back(folder.first);
+  for (const std::string& name : obsolete) {
+    std::filesystem::remove_all(shards_dir + "/" + name, ec);
+    if (ec) return IoError(fmt::format("cannot remove '{}/{}': {}", shards_dir, name, ec.message()));
+  }
+  return plan;
+}
+
+// Temporaries a killed run left at the top of the run directory.
+void RemoveTemporaries(const std::string& run_dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(run_dir, ec)) {
+    if (entry.path().filename().string().find(".tmp.") != std::string::npos) std::filesystem::remove(entry.path(), ec);
+  }
+}
+
+std::string Duration(double seconds) {
+  const auto s = static_cast<uint64_t>(std::max(0.0, seconds));
+  if (s >= 3600) return fmt::format("{}h{:02d}m", s / 3600, (s / 60) % 60);
+  if (s >= 60) return fmt::format("{}m{:02d}s", s / 60, s % 60);
+  return fmt::format("{}s", s);
+}
+
+// A live progress display on stderr while shards are scanned: one line
+// redrawn twice a second on a terminal, otherwise a log line every 10 s.
+class ProgressDisplay {
+ public:
+  ProgressDisplay(const ScanProgress* scan, const std::atomic<size_t>* shards_done, size_t shards_total,
+                  uint64_t bytes_total)
+      : scan_(scan), done_(shards_done), total_(shards_total), bytes_total_(bytes_total),
+        tty_(isatty(STDERR_FILENO) == 1), start_(std::chrono::steady_clock::now()),
+        thread_([this] { Loop(); }) {}
+  ~ProgressDisplay() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+    if (tty_ && drawn_) std::fprintf(stderr, "\r%s\n", Line().c_str());
+  }
+
+ private:
+  std::string Line() const {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const uint64_t bytes = scan_->bytes_read.load(std::memory_order_relaxed);
+    const uint64_t docs = scan_->documents.load(std::memory_order_relaxed);
+    const double rate = elapsed > 0 ? static_cast<double>(bytes) / elapsed : 0;
+    std::string eta = "-";
+    if (rate > 0 && bytes_total_ > bytes) eta = Duration(static_cast<double>(bytes_total_ - bytes) / rate);
+    return fmt::format("stocktake: shards {}/{}, {} documents, {:.0f} documents/s, {:.1f} MB/s, ETA {}   ",
+                       done_->load(), total_, WithThousands(docs), elapsed > 0 ? static_cast<double>(docs) / elapsed : 0,
+                       rate / 1e6, eta);
+  }
+  void Loop() {
+    const auto period = tty_ ? std::chrono::milliseconds(500) : std::chrono::milliseconds(10000);
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!wake_.wait_for(lock, period, [this] { return stop_; })) {
+      if (tty_) {
+        std::fprintf(stderr, "\r%s", Line().c_str());
+        drawn_ = true;
+      } else {
+        std::fprintf(stderr, "%s\n", Line().c_str());
+      }
+      std::fflush(stderr);
+    }
+  }
+
+  const ScanProgress* scan_;
+  const std::atomic<size_t>* done_;
+  size_t total_;
+  uint64_t bytes_total_;
+  bool tty_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point start_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+Result<RunRecord> ReadRunRecord(const std::string& run_dir) {
+  const std::string path = run_dir + "/run.json";
+  auto text = ReadFileToString(path);
+  if (!text.ok()) return NotFound(fmt::format("'{}' is not a run directory (no readable run.json)", run_dir));
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view schema, source, hash;
+  simdjson::dom::array inputs;
+  if (parser.parse(*text).get(root) || root["schema"].get(schema) || schema != kRunSchema ||
+      root["config_source"].get(source) || root["config_hash"].get(hash) || root["inputs"].get(inputs)) {
+    return Status(StatusCode::kDataError, fmt::format("'{}' is damaged or from another program version", path));
+  }
+  RunRecord record{std::string(source), std::string(hash), {}};
+  for (simdjson::dom::element e : inputs) {
+    std::string_view input;
+    if (e["path"].get(input)) return Status(StatusCode::kDataError, fmt::format("'{}' has a bad input entry", path));
+    record.inputs.emplace_back(input);
+  }
+  return record;
+}
+
 Status RunMeasurement(const Config& config, const quality::QualityModel& quality, const std::string& run_dir,
-                      const std::vector<std::string>& inputs, int threads, RunSummary* summary) {
+                      const std::vector<std::string>& given_inputs, const RunOptions& options, RunSummary* summary) {
   auto start = std::chrono::steady_clock::now();
   Status st = MakeDirectories(run_dir);
   if (!st.ok()) return IoError("cannot create run directory: " + st.message());
+  const std::string config_hash = ConfigHash(config);
+  const int threads = options.threads > 0 ? options.threads : config.threads;
 
-  // run.json first: it proves the directory is writable before any work.
-  std::string run_json;
-  {
-    JsonWriter w(&run_json, 2);
-    w.BeginObject();
-    w.Field("schema", kRunSchema);
-    WriteProgram(&w);
-    w.Key("inputs").BeginArray();
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      w.BeginObject().Field("ordinal", static_cast<uint64_t>(i)).Field("path", inputs[i]).EndObject();
-    }
-    w.EndArray();
-    w.Field("config_source", config.source);
-    w.Key("config");
-    WriteConfigObject(config, &w);
-    w.Field("config_hash", ConfigHash(config));
-    w.EndObject();
-    run_json.push_back('\n');
-  }
-  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/run.json", run_json));
-
-  // Dedup files are rewritten for every input; a disabled run leaves none
-  // that could be taken for its own.
+  // dedup/ is rebuilt from the shards' runs (ClusterAndCount); a disabled
+  // run leaves none that could be taken for its own. Index runs are checked
+  // before anything is written.
   std::unique_ptr<DedupPlan> plan;
   if (config.dedup.enabled) {
     auto prepared = PrepareDedup(config, run_dir);
     if (!prepared.ok()) return prepared.status();
     plan = std::move(*prepared);
-  } else {
-    std::error_code ec;
-    std::filesystem::remove_all(run_dir + "/dedup", ec);
   }
-  std::vector<InputResult> results = ScanInputs(inputs, config, &quality, threads, plan.get());
-  const auto scanned = std::chrono::steady_clock::now();
+  // An existing run keeps its inputs and must keep its configuration.
+  std::vector<std::string> earlier;
+  std::error_code ec;
+  if (std::filesystem::exists(run_dir + "/run.json", ec)) {
+    auto record = ReadRunRecord(run_dir);
+    if (!record.ok()) return record.status();
+    if (record->config_hash != config_hash) {
+      return InvalidArgument(fmt::format(
+          "run directory '{}' was measured with another configuration (config hash {}, from {}); this one hashes to "
+          "{}: use that configuration (stocktake run --resume -o {}), or a new run directory",
+          run_dir, record->config_hash, record->config_source, config_hash, run_dir));
+    }
+    earlier = std::move(record->inputs);
+  }
+  if (plan == nullptr) std::filesystem::remove_all(run_dir + "/dedup", ec);
+  RemoveTemporaries(run_dir);
+  const std::vector<std::string> inputs = MergeInputs(earlier, given_inputs);
+  auto shards = PlanShards(run_dir, inputs, config_hash, config.dedup.enabled ? config.dedup.partitions : 0);
+  if (!shards.ok()) return shards.status();
+  // run.json before any scanning: a killed run can be resumed from it.
+  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/run.json", RunJson(config, inputs, shards->folders)));
+
+  // The shard pass: unfinished shards, largest input first (the last task
+  // to start is then a short one).
+  std::vector<size_t> pending;
+  uint64_t pending_bytes = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (shards->reuse[i]) continue;
+    pending.push_back(i);
+    pending_bytes += static_cast<uint64_t>(std::max<int64_t>(shards->identities[i].size, 0));
+  }
+  std::stable_sort(pending.begin(), pending.end(), [&](size_t a, size_t b) {
+    return shards->identities[a].size > shards->identities[b].size;
+  });
+  ScanProgress progress;
+  std::atomic<size_t> shards_done{0};
+  Scanner scanner(config, &quality, plan.get(), kDefaultBatchesInFlight);
+  auto scan_shard = [&](size_t i) {
+    const std::string dir = run_dir + "/" + shards->folders[i];
+    std::filesystem::remove_all(dir, ec);
+    Status made = MakeDirectories(dir);
+    if (!made.ok()) return made;
+    InputResult r = scanner.Scan(inputs[i], dir, &progress);
+    if (!r.dedup.output.ok()) return r.dedup.output;
+    return WriteShard(dir, r, shards->identities[i]);
+  };
+  std::vector<Status> scanned(inputs.size());
+  {
+    std::unique_ptr<tbb::global_control> limit;
+    if (threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
+    std::unique_ptr<ProgressDisplay> display;
+    if (options.progress && !pending.empty()) {
+      display = std::make_unique<ProgressDisplay>(&progress, &shards_done, pending.size(), pending_bytes);
+    }
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, pending.size(), 1), [&](const tbb::blocked_range<size_t>& range) {
+      for (size_t k = range.begin(); k != range.end(); ++k) {
+        scanned[pending[k]] = scan_shard(pending[k]);
+        shards_done.fetch_add(1);
+      }
+    });
+  }
+  for (const Status& s : scanned) STOCKTAKE_RETURN_IF_ERROR(s);
+  const auto scanned_at = std::chrono::steady_clock::now();
+
+  // Everything below reads the shard folders, fresh or reused alike. A
+  // damaged result.bin is redone once.
+  std::vector<InputResult> results(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const std::string dir = run_dir + "/" + shards->folders[i];
+    auto loaded = ReadShardResult(dir, inputs[i]);
+    if (!loaded.ok() && shards->reuse[i]) {
+      STOCKTAKE_RETURN_IF_ERROR(scan_shard(i));
+      loaded = ReadShardResult(dir, inputs[i]);
+    }
+    if (!loaded.ok()) return loaded.status();
+    results[i] = std::move(*loaded);
+  }
+
   std::optional<DedupReport> dedup;
   if (plan != nullptr) {
     std::vector<const DedupRows*> rows;
     for (const InputResult& r : results) rows.push_back(&r.dedup);
-    auto report = ClusterAndCount(*plan, rows, quality.tier_count(), threads > 0 ? threads : config.threads);
+    auto report = ClusterAndCount(*plan, rows, shards->folders, quality.tier_count(), threads);
     if (!report.ok()) return report.status();
     dedup = std::move(*report);
     for (InputResult& r : results) r.dedup = {};
   }
-  const double dedup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - scanned).count();
+  const double dedup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - scanned_at).count();
   STOCKTAKE_RETURN_IF_ERROR(
       WriteFileAtomic(run_dir + "/stats.json", StatsJson(config, results, dedup ? &*dedup : nullptr)));
 
   summary->inputs = results.size();
+  summary->shards_reused = inputs.size() - pending.size();
   summary->encoding = config.encodings.empty() ? "" : config.encodings.front().name;
   QualityCounts quality_total;
   for (const InputResult& r : results) quality_total.Merge(r.quality);
@@ -252,7 +511,9 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   w.Field("wall_seconds", wall);
   w.Field("cpu_seconds", cpu);
   w.Field("peak_rss_bytes", static_cast<uint64_t>(usage.ru_maxrss) * 1024);
-  w.Field("threads", threads > 0 ? threads : (config.threads > 0 ? config.threads : tbb::info::default_concurrency()));
+  w.Field("threads", threads > 0 ? threads : tbb::info::default_concurrency());
+  w.Field("shards_scanned", static_cast<uint64_t>(pending.size()));
+  w.Field("shards_reused", static_cast<uint64_t>(inputs.size() - pending.size()));
   w.Field("bytes_read", bytes_read);
   w.Field("bytes_decoded", bytes_decoded);
   w.Field("read_mb_per_second", wall > 0 ? static_cast<double>(bytes_read) / 1e6 / wall : 0.0);

@@ -3,8 +3,16 @@
 //
 // Inputs are scanned concurrently (oneTBB), one task per input, and results
 // are kept by input ordinal, so every number written is independent of thread
-// count and timing. The run directory layout is DESIGN.md's; for now it holds
-// run.json, stats.json and timing.json (later issues add shards/ and dedup/).
+// count and timing. The run directory is DESIGN.md's: run.json, shards/ (one
+// folder per input, finished when it has DONE; see shard_store.h), dedup/,
+// stats.json, stats.csv and timing.json.
+//
+// A run directory accumulates: running again into it (or `--resume`) keeps
+// its inputs, adds any new ones, reuses every finished shard whose input and
+// configuration are unchanged, redoes the rest, and recomputes dedup and
+// stats from the shard folders. The outputs are computed from the shard
+// files whether a shard was made now or earlier, so an interrupted and
+// resumed run writes the same bytes as an uninterrupted one.
 #ifndef STOCKTAKE_PIPELINE_RUN_H_
 #define STOCKTAKE_PIPELINE_RUN_H_
 
@@ -23,12 +31,25 @@ namespace stocktake::pipeline {
 // configured). An error is a setup error.
 Result<std::unique_ptr<quality::QualityModel>> LoadQualityModel(const Config& config);
 
-// Scans `inputs` with up to `threads` workers (0 = all cores). Results are in
-// input order. `quality` as for ScanInput (nullptr: inspect only); with
-// `dedup`, input i writes its runs as ordinal i.
+// Scans `inputs` with up to `threads` workers (0 = all cores), keeping
+// nothing on disk. Results are in input order. `quality` as for ScanInput
+// (nullptr: inspect only).
 std::vector<InputResult> ScanInputs(const std::vector<std::string>& inputs, const Config& config,
-                                    const quality::QualityModel* quality, int threads,
-                                    const DedupPlan* dedup = nullptr);
+                                    const quality::QualityModel* quality, int threads);
+
+struct RunOptions {
+  int threads = 0;     // 0: the config's run.threads (0 there: all cores)
+  bool progress = false;  // a progress display on stderr
+};
+
+// What run.json records about an existing run directory.
+struct RunRecord {
+  std::string config_source;  // "<built-in defaults>" or a file path
+  std::string config_hash;
+  std::vector<std::string> inputs;  // in ordinal order, as first given
+};
+// Reads RUN/run.json. Errors: no run there, or an unreadable run.json.
+Result<RunRecord> ReadRunRecord(const std::string& run_dir);
 
 struct RunSummary {
   size_t inputs = 0;
@@ -43,12 +64,16 @@ struct RunSummary {
   // The same after near-duplicate removal (empty without dedup).
   std::vector<TextTotals> unique_tiers;
   uint64_t near_duplicates = 0;
+  size_t shards_reused = 0;  // finished earlier, not scanned again
   double wall_seconds = 0;
 };
 
-// Runs the measurement into `run_dir` (created if needed).
+// Runs the measurement into `run_dir` (created if needed; see above for an
+// existing one). `inputs` are added to the run's inputs. Errors: setup
+// problems (another configuration in run.json, unwritable folders, damaged
+// index runs); unreadable inputs are reported in stats.json instead.
 Status RunMeasurement(const Config& config, const quality::QualityModel& quality, const std::string& run_dir,
-                      const std::vector<std::string>& inputs, int threads, RunSummary* summary);
+                      const std::vector<std::string>& inputs, const RunOptions& options, RunSummary* summary);
 
 // The stats.json document for scanned results (exposed for tests); `dedup`
 // is null when deduplication is off.

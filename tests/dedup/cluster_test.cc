@@ -221,8 +221,9 @@ TEST(ClusterTest, SetsFromSeveralRunsJoinWithShiftedIds) {
   WriteRuns({{0, 0, 0, {2}}, {0, 1, 0, {3}}}, 1, dir.File("earlier"), 4);
   ClusterOptions options;
   options.partitions = 4;
-  std::vector<RunSet> sets = {{{{dir.File("bands"), 0}, {dir.File("earlier"), 2}}, false},
-                              {{{dir.File("exact"), 0}}, false}};
+  std::vector<RunFile> bands = RunFilesIn(dir.File("bands"));
+  for (const RunFile& f : RunFilesIn(dir.File("earlier"), 2)) bands.push_back(f);
+  std::vector<RunSet> sets = {{bands, false}, {RunFilesIn(dir.File("exact")), false}};
   auto r = ClusterBandRuns(sets, {2, 1, 2}, {1, 1, 1, 0, 0}, options);
   ASSERT_TRUE(r.ok()) << r.status().message();
   const auto& d = r->documents;
@@ -246,7 +247,7 @@ TEST(ClusterTest, VerificationDropsRejectedPairsTheSameWayInMemoryAndStreaming) 
   for (uint32_t k = 0; k < 6; ++k) docs.push_back({0, k, 1, {9}});
   WriteRuns(docs, 1, dir.File("bands"), 2);
   WriteRuns({{0, 4, 1, {10}}, {0, 5, 1, {10}}}, 1, dir.File("exact"), 2);
-  std::vector<RunSet> sets = {{{{dir.File("bands"), 0}}, true}, {{{dir.File("exact"), 0}}, false}};
+  std::vector<RunSet> sets = {{RunFilesIn(dir.File("bands")), true}, {RunFilesIn(dir.File("exact")), false}};
   for (uint64_t budget : {uint64_t{64} << 20, uint64_t{1}}) {
     ClusterOptions options;
     options.partitions = 2;

@@ -191,6 +191,125 @@ TEST(ConfigTest, ThreadsDoNotChangeTheHash) {
   EXPECT_EQ(ConfigHash(*c), ConfigHash(Config{}));
 }
 
+TEST(ConfigTest, MemoryLimit) {
+  EXPECT_EQ(Config{}.memory_limit, 0u);
+  auto c = LoadText("[run]\nmemory_limit = 8589934592\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->memory_limit, 8ull << 30);
+  EXPECT_EQ(ConfigHash(*c), ConfigHash(Config{}));  // execution only
+  ASSERT_TRUE(LoadText("[run]\nmemory_limit = 0\n").ok());
+  ASSERT_TRUE(LoadText("[run]\nmemory_limit = 67108864\n").ok());
+
+  auto small = LoadText("[run]\nthreads = 2\nmemory_limit = 1000000\n");
+  ASSERT_FALSE(small.ok());
+  EXPECT_NE(small.status().message().find("line 3: 'run.memory_limit'"), std::string::npos) << small.status().message();
+  EXPECT_NE(small.status().message().find("at least 67108864"), std::string::npos) << small.status().message();
+  auto large = LoadText("[run]\nmemory_limit = 2251799813685248\n");  // 2^51
+  ASSERT_FALSE(large.ok());
+  EXPECT_NE(large.status().message().find("run.memory_limit' must be between 0 and"), std::string::npos);
+  EXPECT_FALSE(LoadText("[run]\nmemory_limit = -1\n").ok());
+  EXPECT_FALSE(LoadText("[run]\nmemory_limit = \"4G\"\n").ok());
+}
+
+// LoadConfig(ConfigToml(c)) is c again, and ConfigToml a fixed point.
+void ExpectRoundTrip(const Config& config) {
+  testing::TempDir dir;
+  std::string toml = ConfigToml(config);
+  testing::WriteFile(dir.File("shown.toml"), toml);
+  auto again = LoadConfig(dir.File("shown.toml"));
+  ASSERT_TRUE(again.ok()) << again.status().message() << "\n" << toml;
+  EXPECT_EQ(ConfigHash(*again), ConfigHash(config));
+  EXPECT_EQ(ConfigJson(*again, 0), ConfigJson(config, 0));
+  EXPECT_EQ(ConfigToml(*again), toml);
+  EXPECT_EQ(again->threads, config.threads);
+  EXPECT_EQ(again->memory_limit, config.memory_limit);
+  EXPECT_EQ(again->dedup.partitions, config.dedup.partitions);
+  EXPECT_EQ(again->dedup.memory_budget, config.dedup.memory_budget);
+}
+
+TEST(ConfigTest, TomlOfDefaultsRoundTrips) {
+  auto shipped = LoadConfig(testing::SourcePath("configs/default.toml"));
+  ASSERT_TRUE(shipped.ok()) << shipped.status().message();
+  ExpectRoundTrip(*shipped);
+  std::string toml = ConfigToml(*shipped);
+  EXPECT_EQ(toml, ConfigToml(Config{}));
+  // Sections in the order of configs/default.toml, every key spelled out.
+  std::vector<std::string> order = {"[reader]", "[http]", "[extract]", "[quality]", "[rules.language]",
+                                    "[rules.c4_strict]", "[[tiers]]\nname = \"extracted\"",
+                                    "[[tiers]]\nname = \"high\"", "[tokens]", "[dedup]", "[run]"};
+  size_t at = 0;
+  for (const std::string& section : order) {
+    size_t found = toml.find(section, at);
+    EXPECT_NE(found, std::string::npos) << section << " after offset " << at << "\n" << toml;
+    if (found != std::string::npos) at = found;
+  }
+  for (const char* line : {"max_record_bytes = 67108864\n", "gzip_engine = \"isal\"\n", "mode = \"main\"\n",
+                           "normal_form = \"nfc\"\n", "min_score = 0.65\n", "dup_10_gram_frac = 0.1\n",
+                           "stop_words_language = \"en\"\n", "rules = [\"gopher_quality\", \"c4\", \"fineweb\"]\n",
+                           "encodings = [\"cl100k_base\"]\n", "rank_file_pattern = \"cl100k_base\"\n",
+                           "memory_budget = 536870912\n", "verify_threshold = 0.7\n", "index = []\n",
+                           "threads = 0\n", "memory_limit = 0\n"}) {
+    EXPECT_NE(toml.find(line), std::string::npos) << line;
+  }
+}
+
+TEST(ConfigTest, TomlOfCustomConfigRoundTrips) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("edu.bin"), "model bytes");
+  testing::WriteFile(dir.File("c.toml"),
+                     "[reader]\nmax_record_bytes = 1048576\ngzip_engine = \"zlib\"\n"
+                     "[http]\nmax_payload_bytes = 2048\n"
+                     "[extract]\nmode = \"full\"\nmax_depth = 64\n"
+                     "[quality]\nnormal_form = \"nfkc\"\nlanguage_min_bytes = 0\nlanguage_sample_bytes = 0\n"
+                     "[rules.language]\nmin_score = 0.123456789\nlanguages = [\"en\", \"zh-Hant\"]\n"
+                     "[rules.gopher_quality]\nstop_words = [\"a\\\"b\", \"c\\\\d\", \"\u00e9t\u00e9\", \"tab\\there\"]\n"
+                     "[rules.short_lines]\nkind = \"fineweb\"\nmax_short_line_ratio = 0.5\nshort_line_length = 1e9\n"
+                     "[rules.edu]\nkind = \"classifier\"\nmodel = \"edu.bin\"\nlabel = \"__label__good\"\n"
+                     "[[tiers]]\nname = \"any\"\nrules = []\n"
+                     "[[tiers]]\nname = \"english\"\nrules = [\"language\", \"short_lines\", \"gopher_quality\"]\n"
+                     "[[tiers]]\nname = \"edu\"\nrules = [\"edu\"]\n"
+                     "[tokens]\nencodings = [\"o200k_base\", \"gpt2\"]\n"
+                     "[dedup]\nenabled = false\nngram = 3\nbands = 20\nrows = 5\nchar_shingles = true\nseed = 7\n"
+                     "partitions = 16\nmemory_budget = 33554432\nverify = true\nverify_threshold = 0.85\n"
+                     "index = [\"runs/a\", \"/abs/b\"]\n"
+                     "[run]\nthreads = 3\nmemory_limit = 1073741824\n");
+  auto c = LoadConfig(dir.File("c.toml"));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ASSERT_NE(ConfigHash(*c), ConfigHash(Config{}));
+  ExpectRoundTrip(*c);
+  std::string toml = ConfigToml(*c);
+  EXPECT_NE(toml.find("normal_form = \"nfkc\"\n"), std::string::npos) << toml;
+  EXPECT_NE(toml.find("[rules.short_lines]\nkind = \"fineweb\"\n"), std::string::npos) << toml;
+  EXPECT_NE(toml.find("model = \"" + dir.File("edu.bin") + "\"\n"), std::string::npos) << toml;
+  EXPECT_NE(toml.find("index = [\"" + dir.File("runs/a") + "\", \"/abs/b\"]\n"), std::string::npos) << toml;
+  EXPECT_NE(toml.find("stop_words = [\"a\\\"b\", \"c\\\\d\", \"\u00e9t\u00e9\", \"tab\\there\"]\n"),
+            std::string::npos)
+      << toml;
+  EXPECT_NE(toml.find("verify = true\nverify_threshold = 0.85\n"), std::string::npos) << toml;
+  EXPECT_NE(toml.find("threads = 3\nmemory_limit = 1073741824\n"), std::string::npos) << toml;
+}
+
+TEST(ConfigTest, TomlWritesRankFilesByResolvedPath) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("mine.tiktoken"), testing::ReadFile(testing::SharedPath("tokenizers/r50k_base.tiktoken")));
+  testing::WriteFile(dir.File("c.toml"),
+                     "[tokens]\nencodings = [\"cl100k_base\", \"mine.tiktoken\"]\nrank_file_pattern = \"r50k_base\"\n");
+  auto c = LoadConfig(dir.File("c.toml"));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  std::string toml = ConfigToml(*c);
+  EXPECT_NE(toml.find("encodings = [\"cl100k_base\", \"" + dir.File("mine.tiktoken") +
+                      "\"]\nrank_file_pattern = \"r50k_base\"\n"),
+            std::string::npos)
+      << toml;
+  testing::TempDir other;
+  testing::WriteFile(other.File("shown.toml"), toml);
+  auto again = LoadConfig(other.File("shown.toml"));
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->encodings[1].sha256, c->encodings[1].sha256);
+  EXPECT_EQ(again->encodings[1].pattern, "r50k_base");
+  EXPECT_EQ(ConfigToml(*again), toml);
+}
+
 TEST(ConfigTest, ErrorsNameFileLineAndKey) {
   auto typo = LoadText("[reader]\n\nmax_recrod_bytes = 5\n");
   ASSERT_FALSE(typo.ok());

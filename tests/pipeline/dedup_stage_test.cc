@@ -79,7 +79,7 @@ struct MeasuredRun {
 void Measure(const Config& config, const std::vector<std::string>& inputs, const std::string& dir, int threads,
              MeasuredRun* run) {
   RunSummary summary;
-  Status st = RunMeasurement(config, *DefaultModel(), dir, inputs, threads, &summary);
+  Status st = RunMeasurement(config, *DefaultModel(), dir, inputs, {threads}, &summary);
   ASSERT_TRUE(st.ok()) << st.message();
   run->dir = dir;
   run->stats = run->parser.load(dir + "/stats.json");
@@ -170,19 +170,19 @@ TEST_F(DedupStageTest, AnIndexMarksWhatEarlierRunsHadAsSeenBefore) {
   Config other = config;
   other.dedup.minhash.ngram = 3;
   RunSummary summary;
-  Status st = RunMeasurement(other, *DefaultModel(), dir_.File("x"), {b_}, 1, &summary);
+  Status st = RunMeasurement(other, *DefaultModel(), dir_.File("x"), {b_}, {1}, &summary);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("ngram"), std::string::npos) << st.message();
   other = config;
   other.dedup.partitions = 8;
-  st = RunMeasurement(other, *DefaultModel(), dir_.File("x"), {b_}, 1, &summary);
+  st = RunMeasurement(other, *DefaultModel(), dir_.File("x"), {b_}, {1}, &summary);
   EXPECT_NE(st.message().find("partitions = 64"), std::string::npos) << st.message();
   other.dedup.index = {dir_.File("missing")};
-  st = RunMeasurement(other, *DefaultModel(), dir_.File("x"), {b_}, 1, &summary);
+  st = RunMeasurement(other, *DefaultModel(), dir_.File("x"), {b_}, {1}, &summary);
   EXPECT_NE(st.message().find("no dedup manifest"), std::string::npos) << st.message();
   other = config;
   other.dedup.index = {dir_.File("earlier")};
-  st = RunMeasurement(other, *DefaultModel(), dir_.File("earlier"), {b_}, 1, &summary);
+  st = RunMeasurement(other, *DefaultModel(), dir_.File("earlier"), {b_}, {1}, &summary);
   EXPECT_NE(st.message().find("own directory"), std::string::npos) << st.message();
   // The failed attempts left the earlier run usable.
   MeasuredRun again;
@@ -210,12 +210,12 @@ TEST_F(DedupStageTest, VerificationDropsPairsBelowTheThreshold) {
   EXPECT_EQ(Field(loose.dedup["verification"], "pairs_rejected"), 0u);
 
   // Damaged signatures are found, not trusted: an index run's file flipped.
-  std::string sig = testing::ReadFile(dir_.File("loose/dedup/signatures/000000.sig"));
+  std::string sig = testing::ReadFile(dir_.File("loose/shards/000000/signatures.sig"));
   sig[40] ^= 1;
-  testing::WriteFile(dir_.File("loose/dedup/signatures/000000.sig"), sig);
+  testing::WriteFile(dir_.File("loose/shards/000000/signatures.sig"), sig);
   config.dedup.index = {dir_.File("loose")};
   RunSummary summary;
-  Status st = RunMeasurement(config, *DefaultModel(), dir_.File("later"), {b_}, 1, &summary);
+  Status st = RunMeasurement(config, *DefaultModel(), dir_.File("later"), {b_}, {1}, &summary);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("damaged"), std::string::npos) << st.message();
 }

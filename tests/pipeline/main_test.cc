@@ -3,7 +3,13 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
+#include <functional>
 
 #include "test_support/test_support.h"
 
@@ -114,15 +120,16 @@ TEST(MainTest, RunReportsDuplicatesAndCanSkipThem) {
   EXPECT_LE(uint64_t(dedup["tiers"].at(0)["unique"]["documents"]), documents / 2);
   EXPECT_FALSE(testing::ReadFile(dir.File("run/dedup/clusters.tsv")).empty());
 
-  // --no-dedup: no dedup block beyond "enabled": false, no dedup folder left over.
-  r = Stocktake({"run", "--no-dedup", "-o", dir.File("run"), input, dir.File("copy.warc.gz")});
+  // --no-dedup: no dedup block beyond "enabled": false, no dedup files.
+  r = Stocktake({"run", "--no-dedup", "-o", dir.File("off"), input, dir.File("copy.warc.gz")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.find("unique (one per"), std::string::npos) << r.out;
   simdjson::dom::parser parser2;
-  simdjson::dom::element off = parser2.load(dir.File("run/stats.json"));
+  simdjson::dom::element off = parser2.load(dir.File("off/stats.json"));
   EXPECT_FALSE(bool(off["totals"]["dedup"]["enabled"]));
   EXPECT_TRUE(off["totals"]["dedup"]["tiers"].error());
-  EXPECT_FALSE(std::filesystem::exists(dir.File("run/dedup")));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("off/dedup")));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("off/shards/000000/bands.run")));
 }
 
 TEST(MainTest, StatsAreByteIdenticalAcrossThreadCounts) {
@@ -209,6 +216,41 @@ TEST(MainTest, UsageErrorsExitTwoWithOneLine) {
   auto version = Stocktake({"--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_NE(version.out.find("stocktake "), std::string::npos);
+}
+
+TEST(MainTest, ConfigShowPrintsTomlThatReadsBack) {
+  auto defaults = Stocktake({"config", "show"});
+  ASSERT_EQ(defaults.exit_code, 0) << defaults.err;
+  EXPECT_EQ(defaults.err, "");
+  for (const char* needle : {"[reader]\n", "[[tiers]]\nname = \"high\"\n", "[dedup]\n", "[run]\nthreads = 0\n"}) {
+    EXPECT_NE(defaults.out.find(needle), std::string::npos) << needle;
+  }
+  auto shipped = Stocktake({"config", "show", "-c", testing::SourcePath("configs/default.toml")});
+  ASSERT_EQ(shipped.exit_code, 0) << shipped.err;
+  EXPECT_EQ(shipped.out, defaults.out);  // the shipped file holds the built-in defaults
+
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("mine.toml"), "[run]\nmemory_limit = 134217728\n[dedup]\nverify = true\n");
+  auto mine = Stocktake({"config", "show", "--config", dir.File("mine.toml")});
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+  EXPECT_NE(mine.out.find("memory_limit = 134217728\n"), std::string::npos) << mine.out;
+  testing::WriteFile(dir.File("shown.toml"), mine.out);
+  auto again = Stocktake({"config", "show", "-c", dir.File("shown.toml")});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, mine.out);
+
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"config", "show", "-c", "/nonexistent.toml"}, {"config"}, {"config", "frobnicate"}}) {
+    auto r = Stocktake(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(Lines(r.err), 1u) << r.err;
+    EXPECT_EQ(r.err.rfind("stocktake: error: ", 0), 0u) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  testing::WriteFile(dir.File("bad.toml"), "[run]\nmemory_limit = 5\n");
+  auto bad = Stocktake({"config", "show", "-c", dir.File("bad.toml")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("line 2: 'run.memory_limit'"), std::string::npos) << bad.err;
 }
 
 TEST(MainTest, InspectJsonHasOneObjectPerFile) {
@@ -312,6 +354,101 @@ TEST(MainTest, ExtractFullModeKeepsMoreText) {
   EXPECT_LT(uint64_t(m["text_bytes"]), uint64_t(f["text_bytes"]));
   EXPECT_TRUE(bool(m["main_found"]));
   EXPECT_NE(Stocktake({"extract", "--mode", "best", page}).exit_code, 0);
+}
+
+// Finished shard markers under `run`.
+size_t DoneShards(const std::string& run) {
+  size_t n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(run + "/shards", ec)) {
+    n += std::filesystem::exists(e.path() / "DONE", ec);
+  }
+  return n;
+}
+
+// Starts `stocktake args...`, waits until `ready()` holds, then kills it with
+// SIGKILL. Returns true if the kill landed (false: it finished first).
+bool KillWhen(const std::vector<std::string>& args, const std::function<bool()>& ready) {
+  std::vector<std::string> argv = args;
+  argv.insert(argv.begin(), StocktakeBinary());
+  std::vector<char*> raw;
+  for (std::string& a : argv) raw.push_back(a.data());
+  raw.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    execv(raw[0], raw.data());
+    _exit(127);
+  }
+  int status = 0;
+  for (;;) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return false;
+    if (ready()) break;
+    usleep(500);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+TEST(MainTest, RunsKilledAtAnyPointResumeToTheSameBytes) {
+  testing::TempDir dir;
+  const std::string corpus = testing::SharedPath("corpus/warc");
+  auto reference = Stocktake({"run", "-q", "-o", dir.File("reference"), corpus});
+  ASSERT_EQ(reference.exit_code, 0) << reference.err;
+  const std::string stats = testing::ReadFile(dir.File("reference/stats.json"));
+  const std::string clusters = testing::ReadFile(dir.File("reference/dedup/clusters.tsv"));
+  const size_t shards = DoneShards(dir.File("reference"));
+  ASSERT_GT(shards, 100u);
+
+  struct Point {
+    const char* name;
+    std::function<bool(const std::string&)> ready;
+  };
+  const std::vector<Point> points = {
+      {"run.json written", [](const std::string& run) { return std::filesystem::exists(run + "/run.json"); }},
+      {"first shard done", [](const std::string& run) { return DoneShards(run) >= 1; }},
+      {"half the shards done", [&](const std::string& run) { return DoneShards(run) >= shards / 2; }},
+      {"clustering", [](const std::string& run) { return std::filesystem::exists(run + "/dedup/manifest.json"); }},
+  };
+  int killed = 0;
+  for (size_t i = 0; i < points.size(); ++i) {
+    const std::string run = dir.File("run" + std::to_string(i));
+    killed += KillWhen({"run", "-q", "--threads", "1", "-o", run, corpus}, [&] { return points[i].ready(run); });
+    EXPECT_FALSE(std::filesystem::exists(run + "/stats.json")) << points[i].name;
+    // Resume twice: after a kill, and once more after that (nothing to do).
+    for (int round = 0; round < 2; ++round) {
+      auto resumed = Stocktake({"run", "--resume", "-o", run});
+      ASSERT_EQ(resumed.exit_code, 0) << points[i].name << ": " << resumed.err;
+      EXPECT_TRUE(testing::ReadFile(run + "/stats.json") == stats) << points[i].name;
+      EXPECT_TRUE(testing::ReadFile(run + "/dedup/clusters.tsv") == clusters) << points[i].name;
+    }
+  }
+  // The poll is fast, the run with one thread slow: nearly every kill lands.
+  EXPECT_GE(killed, 3);
+}
+
+TEST(MainTest, ResumeAndInputsAreCheckedUpFront) {
+  testing::TempDir dir;
+  auto none = Stocktake({"run", "-o", dir.File("run")});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no inputs"), std::string::npos) << none.err;
+  auto nothing = Stocktake({"run", "--resume", "-o", dir.File("run")});
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_NE(nothing.err.find("not a run directory"), std::string::npos) << nothing.err;
+  EXPECT_EQ(Lines(nothing.err), 1u);
+  // A finished run with one configuration refuses another.
+  const std::string input = SomeInputs()[0];
+  ASSERT_EQ(Stocktake({"run", "-q", "-o", dir.File("run"), input}).exit_code, 0);
+  auto other = Stocktake({"run", "-q", "--no-dedup", "-o", dir.File("run"), input});
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(other.err.find("another configuration"), std::string::npos) << other.err;
+  // Adding an input to it scans only that one.
+  auto added = Stocktake({"run", "-o", dir.File("run"), SomeInputs()[1]});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_NE(added.out.find("1 of 2 shards were finished already"), std::string::npos) << added.out;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "pipeline/default_model.h"
 #include "test_support/test_support.h"
@@ -83,13 +84,72 @@ TEST(RunTest, RunMeasurementWritesAllThreeFiles) {
   RunSummary summary;
   std::vector<std::string> inputs = {
       testing::CorpusFile("jeffharwell+CommonCrawlScalaTools/warcparser/src/test/resources/filter_test_1.wet.gz")};
-  Status st = RunMeasurement(Config{}, *DefaultModel(), dir.File("run"), inputs, 1, &summary);
+  Status st = RunMeasurement(Config{}, *DefaultModel(), dir.File("run"), inputs, {1}, &summary);
   ASSERT_TRUE(st.ok()) << st.message();
   EXPECT_EQ(summary.inputs, 1u);
   EXPECT_GE(summary.documents, 24u);
   for (const char* f : {"run.json", "stats.json", "timing.json"}) {
     EXPECT_FALSE(testing::ReadFile(dir.File(std::string("run/") + f)).empty()) << f;
   }
+}
+
+
+TEST(RunTest, FinishedShardsAreReusedAndBrokenOnesRedone) {
+  testing::TempDir dir;
+  const std::vector<std::string> inputs = {
+      testing::CorpusFile("jeffharwell+CommonCrawlScalaTools/warcparser/src/test/resources/filter_test_1.wet.gz"),
+      testing::CorpusFile("chatnoir-eu+chatnoir-resiliparse/tests/data/warcfile.warc.gz")};
+  const std::string run = dir.File("run");
+  RunSummary summary;
+  ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), run, inputs, {1}, &summary).ok());
+  EXPECT_EQ(summary.shards_reused, 0u);
+  const std::string stats = testing::ReadFile(run + "/stats.json");
+  const std::string clusters = testing::ReadFile(run + "/dedup/clusters.tsv");
+  // Inputs are sorted: the chatnoir file is ordinal 0, in shards/000000.
+  EXPECT_NE(testing::ReadFile(run + "/shards/000000/DONE").find("chatnoir"), std::string::npos);
+
+  auto again = [&](size_t expect_reused) {
+    RunSummary s;
+    Status st = RunMeasurement(Config{}, *DefaultModel(), run, {inputs[0]}, {2}, &s);
+    ASSERT_TRUE(st.ok()) << st.message();
+    EXPECT_EQ(s.inputs, 2u);  // the run keeps its inputs
+    EXPECT_EQ(s.shards_reused, expect_reused);
+    EXPECT_TRUE(testing::ReadFile(run + "/stats.json") == stats);
+    EXPECT_TRUE(testing::ReadFile(run + "/dedup/clusters.tsv") == clusters);
+  };
+  again(2);
+  // An unfinished shard (no DONE) and leftovers of a killed run are redone
+  // or removed.
+  std::filesystem::remove(run + "/shards/000001/DONE");
+  std::filesystem::create_directories(run + "/shards/000007");
+  testing::WriteFile(run + "/shards/000007/result.bin", "partial");
+  testing::WriteFile(run + "/stats.json.tmp.123", "partial");
+  again(1);
+  EXPECT_FALSE(std::filesystem::exists(run + "/shards/000007"));
+  EXPECT_FALSE(std::filesystem::exists(run + "/stats.json.tmp.123"));
+  // A damaged result behind a DONE marker is found and redone.
+  std::string bytes = testing::ReadFile(run + "/shards/000000/result.bin");
+  bytes[bytes.size() / 2] ^= 1;
+  testing::WriteFile(run + "/shards/000000/result.bin", bytes);
+  again(2);
+
+  // Another configuration cannot continue this run.
+  Config other;
+  other.quality.normal_form = quality::NormalForm::kNFKC;
+  Status st = RunMeasurement(other, *DefaultModel(), run, inputs, {1}, &summary);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("another configuration"), std::string::npos) << st.message();
+  // Partitions do not change results but do change run files: shards redone.
+  Config partitions;
+  partitions.dedup.partitions = 8;
+  ASSERT_TRUE(RunMeasurement(partitions, *DefaultModel(), run, {}, {1}, &summary).ok());
+  EXPECT_EQ(summary.shards_reused, 0u);
+  EXPECT_TRUE(testing::ReadFile(run + "/stats.json") == stats);
+
+  auto record = ReadRunRecord(run);
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->inputs.size(), 2u);
+  EXPECT_FALSE(ReadRunRecord(dir.File("nothing")).ok());
 }
 
 }  // namespace
