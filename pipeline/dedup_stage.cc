@@ -463,6 +463,7 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
   report.distinct_urls = dedup::CountDistinct(&urls);
   report.distinct_payload_digests = dedup::CountDistinct(&digests);
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(plan.dir + "/clusters.tsv", table));
+  report.near_documents = std::move(near->documents);
   return report;
 }
 

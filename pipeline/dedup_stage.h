@@ -169,6 +169,9 @@ struct DedupReport {
   std::map<uint64_t, std::pair<uint64_t, uint64_t>> cluster_sizes;
   std::vector<DedupTotals> tiers;
   std::map<std::string, std::vector<DedupTotals>> tiers_by_language;
+  // Every document's near cluster, in dense order (input 0's documents,
+  // then input 1's, ...): for writing documents; not in stats.json.
+  std::vector<dedup::DocumentCluster> near_documents;
   // Execution only (timing.json): partitions held at once, streamed ones.
   uint32_t partitions_in_flight = 0;
   uint32_t partitions_merged_from_disk = 0;

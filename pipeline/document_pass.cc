@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "common/inflate.h"
+#include "common/zstd_writer.h"
 #include "crawler/charset.h"
 #include "crawler/http.h"
 #include "crawler/record_reader.h"
@@ -97,6 +98,7 @@ struct Scratch {
     measurer = std::make_unique<TextMeasurer>(std::move(encodings));
     if (plan != nullptr && model != nullptr) signer = std::make_unique<DedupSigner>(*plan);
   }
+  bool write_docs = false;  // also build each document's docs line
   crawler::HttpResponse http;
   crawler::PayloadDecoder payload;
   crawler::CharsetConverter charset;
@@ -129,7 +131,40 @@ struct DocumentKeys {
   int tier = 0;
   std::vector<TextSize> tier_sizes;
   SignedDocument signed_doc;
+  std::string docs_line;  // with write_docs: "<offset>\t" and the open JSON fragment (see DocsFragment)
 };
+
+// The part of a document's docs line known during the shard pass: its text
+// and metadata, with the metadata object left open. The run completes it
+// with the id, the source and the cluster fields (run.cc).
+void DocsFragment(const Scratch& s, const quality::Assessment& a, uint64_t offset, std::string_view url,
+                  std::string* out) {
+  out->clear();
+  *out += fmt::format("{}\t", offset);
+  const size_t start = out->size();
+  JsonWriter w(out, 0);
+  w.BeginObject();
+  w.Field("text", s.text);
+  w.Key("metadata").BeginObject();
+  w.Field("url", url);
+  w.Field("offset", offset);
+  w.Field("language", s.language.code);
+  w.Field("language_score", s.language.score);
+  const quality::QualityModel& model = s.assessor->model();
+  if (a.tier >= 0) {
+    w.Field("tier", model.tier_name(static_cast<size_t>(a.tier)));
+  } else {
+    w.Key("tier").Null();
+  }
+  w.Field("bytes", s.original.bytes);
+  w.Field("words", s.original.words);
+  w.Key("tokens").BeginObject();
+  for (size_t e = 0; e < s.encoding_names.size() && e < kMaxEncodings; ++e) {
+    w.Field(s.encoding_names[e], s.original.tokens[e]);
+  }
+  w.EndObject();
+  out->erase(start, 1);  // the outer '{': the run writes the id first
+}
 
 // Where a document came from, for its URL and payload keys.
 struct Origin {
@@ -174,7 +209,8 @@ TextSize SizeOf(std::string_view text, Scratch* s) {
 // Normalizes, identifies and assesses one document and counts it. Returns
 // the assessment, or nullptr if the text is empty. `html` says the text came
 // from the extractor's last page (whose full text can help language ID).
-// With a signer, the document's dedup keys are appended to `keys`.
+// With a signer or write_docs, the document's keys and docs line are
+// appended to `keys`.
 const quality::Assessment* AddDocument(std::string_view text, std::string_view source, bool html, const Origin& origin,
                                        Scratch* s, InputResult* r, std::vector<DocumentKeys>* keys = nullptr) {
   quality::NormalizeStats normalize_stats;
@@ -217,7 +253,7 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
   for (size_t e = 0; e < kMaxEncodings; ++e) r->tokens[e] += original.tokens[e];
   const dedup::ExactKey text_key = dedup::TextKey(s->text);
   r->text_keys.push_back(text_key);
-  if (s->signer != nullptr && keys != nullptr) {
+  if ((s->signer != nullptr || s->write_docs) && keys != nullptr) {
     DocumentKeys& k = keys->emplace_back();
     k.offset = origin.offset;
     k.url.assign(origin.url);
@@ -225,7 +261,8 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
     k.language = s->language.code;
     k.tier = a.tier;
     k.tier_sizes = s->tier_sizes;
-    s->signer->Sign(s->text, s->assessor->segmenter(), &k.signed_doc);
+    if (s->signer != nullptr) s->signer->Sign(s->text, s->assessor->segmenter(), &k.signed_doc);
+    if (s->write_docs) DocsFragment(*s, a, origin.offset, origin.url, &k.docs_line);
   }
   return &a;
 }
@@ -361,11 +398,6 @@ struct Batch {
   }
 };
 
-// A batch closes at this many records or bytes, whichever comes first:
-// small enough to spread one input over all cores, large enough that a
-// batch's counter merge is noise.
-constexpr size_t kBatchRecords = 64;
-constexpr size_t kBatchBytes = 4u << 20;
 
 // The per-record work of the pass, on a batch copy.
 void ProcessItem(const Batch& b, const Batch::Item& item, bool extract, Scratch* s, InputResult* r,
@@ -398,9 +430,9 @@ struct Scanner::ThreadScratch {
 };
 
 Scanner::Scanner(const Config& config, const quality::QualityModel* quality, const DedupPlan* plan,
-                 size_t batches_in_flight)
+                 size_t batches_in_flight, bool write_docs)
     : config_(config), quality_(quality), plan_(plan), batches_in_flight_(std::max<size_t>(batches_in_flight, 1)),
-      scratch_(std::make_unique<ThreadScratch>()) {}
+      write_docs_(write_docs), scratch_(std::make_unique<ThreadScratch>()) {}
 
 Scanner::~Scanner() = default;
 
@@ -414,8 +446,15 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
   auto finish_dedup = [&] {
     if (deduper != nullptr) r.dedup = deduper->Finish();
   };
+  std::unique_ptr<ZstdFileWriter> docs;
+  if (extract && write_docs_) {
+    docs = std::make_unique<ZstdFileWriter>();
+    r.output = docs->Open(shard_dir + "/" + kShardDocsName);
+    if (!r.output.ok()) docs.reset();
+  }
   std::unique_ptr<FileSource> source = OpenInput(path, &r);
   if (source == nullptr) {
+    if (docs != nullptr) r.output = docs->Commit();  // an empty documents file
     finish_dedup();
     return r;
   }
@@ -468,7 +507,10 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
           tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel,
                                           [&](Batch* b) {
                                             std::unique_ptr<Scratch>& s = scratch_->slots.local();
-                                            if (s == nullptr) s = std::make_unique<Scratch>(config_, quality_, plan_);
+                                            if (s == nullptr) {
+                                              s = std::make_unique<Scratch>(config_, quality_, plan_);
+                                              s->write_docs = write_docs_;
+                                            }
                                             for (const Batch::Item& item : b->items) {
                                               ProcessItem(*b, item, extract, s.get(), &b->counts, &b->keys);
                                             }
@@ -477,11 +519,15 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
           tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, [&](Batch* b) {
             const size_t first_key = r.text_keys.size();
             r.Merge(b->counts);
-            if (deduper != nullptr) {
-              for (size_t i = 0; i < b->keys.size(); ++i) {
-                const DocumentKeys& k = b->keys[i];
+            for (size_t i = 0; i < b->keys.size(); ++i) {
+              const DocumentKeys& k = b->keys[i];
+              if (deduper != nullptr) {
                 deduper->Add(k.signed_doc, r.text_keys[first_key + i], k.url, k.digest, k.offset, k.tier, k.language,
                              k.tier_sizes);
+              }
+              if (docs != nullptr) {
+                docs->Write(k.docs_line);
+                docs->Write("\n");
               }
             }
             if (progress != nullptr) progress->documents.fetch_add(b->counts.documents, std::memory_order_relaxed);
@@ -490,6 +536,7 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
           }));
 
   FinishReaderCounts(reader, &r);
+  if (docs != nullptr) r.output = docs->Commit();
   finish_dedup();
   return r;
 }

@@ -73,6 +73,7 @@ struct InputResult {
   QualityCounts quality;
   std::vector<dedup::ExactKey> text_keys;  // one per document (run only)
   DedupRows dedup;  // per document, for clustering (run with dedup only; not merged)
+  Status output;    // writing the shard's docs file failed (run with docs only; not stored)
 
   void Merge(const InputResult& other);  // sums everything except identity fields and dedup rows
 };
@@ -105,8 +106,10 @@ struct ScanProgress {
 // per-thread scratch). `config`, `quality` and `plan` must outlive it.
 class Scanner {
  public:
+  // With `write_docs`, every document's docs line goes to the shard folder's
+  // docs file (kShardDocsName), in document order.
   Scanner(const Config& config, const quality::QualityModel* quality, const DedupPlan* plan,
-          size_t batches_in_flight);
+          size_t batches_in_flight, bool write_docs = false);
   ~Scanner();
   Scanner(const Scanner&) = delete;
   Scanner& operator=(const Scanner&) = delete;
@@ -120,8 +123,20 @@ class Scanner {
   const quality::QualityModel* quality_;
   const DedupPlan* plan_;
   size_t batches_in_flight_;
+  bool write_docs_;
   std::unique_ptr<ThreadScratch> scratch_;
 };
+
+// A batch closes at this many records or bytes, whichever comes first:
+// small enough to spread one input over all cores, large enough that a
+// batch's counter merge is noise. (A single larger record is a batch alone.)
+constexpr size_t kBatchRecords = 64;
+constexpr size_t kBatchBytes = 4u << 20;
+
+// A shard's documents for --write-docs, zstd-compressed, one line each:
+// "<offset>\t" and a JSON object missing its id, source and cluster fields
+// and its two closing braces (the run writes the final docs/ files).
+constexpr const char kShardDocsName[] = "docs.jsonl.zst";
 
 // Batches in flight per input when the caller has no memory plan.
 constexpr size_t kDefaultBatchesInFlight = 8;

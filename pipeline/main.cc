@@ -79,6 +79,13 @@ int main(int argc, char** argv) {
                 "Continue the run in -o: its inputs and configuration come from its run.json (inputs given\n"
                 "are added); finished shards are kept, unfinished ones redone");
   run->add_flag("-q,--quiet", quiet, "No progress display and no summary (errors only)");
+  std::string write_docs;
+  run->add_option("--write-docs", write_docs,
+                  "Also write the documents as zstd JSONL, RUN/docs/NNNNNN.jsonl.zst per input (id, text,\n"
+                  "metadata: url, language, tier, tokens, cluster id and size): one per duplicate cluster\n"
+                  "(its representative, whatever its tier), or with =all every document, duplicates marked")
+      ->expected(0, 1)
+      ->check(CLI::IsMember({"", "unique", "all"}));
   run->add_option("inputs", run_inputs,
                   "Crawl files, folders (searched for *.warc*, *.arc*, *.wet*, *.wat*) or globs; added to the\n"
                   "run's inputs when -o is an existing run");
@@ -192,8 +199,16 @@ int main(int argc, char** argv) {
     stocktake::pipeline::RunOptions options;
     options.threads = threads;
     options.progress = !quiet;
+    if (run->count("--write-docs") > 0) {
+      options.docs = write_docs == "all" ? stocktake::pipeline::DocsMode::kAll : stocktake::pipeline::DocsMode::kUnique;
+    }
     Status st = stocktake::pipeline::RunMeasurement(*config, **quality, run_dir, inputs, options, &summary);
     if (!st.ok()) return Fail(st);
+    if (summary.peak_rss_bytes > summary.memory_limit_bytes) {
+      std::fprintf(stderr, "stocktake: warning: peak memory %.0f MiB exceeded the run.memory_limit of %.0f MiB\n",
+                   static_cast<double>(summary.peak_rss_bytes) / (1 << 20),
+                   static_cast<double>(summary.memory_limit_bytes) / (1 << 20));
+    }
     if (quiet) return 0;
     if (summary.shards_reused > 0) {
       std::printf("stocktake: %zu of %zu shards were finished already and reused\n", summary.shards_reused,

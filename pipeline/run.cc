@@ -27,8 +27,11 @@
 #include "common/atomic_file.h"
 #include "common/json_writer.h"
 #include "common/byte_source.h"
+#include "common/decoded_stream.h"
+#include "common/zstd_writer.h"
 #include "common/version.h"
 #include "pipeline/shard_store.h"
+#include "pipeline/stats_csv.h"
 
 namespace stocktake::pipeline {
 
@@ -230,7 +233,7 @@ struct ShardPlan {
 // and obsolete folders; numbers new folders after the highest in use (so a
 // fresh run's folder numbers are its ordinals).
 Result<ShardPlan> PlanShards(const std::string& run_dir, const std::vector<std::string>& inputs,
-                             const std::string& config_hash, uint32_t partitions) {
+                             const std::string& config_hash, uint32_t partitions, bool docs) {
   const std::string shards_dir = run_dir + "/" + kShardsDir;
   STOCKTAKE_RETURN_IF_ERROR(MakeDirectories(shards_dir));
   std::vector<std::string> names;
@@ -253,9 +256,9 @@ Result<ShardPlan> PlanShards(const std::string& run_dir, const std::vector<std::
   }
   ShardPlan plan;
   for (const std::string& input : inputs) {
-    plan.identities.push_back(IdentityOf(input, config_hash, partitions));
+    plan.identities.push_back(IdentityOf(input, config_hash, partitions, docs));
     auto it = done.find(plan.identities.back().input);
-    if (it != done.end() && it->second.second == plan.identities.back()) {
+    if (it != done.end() && it->second.second.Serves(plan.identities.back())) {
       plan.folders.push_back(std::string(kShardsDir) + "/" + it->second.first);
       plan.reuse.push_back(1);
       done.erase(it);
@@ -269,6 +272,32 @@ Result<ShardPlan> PlanShards(const std::string& run_dir, const std::vector<std::
     std::filesystem::remove_all(shards_dir + "/" + name, ec);
     if (ec) return IoError(fmt::format("cannot remove '{}/{}': {}", shards_dir, name, ec.message()));
   }
+  return plan;
+}
+
+// How the memory limit is spent. Workers each hold one shard: its reader
+// buffer and its batches in flight (a batch's records plus what processing
+// them allocates, about twice kBatchBytes). Half the limit goes to batches,
+// and clustering gets at most the other half.
+struct MemoryPlan {
+  uint64_t limit = 0;
+  size_t batches_in_flight = 0;
+  uint64_t dedup_budget = 0;
+};
+
+MemoryPlan PlanMemory(const Config& config, int threads) {
+  MemoryPlan plan;
+  plan.limit = config.memory_limit;
+  if (plan.limit == 0) {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    plan.limit = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2 : 4ull << 30;
+  }
+  const uint64_t workers = static_cast<uint64_t>(threads > 0 ? threads : tbb::info::default_concurrency());
+  const uint64_t per_batch = 2 * kBatchBytes;
+  // Enough batches for one input to keep every worker busy, fewer if the
+  // limit says so; at least two so reading overlaps processing.
+  plan.batches_in_flight = static_cast<size_t>(std::clamp<uint64_t>(plan.limit / 2 / (workers * per_batch), 2, 2 * workers));
+  plan.dedup_budget = std::min<uint64_t>(config.dedup.memory_budget, plan.limit / 2);
   return plan;
 }
 
@@ -345,6 +374,95 @@ class ProgressDisplay {
   std::thread thread_;
 };
 
+// One input's documents: its shard's documents file completed with the id,
+// source and cluster fields (see kShardDocsName).
+Status WriteInputDocuments(const std::string& shard_docs, const std::string& out_path, uint32_t ordinal,
+                           const std::string& source, const InputResult& result, const DedupReport* dedup,
+                           uint64_t first_document, const std::vector<const InputResult*>& all, DocsMode mode) {
+  auto file = FileSource::Open(shard_docs);
+  if (!file.ok()) return file.status();
+  DecodedStream stream(std::move(*file));
+  ZstdFileWriter out;
+  STOCKTAKE_RETURN_IF_ERROR(out.Open(out_path));
+  std::string quoted_source;
+  JsonWriter(&quoted_source, 0).String(source);
+  auto damaged = [&](const char* what) {
+    return Status(StatusCode::kDataError, fmt::format("'{}' is damaged ({}): rerun without the shard", shard_docs, what));
+  };
+  // The id of document `position` of input `input`: "<ordinal>:<offset>".
+  auto id_of = [&](uint64_t input, uint64_t position) -> std::string {
+    const std::vector<DocumentRow>& rows = all[input]->dedup.rows;
+    return fmt::format("{}:{}", input, position < rows.size() ? rows[position].offset : 0);
+  };
+  std::string buffer, line;
+  uint64_t position = 0;
+  uint8_t chunk[1 << 16];
+  bool end = false;
+  while (!end) {
+    DecodedStream::ReadResult got = stream.Read(chunk, sizeof(chunk));
+    buffer.append(reinterpret_cast<const char*>(chunk), got.size);
+    end = got.stream_end || got.size == 0;
+    size_t start = 0;
+    for (size_t nl; (nl = buffer.find('\n', start)) != std::string::npos; start = nl + 1) {
+      const std::string_view text(buffer.data() + start, nl - start);
+      const size_t tab = text.find('\t');
+      if (tab == std::string_view::npos || text.size() < tab + 3 || text[tab + 1] != '"') return damaged("a bad line");
+      const std::string_view offset = text.substr(0, tab), fragment = text.substr(tab + 1);
+      if (dedup != nullptr) {
+        if (position >= result.dedup.rows.size() || first_document + position >= dedup->near_documents.size() ||
+            fmt::format("{}", result.dedup.rows[position].offset) != offset) {
+          return damaged("documents do not match the shard's rows");
+        }
+      }
+      line.clear();
+      line += "{\"id\":\"";
+      line += fmt::format("{}:{}", ordinal, offset);
+      line += "\",";
+      line += fragment;
+      line += ",\"source\":";
+      line += quoted_source;
+      bool keep = true;
+      if (dedup != nullptr) {
+        const dedup::DocumentCluster& c = dedup->near_documents[first_document + position];
+        keep = c.representative || mode == DocsMode::kAll;
+        line += fmt::format(",\"cluster_id\":\"{}\",\"cluster_size\":{},\"duplicate\":{}", id_of(c.cluster >> 32, c.cluster & 0xFFFFFFFFu),
+                            c.size, c.representative ? "false" : "true");
+      }
+      line += "}}\n";
+      if (keep) out.Write(line);
+      ++position;
+    }
+    buffer.erase(0, start);
+  }
+  if (!stream.errors().empty() || !buffer.empty()) return damaged("truncated");
+  if (dedup != nullptr && position != result.dedup.rows.size()) return damaged("fewer documents than rows");
+  return out.Commit();
+}
+
+// RUN/docs/NNNNNN.jsonl.zst, one per input by ordinal, written afresh.
+Status WriteDocuments(const std::string& run_dir, const std::vector<std::string>& inputs,
+                      const std::vector<std::string>& folders, const std::vector<InputResult>& results,
+                      const DedupReport* dedup, DocsMode mode) {
+  const std::string dir = run_dir + "/docs";
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  STOCKTAKE_RETURN_IF_ERROR(MakeDirectories(dir));
+  std::vector<uint64_t> first(inputs.size() + 1, 0);
+  std::vector<const InputResult*> all;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    first[i + 1] = first[i] + results[i].dedup.rows.size();
+    all.push_back(&results[i]);
+  }
+  std::vector<Status> status(inputs.size());
+  tbb::parallel_for(size_t{0}, inputs.size(), [&](size_t i) {
+    status[i] = WriteInputDocuments(run_dir + "/" + folders[i] + "/" + kShardDocsName,
+                                    fmt::format("{}/{:06d}.jsonl.zst", dir, i), static_cast<uint32_t>(i), inputs[i],
+                                    results[i], dedup, first[i], all, mode);
+  });
+  for (const Status& st : status) STOCKTAKE_RETURN_IF_ERROR(st);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<RunRecord> ReadRunRecord(const std::string& run_dir) {
@@ -402,7 +520,9 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   if (plan == nullptr) std::filesystem::remove_all(run_dir + "/dedup", ec);
   RemoveTemporaries(run_dir);
   const std::vector<std::string> inputs = MergeInputs(earlier, given_inputs);
-  auto shards = PlanShards(run_dir, inputs, config_hash, config.dedup.enabled ? config.dedup.partitions : 0);
+  const bool docs = options.docs != DocsMode::kNone;
+  auto shards =
+      PlanShards(run_dir, inputs, config_hash, config.dedup.enabled ? config.dedup.partitions : 0, docs);
   if (!shards.ok()) return shards.status();
   // run.json before any scanning: a killed run can be resumed from it.
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/run.json", RunJson(config, inputs, shards->folders)));
@@ -421,7 +541,9 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   });
   ScanProgress progress;
   std::atomic<size_t> shards_done{0};
-  Scanner scanner(config, &quality, plan.get(), kDefaultBatchesInFlight);
+  const MemoryPlan memory = PlanMemory(config, threads);
+  if (plan != nullptr) plan->config.memory_budget = memory.dedup_budget;
+  Scanner scanner(config, &quality, plan.get(), memory.batches_in_flight, docs);
   auto scan_shard = [&](size_t i) {
     const std::string dir = run_dir + "/" + shards->folders[i];
     std::filesystem::remove_all(dir, ec);
@@ -429,6 +551,7 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     if (!made.ok()) return made;
     InputResult r = scanner.Scan(inputs[i], dir, &progress);
     if (!r.dedup.output.ok()) return r.dedup.output;
+    if (!r.output.ok()) return r.output;
     return WriteShard(dir, r, shards->identities[i]);
   };
   std::vector<Status> scanned(inputs.size());
@@ -470,17 +593,27 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     auto report = ClusterAndCount(*plan, rows, shards->folders, quality.tier_count(), threads);
     if (!report.ok()) return report.status();
     dedup = std::move(*report);
-    for (InputResult& r : results) r.dedup = {};
   }
+  if (docs) {
+    STOCKTAKE_RETURN_IF_ERROR(WriteDocuments(run_dir, inputs, shards->folders, results, dedup ? &*dedup : nullptr,
+                                             options.docs));
+  } else {
+    std::filesystem::remove_all(run_dir + "/docs", ec);
+  }
+  for (InputResult& r : results) r.dedup = {};
   const double dedup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - scanned_at).count();
   STOCKTAKE_RETURN_IF_ERROR(
       WriteFileAtomic(run_dir + "/stats.json", StatsJson(config, results, dedup ? &*dedup : nullptr)));
+  QualityCounts quality_total;
+  for (const InputResult& r : results) quality_total.Merge(r.quality);
+  std::vector<std::string> tier_names;
+  for (size_t t = 0; t < quality.tier_count(); ++t) tier_names.emplace_back(quality.tier_name(t));
+  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(
+      run_dir + "/stats.csv", StatsCsv(tier_names, EncodingNames(config), quality_total, dedup ? &*dedup : nullptr)));
 
   summary->inputs = results.size();
   summary->shards_reused = inputs.size() - pending.size();
   summary->encoding = config.encodings.empty() ? "" : config.encodings.front().name;
-  QualityCounts quality_total;
-  for (const InputResult& r : results) quality_total.Merge(r.quality);
   for (size_t t = 0; t < quality.tier_count(); ++t) {
     summary->tiers.emplace_back(quality.tier_name(t),
                                 t < quality_total.tiers.size() ? quality_total.tiers[t] : TextTotals{});
@@ -503,6 +636,8 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
 
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
+  summary->peak_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+  summary->memory_limit_bytes = memory.limit;
   double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   std::string timing;
@@ -510,7 +645,9 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   w.BeginObject();
   w.Field("wall_seconds", wall);
   w.Field("cpu_seconds", cpu);
-  w.Field("peak_rss_bytes", static_cast<uint64_t>(usage.ru_maxrss) * 1024);
+  w.Field("peak_rss_bytes", summary->peak_rss_bytes);
+  w.Field("memory_limit_bytes", memory.limit);
+  w.Field("batches_in_flight_per_shard", static_cast<uint64_t>(memory.batches_in_flight));
   w.Field("threads", threads > 0 ? threads : tbb::info::default_concurrency());
   w.Field("shards_scanned", static_cast<uint64_t>(pending.size()));
   w.Field("shards_reused", static_cast<uint64_t>(inputs.size() - pending.size()));

@@ -37,9 +37,14 @@ Result<std::unique_ptr<quality::QualityModel>> LoadQualityModel(const Config& co
 std::vector<InputResult> ScanInputs(const std::vector<std::string>& inputs, const Config& config,
                                     const quality::QualityModel* quality, int threads);
 
+// --write-docs: none, one document per duplicate cluster (its
+// representative), or all documents with duplicates marked.
+enum class DocsMode { kNone, kUnique, kAll };
+
 struct RunOptions {
   int threads = 0;     // 0: the config's run.threads (0 there: all cores)
   bool progress = false;  // a progress display on stderr
+  DocsMode docs = DocsMode::kNone;  // RUN/docs/NNNNNN.jsonl.zst per input
 };
 
 // What run.json records about an existing run directory.
@@ -66,6 +71,8 @@ struct RunSummary {
   uint64_t near_duplicates = 0;
   size_t shards_reused = 0;  // finished earlier, not scanned again
   double wall_seconds = 0;
+  uint64_t peak_rss_bytes = 0;
+  uint64_t memory_limit_bytes = 0;  // the config's, or half the machine's memory
 };
 
 // Runs the measurement into `run_dir` (created if needed; see above for an

@@ -266,6 +266,7 @@ std::string DoneJson(const ShardIdentity& id) {
   w.Field("config_hash", id.config_hash);
   w.Field("program", id.program);
   w.Field("partitions", static_cast<uint64_t>(id.partitions));
+  w.Field("docs", id.docs);
   w.EndObject();
   out.push_back('\n');
   return out;
@@ -280,12 +281,19 @@ std::string AbsolutePath(const std::string& path) {
   return abs.lexically_normal().string();
 }
 
-ShardIdentity IdentityOf(const std::string& input, const std::string& config_hash, uint32_t partitions) {
+bool ShardIdentity::Serves(const ShardIdentity& wanted) const {
+  ShardIdentity as_wanted = *this;
+  as_wanted.docs = wanted.docs;
+  return as_wanted == wanted && (docs || !wanted.docs);
+}
+
+ShardIdentity IdentityOf(const std::string& input, const std::string& config_hash, uint32_t partitions, bool docs) {
   ShardIdentity id;
   id.input = AbsolutePath(input);
   id.config_hash = config_hash;
   id.program = kProgramVersion;
   id.partitions = partitions;
+  id.docs = docs;
   struct stat st {};
   if (::stat(input.c_str(), &st) == 0) {
     id.size = static_cast<int64_t>(st.st_size);
@@ -382,13 +390,14 @@ std::optional<ShardIdentity> ReadShardDone(const std::string& dir) {
   std::string_view schema, input, hash, program;
   int64_t size = 0, mtime = 0;
   uint64_t partitions = 0;
+  bool docs = false;
   if (root["schema"].get(schema) || schema != kDoneSchema || root["input"].get(input) || root["size"].get(size) ||
       root["mtime_ns"].get(mtime) || root["config_hash"].get(hash) || root["program"].get(program) ||
-      root["partitions"].get(partitions) || partitions > UINT32_MAX) {
+      root["partitions"].get(partitions) || partitions > UINT32_MAX || root["docs"].get(docs)) {
     return std::nullopt;
   }
   return ShardIdentity{std::string(input), size, mtime, std::string(hash), std::string(program),
-                       static_cast<uint32_t>(partitions)};
+                       static_cast<uint32_t>(partitions), docs};
 }
 
 Result<InputResult> ReadShardResult(const std::string& dir, const std::string& path) {

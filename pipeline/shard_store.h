@@ -37,13 +37,18 @@ struct ShardIdentity {
   std::string config_hash;
   std::string program;      // the program version that made the shard
   uint32_t partitions = 0;  // of its dedup runs (0: dedup off)
+  bool docs = false;        // has its documents file (--write-docs)
   bool operator==(const ShardIdentity&) const = default;
+  // A shard made as `this` can serve a run that wants `wanted`: the same
+  // except that a shard with documents also serves a run without.
+  bool Serves(const ShardIdentity& wanted) const;
 };
 
 // The identity of `input` now, for `config_hash`, this program and runs
 // with `partitions` (which the config hash leaves out: it never changes
 // results, but run files must agree on it).
-ShardIdentity IdentityOf(const std::string& input, const std::string& config_hash, uint32_t partitions);
+ShardIdentity IdentityOf(const std::string& input, const std::string& config_hash, uint32_t partitions,
+                         bool docs = false);
 // The absolute, lexically normal form of a path (inputs are matched by it).
 std::string AbsolutePath(const std::string& path);
 

@@ -10,7 +10,10 @@
 
 #include <filesystem>
 #include <functional>
+#include <set>
 
+#include "common/byte_source.h"
+#include "common/decoded_stream.h"
 #include "test_support/test_support.h"
 
 namespace stocktake {
@@ -391,6 +394,69 @@ bool KillWhen(const std::vector<std::string>& args, const std::function<bool()>&
   kill(pid, SIGKILL);
   waitpid(pid, &status, 0);
   return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+// The lines of a zstd file, decoded.
+std::vector<std::string> ZstdLines(const std::string& path) {
+  auto source = FileSource::Open(path);
+  EXPECT_TRUE(source.ok()) << path;
+  if (!source.ok()) return {};
+  DecodedStream stream(std::move(*source));
+  std::string all;
+  uint8_t buffer[1 << 16];
+  for (;;) {
+    DecodedStream::ReadResult r = stream.Read(buffer, sizeof(buffer));
+    all.append(reinterpret_cast<const char*>(buffer), r.size);
+    if (r.stream_end || r.size == 0) break;
+  }
+  std::vector<std::string> lines;
+  for (size_t start = 0, nl; (nl = all.find('\n', start)) != std::string::npos; start = nl + 1) {
+    lines.push_back(all.substr(start, nl - start));
+  }
+  return lines;
+}
+
+TEST(MainTest, WriteDocsKeepsOneDocumentPerClusterOrAllMarked) {
+  testing::TempDir dir;
+  const std::string input = SomeInputs()[0];
+  testing::WriteFile(dir.File("copy.warc.gz"), testing::ReadFile(input));
+  for (const char* mode : {"--write-docs", "--write-docs=all"}) {
+    const bool all = std::string_view(mode).find("all") != std::string_view::npos;
+    const std::string run = dir.File(all ? "all" : "unique");
+    auto r = Stocktake({"run", "-q", mode, "-o", run, input, dir.File("copy.warc.gz")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    simdjson::dom::parser stats_parser;
+    simdjson::dom::element dedup = stats_parser.load(run + "/stats.json")["totals"]["dedup"];
+    std::set<std::string> ids;
+    uint64_t lines = 0, duplicates = 0;
+    for (const char* file : {"000000.jsonl.zst", "000001.jsonl.zst"}) {
+      for (const std::string& line : ZstdLines(run + "/docs/" + file)) {
+        simdjson::dom::parser parser;
+        simdjson::dom::element doc = parser.parse(line);
+        ++lines;
+        ids.insert(std::string(std::string_view(doc["id"])));
+        EXPECT_FALSE(std::string_view(doc["text"]).empty());
+        simdjson::dom::element m = doc["metadata"];
+        EXPECT_TRUE(m["url"].is_string());
+        EXPECT_TRUE(m["language"].is_string());
+        EXPECT_TRUE(m["tier"].is_string());
+        EXPECT_GT(uint64_t(m["tokens"]["cl100k_base"]), 0u);
+        EXPECT_GE(uint64_t(m["cluster_size"]), 1u);
+        const bool duplicate = bool(m["duplicate"]);
+        duplicates += duplicate;
+        // A representative's cluster id is its own id.
+        if (!duplicate) EXPECT_EQ(std::string_view(m["cluster_id"]), std::string_view(doc["id"]));
+      }
+    }
+    EXPECT_EQ(ids.size(), lines);
+    if (all) {
+      EXPECT_EQ(lines, uint64_t(dedup["documents"]));
+      EXPECT_EQ(duplicates, uint64_t(dedup["near"]["duplicates"]));
+    } else {
+      EXPECT_EQ(lines, uint64_t(dedup["tiers"].at(0)["unique"]["documents"]));
+      EXPECT_EQ(duplicates, 0u);
+    }
+  }
 }
 
 TEST(MainTest, RunsKilledAtAnyPointResumeToTheSameBytes) {
