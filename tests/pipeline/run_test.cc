@@ -152,5 +152,32 @@ TEST(RunTest, FinishedShardsAreReusedAndBrokenOnesRedone) {
   EXPECT_FALSE(ReadRunRecord(dir.File("nothing")).ok());
 }
 
+TEST(RunTest, AnInputGoneMissingIsReportedNotFatal) {
+  testing::TempDir dir;
+  const std::string kept = testing::CorpusFile("webrecorder+warcio/test/data/example.warc.gz");
+  const std::string gone = dir.File("gone.warc.gz");
+  testing::WriteFile(gone, testing::ReadFile(kept));
+  RunSummary summary;
+  ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), dir.File("run"), {kept, gone}, {1}, &summary).ok());
+  std::filesystem::remove(gone);
+  // The run keeps the input, finds it changed (gone), scans it again, and
+  // reports it instead of stopping.
+  Status st = RunMeasurement(Config{}, *DefaultModel(), dir.File("run"), {}, {1}, &summary);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(summary.unreadable, 1u);
+  EXPECT_EQ(summary.shards_reused, 1u);
+  simdjson::dom::parser parser;
+  simdjson::dom::element stats = parser.load(dir.File("run/stats.json"));
+  EXPECT_EQ(uint64_t(stats["inputs"]["unreadable"]), 1u);
+  size_t found = 0;
+  for (simdjson::dom::element entry : stats["per_input"].get_array()) {
+    if (std::string_view(entry["path"]) != gone) continue;
+    ++found;
+    EXPECT_FALSE(bool(entry["readable"]));
+    EXPECT_NE(std::string_view(entry["failure"]).find("No such file"), std::string_view::npos);
+  }
+  EXPECT_EQ(found, 1u);
+}
+
 }  // namespace
 }  // namespace stocktake::pipeline
