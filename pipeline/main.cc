@@ -158,11 +158,13 @@ int main(int argc, char** argv) {
       "(rank files, classifier models, dedup index runs) made absolute. A bad file is reported like\n"
       "`run` reports it. Keys: docs/configuration.md.");
 
-  run->footer("Writes RUN/run.json (inputs, configuration), RUN/stats.json (the measurement: funnel,\n"
-              "tiers overall and per language, each rule's effect alone and in sequence, and the\n"
-              "tiers after exact and near-duplicate removal), RUN/dedup/ (band-key runs, clusters.tsv)\n"
-              "and RUN/timing.json; see docs/output-format.md. Tiers and rules: docs/quality.md;\n"
-              "duplicates: docs/dedup.md.");
+  run->footer("Writes RUN/run.json (inputs, configuration), RUN/shards/NNNNNN/ (one folder per input,\n"
+              "finished when it has DONE), RUN/dedup/ (manifest, clusters.tsv), RUN/stats.json (the\n"
+              "measurement: funnel, tiers overall and per language, each rule's effect alone and in\n"
+              "sequence, and the tiers after exact and near-duplicate removal), RUN/stats.csv (the tier\n"
+              "table) and RUN/timing.json. Running again into RUN reuses finished shards, so a killed\n"
+              "run resumes where it stopped and added inputs are the only ones scanned. See\n"
+              "docs/output-format.md; tiers and rules: docs/quality.md; duplicates: docs/dedup.md.");
   inspect->footer("Damage reasons are explained in docs/reader.md.");
   try {
     app.parse(argc, argv);
