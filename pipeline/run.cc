@@ -317,7 +317,8 @@ std::string Duration(double seconds) {
 }
 
 // A live progress display on stderr while shards are scanned: one line
-// redrawn twice a second on a terminal, otherwise a log line every 10 s.
+// redrawn twice a second on a terminal, otherwise a log line every 5 s;
+// both end with the final state.
 class ProgressDisplay {
  public:
   ProgressDisplay(const ScanProgress* scan, const std::atomic<size_t>* shards_done, size_t shards_total,
@@ -332,7 +333,8 @@ class ProgressDisplay {
     }
     wake_.notify_all();
     thread_.join();
-    if (tty_ && drawn_) std::fprintf(stderr, "\r%s\n", Line().c_str());
+    // The last state, so logs show the scan's totals too.
+    std::fprintf(stderr, tty_ ? "\r%s\n" : "%s\n", Line().c_str());
   }
 
  private:
@@ -348,12 +350,11 @@ class ProgressDisplay {
                        rate / 1e6, eta);
   }
   void Loop() {
-    const auto period = tty_ ? std::chrono::milliseconds(500) : std::chrono::milliseconds(10000);
+    const auto period = tty_ ? std::chrono::milliseconds(500) : std::chrono::milliseconds(5000);
     std::unique_lock<std::mutex> lock(mutex_);
     while (!wake_.wait_for(lock, period, [this] { return stop_; })) {
       if (tty_) {
         std::fprintf(stderr, "\r%s", Line().c_str());
-        drawn_ = true;
       } else {
         std::fprintf(stderr, "%s\n", Line().c_str());
       }
@@ -366,7 +367,6 @@ class ProgressDisplay {
   size_t total_;
   uint64_t bytes_total_;
   bool tty_;
-  bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;
   std::mutex mutex_;
   std::condition_variable wake_;

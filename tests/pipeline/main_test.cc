@@ -511,10 +511,17 @@ TEST(MainTest, ResumeAndInputsAreCheckedUpFront) {
   auto other = Stocktake({"run", "-q", "--no-dedup", "-o", dir.File("run"), input});
   EXPECT_EQ(other.exit_code, 2);
   EXPECT_NE(other.err.find("another configuration"), std::string::npos) << other.err;
-  // Adding an input to it scans only that one.
+  // Adding an input to it scans only that one; progress (not a terminal:
+  // log lines) counts the shards scanned now.
   auto added = Stocktake({"run", "-o", dir.File("run"), SomeInputs()[1]});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   EXPECT_NE(added.out.find("1 of 2 shards were finished already"), std::string::npos) << added.out;
+  EXPECT_NE(added.err.find("stocktake: shards 1/1, "), std::string::npos) << added.err;
+  EXPECT_NE(added.err.find(" MB/s, ETA "), std::string::npos) << added.err;
+  // -q: nothing at all on success.
+  auto quiet = Stocktake({"run", "-q", "-o", dir.File("run"), SomeInputs()[2]});
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.out + quiet.err, "");
 }
 
 }  // namespace
