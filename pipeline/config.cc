@@ -66,6 +66,16 @@ Status SetFraction(const toml::node& node, const std::string& where, double* out
   return Status::Ok();
 }
 
+Status SetNumber(const toml::node& node, const std::string& where, double min, double max, double* out) {
+  auto v = node.value<double>();
+  if (!(node.is_integer() || node.is_floating_point()) || !v) return InvalidArgument(where + " must be a number");
+  if (!(*v >= min && *v <= max)) {
+    return InvalidArgument(fmt::format("{} must be between {} and {} (got {})", where, min, max, *v));
+  }
+  *out = *v;
+  return Status::Ok();
+}
+
 Status SetSmall(const toml::node& node, const std::string& where, uint64_t min, uint64_t max, uint32_t* out) {
   uint64_t v = 0;
   STOCKTAKE_RETURN_IF_ERROR(SetUnsigned(node, where, min, max, &v));
@@ -431,6 +441,44 @@ Result<Config> LoadConfig(const std::string& path) {
            }
            return Status::Ok();
          }}}},
+      {"network",
+       {{"base_url",
+         [&](const toml::node& n, const std::string& w) {
+           if (!n.is_string()) return InvalidArgument(w + " must be a string");
+           std::string url = n.value<std::string>().value_or("");
+           if (!crawler::IsHttpUrl(url)) return InvalidArgument(w + " must be an http:// or https:// URL");
+           while (!url.empty() && url.back() == '/') url.pop_back();
+           config.network.base_url = url;
+           return Status::Ok();
+         }},
+        {"max_retries",
+         [&](const toml::node& n, const std::string& w) {
+           return SetSmall(n, w, 0, 1000, &config.network.fetch.max_retries);
+         }},
+        {"backoff_initial_seconds",
+         [&](const toml::node& n, const std::string& w) {
+           return SetNumber(n, w, 0, 3600, &config.network.fetch.backoff_initial_seconds);
+         }},
+        {"backoff_max_seconds",
+         [&](const toml::node& n, const std::string& w) {
+           return SetNumber(n, w, 0, 3600, &config.network.fetch.backoff_max_seconds);
+         }},
+        {"connect_timeout_seconds",
+         [&](const toml::node& n, const std::string& w) {
+           return SetNumber(n, w, 0.1, 3600, &config.network.fetch.connect_timeout_seconds);
+         }},
+        {"stall_timeout_seconds",
+         [&](const toml::node& n, const std::string& w) {
+           return SetNumber(n, w, 0.1, 3600, &config.network.fetch.stall_timeout_seconds);
+         }},
+        {"max_concurrent_downloads",
+         [&](const toml::node& n, const std::string& w) {
+           return SetSmall(n, w, 0, 4096, &config.network.max_concurrent_downloads);
+         }},
+        {"requests_per_second",
+         [&](const toml::node& n, const std::string& w) {
+           return SetNumber(n, w, 0, 100000, &config.network.requests_per_second);
+         }}}},
       {"run",
        {{"threads",
          [&](const toml::node& n, const std::string& w) {
@@ -678,6 +726,17 @@ std::string ConfigToml(const Config& config) {
   std::vector<std::string> index;
   for (const std::string& run : d.index) index.push_back(AbsolutePath(run));
   line("index", list(index));
+
+  const Config::Network& net = config.network;
+  out += "\n[network]\n";
+  line("base_url", TomlString(net.base_url));
+  line("max_retries", number(net.fetch.max_retries));
+  line("backoff_initial_seconds", TomlFloat(net.fetch.backoff_initial_seconds));
+  line("backoff_max_seconds", TomlFloat(net.fetch.backoff_max_seconds));
+  line("connect_timeout_seconds", TomlFloat(net.fetch.connect_timeout_seconds));
+  line("stall_timeout_seconds", TomlFloat(net.fetch.stall_timeout_seconds));
+  line("max_concurrent_downloads", number(net.max_concurrent_downloads));
+  line("requests_per_second", TomlFloat(net.requests_per_second));
 
   out += "\n[run]\n";
   line("threads", number(config.threads));

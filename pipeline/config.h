@@ -16,6 +16,7 @@
 #include "common/json_writer.h"
 #include "common/status.h"
 #include "crawler/extractor.h"
+#include "crawler/http_source.h"
 #include "dedup/minhash.h"
 #include "quality/tiers.h"
 #include "stats/tokenizer.h"
@@ -74,6 +75,17 @@ struct Config {
     std::vector<std::string> index;
   };
   Dedup dedup;
+
+  // [network] Inputs read over HTTP(S) (docs/network.md). These change how
+  // bytes arrive, never which: not in the config hash.
+  struct Network {
+    // Where s3://commoncrawl/ paths and cc: crawl specs point.
+    std::string base_url = "https://data.commoncrawl.org";
+    crawler::FetchOptions fetch;
+    uint32_t max_concurrent_downloads = 8;  // 0 = no cap
+    double requests_per_second = 10;        // request starts, retries included; 0 = no cap
+  };
+  Network network;
 
   // [run]
   int threads = 0;  // 0 = all cores

@@ -9,6 +9,9 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_pipeline.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 
@@ -423,16 +426,89 @@ void ProcessItem(const Batch& b, const Batch::Item& item, bool extract, Scratch*
   AddDocument(text, "wet", /*html=*/false, origin, s, r, keys);
 }
 
+// A URL's bytes on their way to the reader, also written to a cache file
+// that appears (renamed from a temporary) only once the body ended cleanly
+// with the declared size.
+class TeeSource final : public ByteSource {
+ public:
+  TeeSource(std::unique_ptr<crawler::HttpSource> inner, std::string path)
+      : inner_(std::move(inner)), path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+    file_ = std::fopen(tmp_.c_str(), "wbe");
+  }
+  ~TeeSource() override {
+    if (file_ != nullptr) {
+      std::fclose(file_);
+      std::remove(tmp_.c_str());
+    }
+  }
+  Result<size_t> Read(uint8_t* out, size_t n) override {
+    Result<size_t> got = inner_->Read(out, n);
+    if (file_ == nullptr) return got;
+    if (!got.ok()) return got;  // the destructor drops the temporary
+    if (*got > 0) {
+      written_ += *got;
+      if (std::fwrite(out, 1, *got, file_) != *got) Abandon();
+      return got;
+    }
+    const int64_t size = inner_->stats().size;
+    const bool complete = size < 0 || static_cast<uint64_t>(size) == written_;
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!(complete && closed && std::rename(tmp_.c_str(), path_.c_str()) == 0)) std::remove(tmp_.c_str());
+    return got;
+  }
+  const std::string& name() const override { return inner_->name(); }
+
+ private:
+  void Abandon() {
+    std::fclose(file_);
+    file_ = nullptr;
+    std::remove(tmp_.c_str());
+  }
+  std::unique_ptr<crawler::HttpSource> inner_;
+  std::string path_;
+  std::string tmp_;
+  std::FILE* file_ = nullptr;
+  uint64_t written_ = 0;
+};
+
 }  // namespace
+
+std::string CachePath(const std::string& cache_dir, const std::string& url) {
+  std::string_view rest(url);
+  rest.remove_prefix(rest.find("://") + 3);
+  rest = rest.substr(0, rest.find_first_of("?#"));
+  std::string out = cache_dir;
+  // host/path, each segment kept only if harmless.
+  size_t start = 0;
+  while (start <= rest.size()) {
+    size_t end = rest.find('/', start);
+    if (end == std::string_view::npos) end = rest.size();
+    std::string segment(rest.substr(start, end - start));
+    start = end + 1;
+    if (segment.empty() || segment == "." || segment == "..") continue;
+    for (char& c : segment) {
+      if (c == ':' || c == '\\') c = '_';
+    }
+    out += "/" + segment;
+  }
+  return out;
+}
 
 struct Scanner::ThreadScratch {
   tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> slots;
 };
 
 Scanner::Scanner(const Config& config, const quality::QualityModel* quality, const DedupPlan* plan,
-                 size_t batches_in_flight, bool write_docs)
-    : config_(config), quality_(quality), plan_(plan), batches_in_flight_(std::max<size_t>(batches_in_flight, 1)),
-      write_docs_(write_docs), scratch_(std::make_unique<ThreadScratch>()) {}
+                 ScanOptions options)
+    : config_(config), quality_(quality), plan_(plan), options_(std::move(options)),
+      limiter_(std::make_unique<crawler::FetchLimiter>(config.network.max_concurrent_downloads,
+                                                       config.network.requests_per_second)),
+      scratch_(std::make_unique<ThreadScratch>()) {
+  options_.batches_in_flight = std::max<size_t>(options_.batches_in_flight, 1);
+}
 
 Scanner::~Scanner() = default;
 
@@ -447,12 +523,13 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
     if (deduper != nullptr) r.dedup = deduper->Finish();
   };
   std::unique_ptr<ZstdFileWriter> docs;
-  if (extract && write_docs_) {
+  if (extract && options_.write_docs) {
     docs = std::make_unique<ZstdFileWriter>();
     r.output = docs->Open(shard_dir + "/" + kShardDocsName);
     if (!r.output.ok()) docs.reset();
   }
-  std::unique_ptr<FileSource> source = OpenInput(path, &r);
+  const crawler::HttpSource* http = nullptr;
+  std::unique_ptr<ByteSource> source = OpenScanInput(path, &http, &r);
   if (source == nullptr) {
     if (docs != nullptr) r.output = docs->Commit();  // an empty documents file
     finish_dedup();
@@ -461,7 +538,7 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
   crawler::RecordReader reader(std::move(source), ReaderOptions(config_));
 
   // read (in order) -> process (parallel) -> merge and add keys (in order).
-  std::vector<std::unique_ptr<Batch>> batches(batches_in_flight_);
+  std::vector<std::unique_ptr<Batch>> batches(options_.batches_in_flight);
   std::vector<Batch*> free_batches;
   std::mutex free_mutex;
   for (auto& b : batches) {
@@ -471,7 +548,7 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
   bool input_done = false;
   uint64_t reported_bytes = 0;
   tbb::parallel_pipeline(
-      batches_in_flight_,
+      options_.batches_in_flight,
       tbb::make_filter<void, Batch*>(
           tbb::filter_mode::serial_in_order,
           [&](tbb::flow_control& fc) -> Batch* {
@@ -509,7 +586,7 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
                                             std::unique_ptr<Scratch>& s = scratch_->slots.local();
                                             if (s == nullptr) {
                                               s = std::make_unique<Scratch>(config_, quality_, plan_);
-                                              s->write_docs = write_docs_;
+                                              s->write_docs = options_.write_docs;
                                             }
                                             for (const Batch::Item& item : b->items) {
                                               ProcessItem(*b, item, extract, s.get(), &b->counts, &b->keys);
@@ -536,14 +613,53 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
           }));
 
   FinishReaderCounts(reader, &r);
-  if (docs != nullptr) r.output = docs->Commit();
+  if (http != nullptr) {
+    r.fetched = true;
+    r.network = http->stats();
+  }
+  if (!reader.stream().io_status().ok()) {
+    // Stopped part way by a failure, not by damage: what was read is not
+    // the input, so none of it counts. The input is listed as unreadable
+    // and tried again by the next run.
+    InputResult failed;
+    failed.path = r.path;
+    failed.readable = false;
+    failed.failure = r.failure;
+    failed.format = "unknown";
+    failed.compression = "none";
+    failed.fetched = r.fetched;
+    failed.network = std::move(r.network);
+    failed.retry_later = true;
+    r = std::move(failed);
+    if (deduper != nullptr) deduper = std::make_unique<ShardDeduper>(*plan_, shard_dir);
+    if (docs != nullptr) {
+      docs = std::make_unique<ZstdFileWriter>();
+      r.output = docs->Open(shard_dir + "/" + kShardDocsName);
+    }
+  }
+  if (docs != nullptr && r.output.ok()) r.output = docs->Commit();
   finish_dedup();
   return r;
 }
 
+std::unique_ptr<ByteSource> Scanner::OpenScanInput(const std::string& path, const crawler::HttpSource** http,
+                                                   InputResult* r) {
+  if (!crawler::IsHttpUrl(path)) return OpenInput(path, r);
+  const std::string cached = options_.cache_dir.empty() ? std::string() : CachePath(options_.cache_dir, path);
+  std::error_code ec;
+  if (!cached.empty() && std::filesystem::is_regular_file(cached, ec)) {
+    auto file = FileSource::Open(cached);
+    if (file.ok()) return std::move(*file);
+  }
+  auto source = std::make_unique<crawler::HttpSource>(path, config_.network.fetch, limiter_.get());
+  *http = source.get();
+  if (cached.empty()) return source;
+  return std::make_unique<TeeSource>(std::move(source), cached);
+}
+
 InputResult ScanInput(const std::string& path, const Config& config, const quality::QualityModel* quality,
                       const DedupTarget& dedup, ScanProgress* progress) {
-  Scanner scanner(config, quality, dedup.plan, kDefaultBatchesInFlight);
+  Scanner scanner(config, quality, dedup.plan);
   return scanner.Scan(path, dedup.shard_dir, progress);
 }
 

@@ -17,6 +17,7 @@
 
 #include "common/counts.h"
 #include "common/json_writer.h"
+#include "crawler/http_source.h"
 #include "dedup/exact_key.h"
 #include "pipeline/dedup_stage.h"
 #include "pipeline/config.h"
@@ -74,6 +75,13 @@ struct InputResult {
   std::vector<dedup::ExactKey> text_keys;  // one per document (run only)
   DedupRows dedup;  // per document, for clustering (run with dedup only; not merged)
   Status output;    // writing the shard's docs file failed (run with docs only; not stored)
+  // Inputs read over HTTP(S): what the network did (never in stats.json).
+  bool fetched = false;
+  crawler::FetchStats network;
+  // Reading stopped on an I/O or network failure: the counts are dropped
+  // (the input is unreadable, with `failure`), and a run tries it again
+  // next time instead of marking its shard done. Not stored.
+  bool retry_later = false;
 
   void Merge(const InputResult& other);  // sums everything except identity fields and dedup rows
 };
@@ -104,26 +112,37 @@ struct ScanProgress {
 //
 // Thread-safe: Scan may run for several inputs at once (they share the
 // per-thread scratch). `config`, `quality` and `plan` must outlive it.
+struct ScanOptions {
+  size_t batches_in_flight = 8;  // per input
+  // Every document's docs line goes to the shard folder's docs file
+  // (kShardDocsName), in document order.
+  bool write_docs = false;
+  // URL inputs are kept here (DIR/host/path) once read completely, and read
+  // from here when present.
+  std::string cache_dir;
+};
+
 class Scanner {
  public:
-  // With `write_docs`, every document's docs line goes to the shard folder's
-  // docs file (kShardDocsName), in document order.
   Scanner(const Config& config, const quality::QualityModel* quality, const DedupPlan* plan,
-          size_t batches_in_flight, bool write_docs = false);
+          ScanOptions options = {});
   ~Scanner();
   Scanner(const Scanner&) = delete;
   Scanner& operator=(const Scanner&) = delete;
 
-  // `shard_dir` is used with a dedup plan only; `progress` may be null.
+  // `path` is a file or an http(s):// URL. `shard_dir` is used with a dedup
+  // plan or write_docs only; `progress` may be null.
   InputResult Scan(const std::string& path, const std::string& shard_dir, ScanProgress* progress);
 
  private:
+  std::unique_ptr<ByteSource> OpenScanInput(const std::string& path, const crawler::HttpSource** http,
+                                            InputResult* r);
   struct ThreadScratch;
   const Config& config_;
   const quality::QualityModel* quality_;
   const DedupPlan* plan_;
-  size_t batches_in_flight_;
-  bool write_docs_;
+  ScanOptions options_;
+  std::unique_ptr<crawler::FetchLimiter> limiter_;  // shared by the inputs read over the network
   std::unique_ptr<ThreadScratch> scratch_;
 };
 
@@ -138,8 +157,9 @@ constexpr size_t kBatchBytes = 4u << 20;
 // and its two closing braces (the run writes the final docs/ files).
 constexpr const char kShardDocsName[] = "docs.jsonl.zst";
 
-// Batches in flight per input when the caller has no memory plan.
-constexpr size_t kDefaultBatchesInFlight = 8;
+// Where --cache keeps a URL's bytes: CACHE_DIR/host/path (query dropped,
+// "." and ".." segments skipped).
+std::string CachePath(const std::string& cache_dir, const std::string& url);
 
 // Scans one input with a Scanner of its own (see above).
 InputResult ScanInput(const std::string& path, const Config& config, const quality::QualityModel* quality,

@@ -3,6 +3,8 @@
 // names; duplicates are removed after sorting.
 #include "pipeline/inputs.h"
 
+#include "crawler/crawl_manifest.h"
+
 #include <glob.h>
 
 #include <algorithm>
@@ -73,6 +75,23 @@ Status AddPath(const std::string& arg, const InputOptions& options, std::vector<
   return Status::Ok();
 }
 
+// The files a crawl spec names, as URLs under the base URL.
+Status AddCrawl(const std::string& arg, const InputOptions& options, std::vector<std::string>* out) {
+  auto spec = crawler::ParseCrawlSpec(arg);
+  if (!spec.ok()) return spec.status();
+  if (options.fetch == nullptr) return InvalidArgument("crawl spec '" + arg + "' cannot be used here");
+  const std::string manifest_url = options.base_url + "/" + crawler::ManifestPath(*spec);
+  auto bytes = crawler::FetchToString(manifest_url, *options.fetch, options.limiter);
+  if (!bytes.ok()) return NotFound("crawl spec '" + arg + "': cannot read its manifest: " + bytes.status().message());
+  auto paths = crawler::ParseManifest(*bytes);
+  if (!paths.ok()) return Status(paths.status().code(), "crawl spec '" + arg + "': " + manifest_url + ": " +
+                                                            paths.status().message());
+  for (const std::string& path : crawler::SampleStratified(*paths, spec->sample, spec->seed)) {
+    out->push_back(options.base_url + "/" + path);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& args, InputOptions options) {
@@ -80,6 +99,20 @@ Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& ar
   std::vector<std::string> files;
   for (const std::string& arg : args) {
     std::error_code ec;
+    if (crawler::IsHttpUrl(arg)) {
+      files.push_back(arg);
+      continue;
+    }
+    if (arg.rfind("s3://", 0) == 0) {
+      auto url = crawler::MapS3Url(arg, options.base_url);
+      if (!url.ok()) return url.status();
+      files.push_back(std::move(*url));
+      continue;
+    }
+    if (crawler::IsCrawlSpec(arg)) {
+      STOCKTAKE_RETURN_IF_ERROR(AddCrawl(arg, options, &files));
+      continue;
+    }
     if (HasGlobChars(arg) && !fs::exists(arg, ec)) {
       glob_t g{};
       int rc = ::glob(arg.c_str(), 0, nullptr, &g);  // sorted

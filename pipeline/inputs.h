@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "crawler/http_source.h"
 
 namespace stocktake::pipeline {
 
@@ -21,10 +22,18 @@ struct InputOptions {
   bool sort = true;
   // Folders also yield bare HTML pages (*.html, *.htm, *.xhtml).
   bool html_files = false;
+  // Network inputs: http(s):// URLs are kept as given; s3://commoncrawl/
+  // paths map to `base_url`; cc: crawl specs (crawler/crawl_manifest.h)
+  // read their manifest from `base_url` with `fetch` and `limiter`. Without
+  // `fetch`, a crawl spec is an error.
+  std::string base_url = "https://data.commoncrawl.org";
+  const crawler::FetchOptions* fetch = nullptr;
+  crawler::FetchLimiter* limiter = nullptr;
 };
 
-// Expands `args`. A missing path, or a glob or folder that matches no crawl
-// file, is an error naming the argument.
+// Expands `args`. A missing path, a glob or folder that matches no crawl
+// file, a bad crawl spec or an unreadable manifest is an error naming the
+// argument.
 Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& args, InputOptions options = {});
 
 // True if a file name looks like a crawl file (see above).

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,9 +38,23 @@ stocktake::Result<Config> ConfigFrom(const std::string& path) {
   return config;
 }
 
+// Input expansion that can read crawl manifests with the config's network
+// settings.
+stocktake::pipeline::InputOptions NetworkInputs(const Config& config,
+                                                std::unique_ptr<stocktake::crawler::FetchLimiter>* limiter) {
+  *limiter = std::make_unique<stocktake::crawler::FetchLimiter>(config.network.max_concurrent_downloads,
+                                                                config.network.requests_per_second);
+  stocktake::pipeline::InputOptions options;
+  options.base_url = config.network.base_url;
+  options.fetch = &config.network.fetch;
+  options.limiter = limiter->get();
+  return options;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::unique_ptr<stocktake::crawler::FetchLimiter> manifest_limiter;
   CLI::App app{
       "stocktake measures how much usable text a web crawl holds: it reads WARC/WET/ARC\n"
       "files, extracts and normalizes the text, identifies its language, applies the\n"
@@ -79,6 +94,10 @@ int main(int argc, char** argv) {
                 "Continue the run in -o: its inputs and configuration come from its run.json (inputs given\n"
                 "are added); finished shards are kept, unfinished ones redone");
   run->add_flag("-q,--quiet", quiet, "No progress display and no summary (errors only)");
+  std::string cache_dir;
+  run->add_option("--cache", cache_dir,
+                  "Keep the files of URL inputs in this folder once read completely (DIR/host/path), and read\n"
+                  "them from there next time instead of the network");
   std::string write_docs;
   run->add_option("--write-docs", write_docs,
                   "Also write the documents as zstd JSONL, RUN/docs/NNNNNN.jsonl.zst per input (id, text,\n"
@@ -87,8 +106,9 @@ int main(int argc, char** argv) {
       ->expected(0, 1)
       ->check(CLI::IsMember({"", "unique", "all"}));
   run->add_option("inputs", run_inputs,
-                  "Crawl files, folders (searched for *.warc*, *.arc*, *.wet*, *.wat*) or globs; added to the\n"
-                  "run's inputs when -o is an existing run");
+                  "Crawl files, folders (searched for *.warc*, *.arc*, *.wet*, *.wat*), globs, http(s):// URLs,\n"
+                  "s3://commoncrawl/ paths, or crawl specs: cc:CRAWL[/wet|/wat][?sample=N&seed=S] (docs/network.md);\n"
+                  "added to the run's inputs when -o is an existing run");
 
   // inspect
   bool json = false;
@@ -191,7 +211,7 @@ int main(int argc, char** argv) {
     for (const std::string& index : index_runs) config->dedup.index.push_back(index);
     std::vector<std::string> inputs;
     if (!run_inputs.empty()) {
-      auto expanded = stocktake::pipeline::ExpandInputs(run_inputs);
+      auto expanded = stocktake::pipeline::ExpandInputs(run_inputs, NetworkInputs(*config, &manifest_limiter));
       if (!expanded.ok()) return Fail(expanded.status());
       inputs = std::move(*expanded);
     }
@@ -201,6 +221,7 @@ int main(int argc, char** argv) {
     stocktake::pipeline::RunOptions options;
     options.threads = threads;
     options.progress = !quiet;
+    options.cache_dir = cache_dir;
     if (run->count("--write-docs") > 0) {
       options.docs = write_docs == "all" ? stocktake::pipeline::DocsMode::kAll : stocktake::pipeline::DocsMode::kUnique;
     }
@@ -269,7 +290,7 @@ int main(int argc, char** argv) {
   if (*inspect) {
     auto config = ConfigFrom(inspect_config);
     if (!config.ok()) return Fail(config.status());
-    auto inputs = stocktake::pipeline::ExpandInputs(inspect_inputs);
+    auto inputs = stocktake::pipeline::ExpandInputs(inspect_inputs, NetworkInputs(*config, &manifest_limiter));
     if (!inputs.ok()) return Fail(inputs.status());
     auto results = stocktake::pipeline::ScanInputs(*inputs, *config, /*quality=*/nullptr, 0);
     stocktake::pipeline::PrintInspect(results, json, stdout);

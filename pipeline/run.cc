@@ -374,6 +374,59 @@ class ProgressDisplay {
   std::thread thread_;
 };
 
+// RUN/network.json: what the network did for each input read over HTTP(S),
+// as recorded when its shard was made (none: the file is removed).
+Status WriteNetworkJson(const std::string& run_dir, const std::vector<InputResult>& results) {
+  const std::string path = run_dir + "/network.json";
+  crawler::FetchStats total;
+  std::string out;
+  JsonWriter w(&out, 2);
+  w.BeginObject();
+  w.Key("inputs").BeginArray();
+  uint64_t fetched = 0, failed = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const InputResult& r = results[i];
+    if (!r.fetched) continue;
+    const crawler::FetchStats& n = r.network;
+    ++fetched;
+    failed += !r.readable;
+    w.BeginObject();
+    w.Field("ordinal", static_cast<uint64_t>(i));
+    w.Field("url", n.url);
+    w.Key("size").Int(n.size);
+    w.Field("bytes_fetched", n.bytes_fetched);
+    w.Field("requests", n.requests);
+    w.Field("retries", n.retries);
+    w.Field("resumes", n.resumes);
+    w.Field("faults", n.faults);
+    if (!r.readable) w.Field("failure", r.failure);
+    w.EndObject();
+    total.bytes_fetched += n.bytes_fetched;
+    total.requests += n.requests;
+    total.retries += n.retries;
+    total.resumes += n.resumes;
+    total.faults.Merge(n.faults);
+  }
+  w.EndArray();
+  w.Key("totals").BeginObject();
+  w.Field("inputs", fetched);
+  w.Field("failed", failed);
+  w.Field("bytes_fetched", total.bytes_fetched);
+  w.Field("requests", total.requests);
+  w.Field("retries", total.retries);
+  w.Field("resumes", total.resumes);
+  w.Field("faults", total.faults);
+  w.EndObject();
+  w.EndObject();
+  out.push_back('\n');
+  if (fetched == 0) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    return Status::Ok();
+  }
+  return WriteFileAtomic(path, out);
+}
+
 // One input's documents: its shard's documents file completed with the id,
 // source and cluster fields (see kShardDocsName).
 Status WriteInputDocuments(const std::string& shard_docs, const std::string& out_path, uint32_t ordinal,
@@ -489,6 +542,7 @@ Result<RunRecord> ReadRunRecord(const std::string& run_dir) {
 Status RunMeasurement(const Config& config, const quality::QualityModel& quality, const std::string& run_dir,
                       const std::vector<std::string>& given_inputs, const RunOptions& options, RunSummary* summary) {
   auto start = std::chrono::steady_clock::now();
+  *summary = RunSummary{};
   Status st = MakeDirectories(run_dir);
   if (!st.ok()) return IoError("cannot create run directory: " + st.message());
   const std::string config_hash = ConfigHash(config);
@@ -543,7 +597,11 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   std::atomic<size_t> shards_done{0};
   const MemoryPlan memory = PlanMemory(config, threads);
   if (plan != nullptr) plan->config.memory_budget = memory.dedup_budget;
-  Scanner scanner(config, &quality, plan.get(), memory.batches_in_flight, docs);
+  ScanOptions scan_options;
+  scan_options.batches_in_flight = memory.batches_in_flight;
+  scan_options.write_docs = docs;
+  scan_options.cache_dir = options.cache_dir;
+  Scanner scanner(config, &quality, plan.get(), scan_options);
   auto scan_shard = [&](size_t i) {
     const std::string dir = run_dir + "/" + shards->folders[i];
     std::filesystem::remove_all(dir, ec);
@@ -552,7 +610,7 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     InputResult r = scanner.Scan(inputs[i], dir, &progress);
     if (!r.dedup.output.ok()) return r.dedup.output;
     if (!r.output.ok()) return r.output;
-    return WriteShard(dir, r, shards->identities[i]);
+    return WriteShard(dir, r, shards->identities[i], /*done=*/!r.retry_later);
   };
   std::vector<Status> scanned(inputs.size());
   {
@@ -585,6 +643,8 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     if (!loaded.ok()) return loaded.status();
     results[i] = std::move(*loaded);
   }
+
+  STOCKTAKE_RETURN_IF_ERROR(WriteNetworkJson(run_dir, results));
 
   std::optional<DedupReport> dedup;
   if (plan != nullptr) {

@@ -45,6 +45,7 @@ struct RunOptions {
   int threads = 0;     // 0: the config's run.threads (0 there: all cores)
   bool progress = false;  // a progress display on stderr
   DocsMode docs = DocsMode::kNone;  // RUN/docs/NNNNNN.jsonl.zst per input
+  std::string cache_dir;            // --cache: keep URL inputs' bytes here
 };
 
 // What run.json records about an existing run directory.

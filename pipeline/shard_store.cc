@@ -275,6 +275,7 @@ std::string DoneJson(const ShardIdentity& id) {
 }  // namespace
 
 std::string AbsolutePath(const std::string& path) {
+  if (path.find("://") != std::string::npos) return path;  // a URL names itself
   std::error_code ec;
   std::filesystem::path abs = std::filesystem::absolute(path, ec);
   if (ec) return path;
@@ -295,7 +296,9 @@ ShardIdentity IdentityOf(const std::string& input, const std::string& config_has
   id.partitions = partitions;
   id.docs = docs;
   struct stat st {};
-  if (::stat(input.c_str(), &st) == 0) {
+  // A URL's identity is the URL (size and time are the server's business;
+  // a resource that changes mid-read is caught by the fetch).
+  if (input.find("://") == std::string::npos && ::stat(input.c_str(), &st) == 0) {
     id.size = static_cast<int64_t>(st.st_size);
     id.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   }
@@ -332,6 +335,13 @@ std::string EncodeShardResult(const InputResult& r) {
   e.Put(r.quality);
   e.Put(r.text_keys);
   e.Put(r.dedup);
+  e.U64(r.fetched);
+  if (r.fetched) {
+    const crawler::FetchStats& n = r.network;
+    e.Str(n.url);
+    for (uint64_t v : {n.bytes_fetched, n.requests, n.retries, n.resumes, static_cast<uint64_t>(n.size + 1)}) e.U64(v);
+    e.Put(n.faults);
+  }
   const uint64_t checksum = XXH3_64bits(out.data(), out.size());
   out.append(reinterpret_cast<const char*>(&checksum), 8);
   return out;
@@ -372,12 +382,21 @@ Status DecodeShardResult(std::string_view bytes, InputResult* out) {
   d.Get(&r.quality);
   d.Get(&r.text_keys);
   d.Get(&r.dedup);
+  r.fetched = d.Small<bool>(1);
+  if (r.fetched) {
+    crawler::FetchStats& n = r.network;
+    n.url = d.Str();
+    for (uint64_t* v : {&n.bytes_fetched, &n.requests, &n.retries, &n.resumes}) *v = d.U64();
+    n.size = static_cast<int64_t>(d.U64()) - 1;
+    d.Get(&n.faults);
+  }
   if (!d.ok() || !d.done()) return damaged("is damaged (a field runs past the end or bytes are left over)");
   return Status::Ok();
 }
 
-Status WriteShard(const std::string& dir, const InputResult& result, const ShardIdentity& identity) {
+Status WriteShard(const std::string& dir, const InputResult& result, const ShardIdentity& identity, bool done) {
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(dir + "/result.bin", EncodeShardResult(result)));
+  if (!done) return Status::Ok();
   return WriteFileAtomic(dir + "/DONE", DoneJson(identity));
 }
 

@@ -59,8 +59,9 @@ std::string ShardFolderName(uint32_t number);
 std::string EncodeShardResult(const InputResult& result);
 Status DecodeShardResult(std::string_view bytes, InputResult* out);
 
-// Writes `dir`/result.bin, then `dir`/DONE (both atomically).
-Status WriteShard(const std::string& dir, const InputResult& result, const ShardIdentity& identity);
+// Writes `dir`/result.bin, then (if `done`) `dir`/DONE, both atomically. A
+// shard without DONE still serves this run's outputs; the next run redoes it.
+Status WriteShard(const std::string& dir, const InputResult& result, const ShardIdentity& identity, bool done = true);
 // The identity in `dir`/DONE, or nothing if the shard is unfinished or its
 // DONE is unreadable.
 std::optional<ShardIdentity> ReadShardDone(const std::string& dir);

@@ -272,6 +272,9 @@ TEST(ConfigTest, TomlOfCustomConfigRoundTrips) {
                      "[dedup]\nenabled = false\nngram = 3\nbands = 20\nrows = 5\nchar_shingles = true\nseed = 7\n"
                      "partitions = 16\nmemory_budget = 33554432\nverify = true\nverify_threshold = 0.85\n"
                      "index = [\"runs/a\", \"/abs/b\"]\n"
+                     "[network]\nbase_url = \"http://127.0.0.1:8080/\"\nmax_retries = 2\nbackoff_initial_seconds = 0.25\n"
+                     "backoff_max_seconds = 4\nconnect_timeout_seconds = 5\nstall_timeout_seconds = 9.5\n"
+                     "max_concurrent_downloads = 3\nrequests_per_second = 0.5\n"
                      "[run]\nthreads = 3\nmemory_limit = 1073741824\n");
   auto c = LoadConfig(dir.File("c.toml"));
   ASSERT_TRUE(c.ok()) << c.status().message();
@@ -287,6 +290,23 @@ TEST(ConfigTest, TomlOfCustomConfigRoundTrips) {
       << toml;
   EXPECT_NE(toml.find("verify = true\nverify_threshold = 0.85\n"), std::string::npos) << toml;
   EXPECT_NE(toml.find("threads = 3\nmemory_limit = 1073741824\n"), std::string::npos) << toml;
+  EXPECT_EQ(c->network.base_url, "http://127.0.0.1:8080");  // trailing slash dropped
+  EXPECT_EQ(c->network.fetch.max_retries, 2u);
+  EXPECT_EQ(c->network.fetch.stall_timeout_seconds, 9.5);
+  EXPECT_EQ(c->network.requests_per_second, 0.5);
+  EXPECT_NE(toml.find("[network]\nbase_url = \"http://127.0.0.1:8080\"\nmax_retries = 2\n"), std::string::npos) << toml;
+}
+
+TEST(ConfigTest, NetworkKeysAreCheckedAndLeaveTheHashAlone) {
+  auto c = LoadText("[network]\nmax_retries = 3\nrequests_per_second = 2\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(ConfigHash(*c), ConfigHash(Config{}));
+  auto bad_url = LoadText("[network]\nbase_url = \"ftp://x\"\n");
+  ASSERT_FALSE(bad_url.ok());
+  EXPECT_NE(bad_url.status().message().find("network.base_url"), std::string::npos) << bad_url.status().message();
+  auto bad_rate = LoadText("[network]\nrequests_per_second = -1\n");
+  ASSERT_FALSE(bad_rate.ok());
+  EXPECT_NE(bad_rate.status().message().find("line 2"), std::string::npos) << bad_rate.status().message();
 }
 
 TEST(ConfigTest, TomlWritesRankFilesByResolvedPath) {

@@ -14,6 +14,7 @@
 
 #include "common/byte_source.h"
 #include "common/decoded_stream.h"
+#include "test_support/http_server.h"
 #include "test_support/test_support.h"
 
 namespace stocktake {
@@ -457,6 +458,33 @@ TEST(MainTest, WriteDocsKeepsOneDocumentPerClusterOrAllMarked) {
       EXPECT_EQ(duplicates, 0u);
     }
   }
+}
+
+TEST(MainTest, UrlInputsAndCrawlSpecsFromTheCommandLine) {
+  testing::HttpServer server;
+  const std::string file = SomeInputs()[0];
+  server.Serve("/a.warc.gz", testing::ReadFile(file));
+  server.Script("/a.warc.gz", {{testing::HttpFault::kStatus, 503, 0, 0, 0}});
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("net.toml"), "[network]\nbackoff_initial_seconds = 0.01\nbase_url = \"" +
+                                               server.Url("") + "\"\n");
+  auto url = Stocktake({"inspect", "--json", "-c", dir.File("net.toml"), server.Url("/a.warc.gz")});
+  ASSERT_EQ(url.exit_code, 0) << url.err;
+  auto disk = Stocktake({"inspect", "--json", file});
+  ASSERT_EQ(disk.exit_code, 0);
+  simdjson::dom::parser p1, p2;
+  simdjson::dom::element a = p1.parse(url.out), b = p2.parse(disk.out);
+  EXPECT_EQ(uint64_t(a["bytes_decoded"]), uint64_t(b["bytes_decoded"]));
+  EXPECT_EQ(uint64_t(a["records"]["response"]), uint64_t(b["records"]["response"]));
+
+  auto bad = Stocktake({"run", "-o", dir.File("run"), "cc:CC-MAIN-2024-18?samples=3"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(Lines(bad.err), 1u) << bad.err;
+  EXPECT_NE(bad.err.find("unknown parameter 'samples'"), std::string::npos) << bad.err;
+  auto missing = Stocktake({"run", "-c", dir.File("net.toml"), "-o", dir.File("run"), "cc:NO-SUCH-CRAWL"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(Lines(missing.err), 1u) << missing.err;
+  EXPECT_NE(missing.err.find("HTTP 404"), std::string::npos) << missing.err;
 }
 
 TEST(MainTest, RunsKilledAtAnyPointResumeToTheSameBytes) {
