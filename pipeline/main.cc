@@ -13,7 +13,9 @@
 #include <fmt/format.h>
 
 #include "common/version.h"
+#include "common/atomic_file.h"
 #include "pipeline/config.h"
+#include "pipeline/forecast_command.h"
 #include "pipeline/inputs.h"
 #include "pipeline/run.h"
 #include "pipeline/tokens.h"
@@ -109,6 +111,26 @@ int main(int argc, char** argv) {
                   "Crawl files, folders (searched for *.warc*, *.arc*, *.wet*, *.wat*), globs, http(s):// URLs,\n"
                   "s3://commoncrawl/ paths, or crawl specs: cc:CRAWL[/wet|/wat][?sample=N&seed=S] (docs/network.md);\n"
                   "added to the run's inputs when -o is an existing run");
+
+  // forecast
+  std::string forecast_config;
+  std::string forecast_output;
+  uint64_t forecast_samples = 0;
+  double forecast_overtraining = 0;
+  CLI::App* forecast = app.add_subcommand(
+      "forecast", "Epoch-style forecast: when does training-data demand overtake the stock of text? (JSON)");
+  forecast->add_option("-c,--config", forecast_config,
+                       "Forecast inputs (TOML); configs/epoch2024.toml holds the published ones")
+      ->required();
+  forecast->add_option("-o,--output", forecast_output, "Also write the JSON to this file");
+  forecast->add_option("--samples", forecast_samples, "Monte Carlo samples (default: the file's)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100000000}));
+  forecast->add_option("--overtraining", forecast_overtraining,
+                       "Tokens-per-parameter multiple of Chinchilla for the compute projection (default: the file's)")
+      ->check(CLI::Range(1.0, 1000.0));
+  forecast->footer(
+      "Prints stock_tokens (p5/p50/p95 per year), demand_tokens, exhaustion_year (p10/p50/p90) and the\n"
+      "probability that demand exceeds the stock by each year, with the inputs used. See docs/forecast.md.");
 
   // inspect
   bool json = false;
@@ -272,6 +294,21 @@ int main(int argc, char** argv) {
   }
 
   if (*tokens) return stocktake::pipeline::RunTokens(tokens_options, tokens_inputs, stdout, stderr);
+
+  if (*forecast) {
+    auto inputs = stocktake::pipeline::LoadForecastInputs(forecast_config);
+    if (!inputs.ok()) return Fail(inputs.status());
+    if (forecast_samples > 0) inputs->samples = forecast_samples;
+    if (forecast_overtraining > 0) inputs->overtraining = stocktake::stats::Distribution::Point(forecast_overtraining);
+    const std::string json_text =
+        stocktake::pipeline::ForecastJson(*inputs, stocktake::stats::RunForecast(*inputs), forecast_config);
+    if (!forecast_output.empty()) {
+      Status st = stocktake::WriteFileAtomic(forecast_output, json_text);
+      if (!st.ok()) return Fail(st);
+    }
+    std::fputs(json_text.c_str(), stdout);
+    return 0;
+  }
 
   if (*extract) {
     auto config = ConfigFrom(extract_config);

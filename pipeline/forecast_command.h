@@ -1,0 +1,28 @@
+// `stocktake forecast`: the forecast's inputs from TOML (configs/
+// epoch2024.toml is the paper's), the Monte Carlo (stats/forecast.h), and
+// its JSON output.
+#ifndef STOCKTAKE_PIPELINE_FORECAST_COMMAND_H_
+#define STOCKTAKE_PIPELINE_FORECAST_COMMAND_H_
+
+#include <string>
+
+#include "common/status.h"
+#include "stats/forecast.h"
+
+namespace stocktake::pipeline {
+
+// Reads a forecast file. Every input must be given (there are no built-in
+// priors: the numbers and their sources live in the file). Unknown keys,
+// wrong types and impossible distributions are errors naming file, line
+// and key.
+Result<stats::ForecastInputs> LoadForecastInputs(const std::string& path);
+
+// The JSON report: the inputs as used, stock and demand quantiles per
+// reported year, the exhaustion year's quantiles (calendar years) and the
+// probability that demand has overtaken the stock by the end of each year.
+std::string ForecastJson(const stats::ForecastInputs& inputs, const stats::ForecastResult& result,
+                         const std::string& source);
+
+}  // namespace stocktake::pipeline
+
+#endif  // STOCKTAKE_PIPELINE_FORECAST_COMMAND_H_
