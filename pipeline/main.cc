@@ -15,6 +15,7 @@
 #include "common/version.h"
 #include "common/atomic_file.h"
 #include "pipeline/config.h"
+#include "pipeline/estimate_command.h"
 #include "pipeline/forecast_command.h"
 #include "pipeline/inputs.h"
 #include "pipeline/run.h"
@@ -112,6 +113,25 @@ int main(int argc, char** argv) {
                   "s3://commoncrawl/ paths, or crawl specs: cc:CRAWL[/wet|/wat][?sample=N&seed=S] (docs/network.md);\n"
                   "added to the run's inputs when -o is an existing run");
 
+  // estimate
+  stocktake::pipeline::EstimateOptions estimate_options;
+  std::string estimate_output;
+  CLI::App* estimate = app.add_subcommand(
+      "estimate", "Estimate a whole crawl's stock from finished runs over a sample of its files (stock.json).");
+  estimate->add_option("runs", estimate_options.runs, "Finished run directories (one configuration)")->required();
+  estimate->add_option("--files", estimate_options.crawl_files,
+                       "Files (WARC/WET) in the whole crawl, e.g. the line count of its warc.paths.gz")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  estimate->add_option("--pages", estimate_options.crawl_pages,
+                       "Pages in the whole crawl, if known (scales per page instead of per file)")
+      ->check(CLI::PositiveNumber);
+  estimate->add_option("--seed", estimate_options.seed, "Order of the nested subsets for the dedup curve");
+  estimate->add_option("-o,--output", estimate_output, "Also write stock.json here");
+  estimate->footer(
+      "Totals scale with ratio estimators, intervals (90%) from the jackknife over files; unique tokens\n"
+      "extrapolate a power law fit on nested subsets. See docs/estimate.md.");
+
   // forecast
   std::string forecast_config;
   std::string forecast_output;
@@ -128,6 +148,12 @@ int main(int argc, char** argv) {
   forecast->add_option("--overtraining", forecast_overtraining,
                        "Tokens-per-parameter multiple of Chinchilla for the compute projection (default: the file's)")
       ->check(CLI::Range(1.0, 1000.0));
+  std::string forecast_stock;
+  std::string forecast_tier = "high";
+  forecast->add_option("--stock", forecast_stock,
+                       "A stock.json from `stocktake estimate`: its measured bytes per page, bytes per token and\n"
+                       "quality factor (--tier's share of the deduplicated tokens) replace the file's priors");
+  forecast->add_option("--tier", forecast_tier, "The tier whose share is the quality factor with --stock (default high)");
   forecast->footer(
       "Prints stock_tokens (p5/p50/p95 per year), demand_tokens, exhaustion_year (p10/p50/p90) and the\n"
       "probability that demand exceeds the stock by each year, with the inputs used. See docs/forecast.md.");
@@ -295,11 +321,27 @@ int main(int argc, char** argv) {
 
   if (*tokens) return stocktake::pipeline::RunTokens(tokens_options, tokens_inputs, stdout, stderr);
 
+  if (*estimate) {
+    auto stock = stocktake::pipeline::EstimateStock(estimate_options);
+    if (!stock.ok()) return Fail(stock.status());
+    if (!estimate_output.empty()) {
+      Status st = stocktake::WriteFileAtomic(estimate_output, *stock);
+      if (!st.ok()) return Fail(st);
+    }
+    std::fputs(stock->c_str(), stdout);
+    return 0;
+  }
+
   if (*forecast) {
     auto inputs = stocktake::pipeline::LoadForecastInputs(forecast_config);
     if (!inputs.ok()) return Fail(inputs.status());
     if (forecast_samples > 0) inputs->samples = forecast_samples;
     if (forecast_overtraining > 0) inputs->overtraining = stocktake::stats::Distribution::Point(forecast_overtraining);
+    if (!forecast_stock.empty()) {
+      auto changed = stocktake::pipeline::ApplyMeasuredStock(forecast_stock, forecast_tier, &*inputs);
+      if (!changed.ok()) return Fail(changed.status());
+      std::fputs(changed->c_str(), stderr);
+    }
     const std::string json_text =
         stocktake::pipeline::ForecastJson(*inputs, stocktake::stats::RunForecast(*inputs), forecast_config);
     if (!forecast_output.empty()) {

@@ -535,6 +535,8 @@ Result<RunRecord> ReadRunRecord(const std::string& run_dir) {
     std::string_view input;
     if (e["path"].get(input)) return Status(StatusCode::kDataError, fmt::format("'{}' has a bad input entry", path));
     record.inputs.emplace_back(input);
+    std::string_view shard;
+    record.shards.emplace_back(e["shard"].get(shard) ? std::string_view() : shard);
   }
   return record;
 }

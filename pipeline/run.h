@@ -53,6 +53,7 @@ struct RunRecord {
   std::string config_source;  // "<built-in defaults>" or a file path
   std::string config_hash;
   std::vector<std::string> inputs;  // in ordinal order, as first given
+  std::vector<std::string> shards;  // each input's shard folder ("shards/NNNNNN"; "" in old runs)
 };
 // Reads RUN/run.json. Errors: no run there, or an unreadable run.json.
 Result<RunRecord> ReadRunRecord(const std::string& run_dir);
