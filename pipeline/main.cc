@@ -17,6 +17,7 @@
 #include "pipeline/config.h"
 #include "pipeline/estimate_command.h"
 #include "pipeline/forecast_command.h"
+#include "pipeline/report.h"
 #include "pipeline/inputs.h"
 #include "pipeline/run.h"
 #include "pipeline/tokens.h"
@@ -131,6 +132,19 @@ int main(int argc, char** argv) {
   estimate->footer(
       "Totals scale with ratio estimators, intervals (90%) from the jackknife over files; unique tokens\n"
       "extrapolate a power law fit on nested subsets. See docs/estimate.md.");
+
+  // report
+  stocktake::pipeline::ReportInputs report_inputs;
+  std::string report_output;
+  CLI::App* report = app.add_subcommand(
+      "report", "Write RUN/report.html: charts and tables of a run, and optionally its estimate and forecast.");
+  report->add_option("run", report_inputs.run_dir, "A finished run directory")->required();
+  report->add_option("--stock", report_inputs.stock_json, "stock.json from `stocktake estimate` (stock, dedup curve)");
+  report->add_option("--forecast", report_inputs.forecast_json,
+                     "JSON from `stocktake forecast -o` (fan chart, exhaustion year)");
+  report->add_option("-o,--output", report_output, "Where to write (default RUN/report.html)");
+  report->footer("One self-contained HTML file: inline SVG, no script, no network. `stocktake run` writes the\n"
+                 "run-only version itself.");
 
   // forecast
   std::string forecast_config;
@@ -320,6 +334,16 @@ int main(int argc, char** argv) {
   }
 
   if (*tokens) return stocktake::pipeline::RunTokens(tokens_options, tokens_inputs, stdout, stderr);
+
+  if (*report) {
+    auto html = stocktake::pipeline::ReportHtml(report_inputs);
+    if (!html.ok()) return Fail(html.status());
+    const std::string path = report_output.empty() ? report_inputs.run_dir + "/report.html" : report_output;
+    Status st = stocktake::WriteFileAtomic(path, *html);
+    if (!st.ok()) return Fail(st);
+    std::printf("stocktake: wrote %s\n", path.c_str());
+    return 0;
+  }
 
   if (*estimate) {
     auto stock = stocktake::pipeline::EstimateStock(estimate_options);

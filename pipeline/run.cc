@@ -30,6 +30,7 @@
 #include "common/decoded_stream.h"
 #include "common/zstd_writer.h"
 #include "common/version.h"
+#include "pipeline/report.h"
 #include "pipeline/shard_store.h"
 #include "pipeline/stats_csv.h"
 
@@ -672,6 +673,9 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   for (size_t t = 0; t < quality.tier_count(); ++t) tier_names.emplace_back(quality.tier_name(t));
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(
       run_dir + "/stats.csv", StatsCsv(tier_names, EncodingNames(config), quality_total, dedup ? &*dedup : nullptr)));
+  auto report = ReportHtml({run_dir, "", ""});
+  if (!report.ok()) return report.status();
+  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/report.html", *report));
 
   summary->inputs = results.size();
   summary->shards_reused = inputs.size() - pending.size();
