@@ -194,7 +194,8 @@ Result<stats::ForecastInputs> LoadForecastInputs(const std::string& path) {
   return in;
 }
 
-std::string ForecastJson(const stats::ForecastInputs& in, const stats::ForecastResult& r, const std::string& source) {
+std::string ForecastJson(const stats::ForecastInputs& in, const stats::ForecastResult& r, const std::string& source,
+                         const stats::ForecastResult* priors) {
   std::string out;
   JsonWriter w(&out, 2);
   w.BeginObject();
@@ -251,6 +252,17 @@ std::string ForecastJson(const stats::ForecastInputs& in, const stats::ForecastR
   w.Key("probability_exhausted_by").BeginObject();
   for (const auto& [year, p] : r.probability_exhausted_by) w.Field(fmt::format("{}", year), p);
   w.EndObject();
+  if (priors != nullptr) {
+    w.Key("with_priors").BeginObject();
+    w.Key("effective_stock_tokens");
+    WriteQuantiles(priors->effective_stock_tokens, &w);
+    w.Key("exhaustion_year").BeginObject();
+    w.Field("p10", Year(priors->exhaustion_year.p10));
+    w.Field("p50", Year(priors->exhaustion_year.p50));
+    w.Field("p90", Year(priors->exhaustion_year.p90));
+    w.EndObject();
+    w.EndObject();
+  }
   w.EndObject();
   out.push_back('\n');
   return out;

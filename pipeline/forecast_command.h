@@ -20,8 +20,10 @@ Result<stats::ForecastInputs> LoadForecastInputs(const std::string& path);
 // The JSON report: the inputs as used, stock and demand quantiles per
 // reported year, the exhaustion year's quantiles (calendar years) and the
 // probability that demand has overtaken the stock by the end of each year.
+// With `priors` (the same forecast before measured factors replaced the
+// file's), a "with_priors" block shows how the answer moved.
 std::string ForecastJson(const stats::ForecastInputs& inputs, const stats::ForecastResult& result,
-                         const std::string& source);
+                         const std::string& source, const stats::ForecastResult* priors = nullptr);
 
 }  // namespace stocktake::pipeline
 

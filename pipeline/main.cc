@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -122,11 +123,16 @@ int main(int argc, char** argv) {
   estimate->add_option("runs", estimate_options.runs, "Finished run directories (one configuration)")->required();
   estimate->add_option("--files", estimate_options.crawl_files,
                        "Files (WARC/WET) in the whole crawl, e.g. the line count of its warc.paths.gz")
-      ->required()
       ->check(CLI::PositiveNumber);
   estimate->add_option("--pages", estimate_options.crawl_pages,
                        "Pages in the whole crawl, if known (scales per page instead of per file)")
       ->check(CLI::PositiveNumber);
+  std::string estimate_crawl;
+  std::string estimate_config;
+  estimate->add_option("--crawl", estimate_crawl,
+                       "Read the crawl's file count from its manifest instead of --files: cc:CRAWL[/wet|/wat]\n"
+                       "(network settings from -c)");
+  estimate->add_option("-c,--config", estimate_config, "TOML configuration (for [network] with --crawl)");
   estimate->add_option("--seed", estimate_options.seed, "Order of the nested subsets for the dedup curve");
   estimate->add_option("-o,--output", estimate_output, "Also write stock.json here");
   estimate->footer(
@@ -346,6 +352,16 @@ int main(int argc, char** argv) {
   }
 
   if (*estimate) {
+    if (!estimate_crawl.empty()) {
+      auto config = ConfigFrom(estimate_config);
+      if (!config.ok()) return Fail(config.status());
+      auto files = stocktake::pipeline::ExpandInputs({estimate_crawl}, NetworkInputs(*config, &manifest_limiter));
+      if (!files.ok()) return Fail(files.status());
+      estimate_options.crawl_files = static_cast<double>(files->size());
+    }
+    if (estimate_options.crawl_files <= 0) {
+      return Fail(stocktake::InvalidArgument("estimate: give the crawl's size with --files N or --crawl cc:CRAWL"));
+    }
     auto stock = stocktake::pipeline::EstimateStock(estimate_options);
     if (!stock.ok()) return Fail(stock.status());
     if (!estimate_output.empty()) {
@@ -361,13 +377,15 @@ int main(int argc, char** argv) {
     if (!inputs.ok()) return Fail(inputs.status());
     if (forecast_samples > 0) inputs->samples = forecast_samples;
     if (forecast_overtraining > 0) inputs->overtraining = stocktake::stats::Distribution::Point(forecast_overtraining);
+    std::optional<stocktake::stats::ForecastResult> priors;
     if (!forecast_stock.empty()) {
+      priors = stocktake::stats::RunForecast(*inputs);
       auto changed = stocktake::pipeline::ApplyMeasuredStock(forecast_stock, forecast_tier, &*inputs);
       if (!changed.ok()) return Fail(changed.status());
       std::fputs(changed->c_str(), stderr);
     }
-    const std::string json_text =
-        stocktake::pipeline::ForecastJson(*inputs, stocktake::stats::RunForecast(*inputs), forecast_config);
+    const std::string json_text = stocktake::pipeline::ForecastJson(
+        *inputs, stocktake::stats::RunForecast(*inputs), forecast_config, priors ? &*priors : nullptr);
     if (!forecast_output.empty()) {
       Status st = stocktake::WriteFileAtomic(forecast_output, json_text);
       if (!st.ok()) return Fail(st);

@@ -485,6 +485,17 @@ TEST(MainTest, UrlInputsAndCrawlSpecsFromTheCommandLine) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_EQ(Lines(missing.err), 1u) << missing.err;
   EXPECT_NE(missing.err.find("HTTP 404"), std::string::npos) << missing.err;
+
+  // estimate --crawl reads the crawl's file count from its manifest.
+  server.Serve("/crawl-data/TEST-2/warc.paths.gz", "a/1.warc.gz\na/2.warc.gz\na/3.warc.gz\na/4.warc.gz\na/5.warc.gz\n");
+  ASSERT_EQ(Stocktake({"run", "-q", "-o", dir.File("sample"), file}).exit_code, 0);
+  auto estimate = Stocktake({"estimate", "-c", dir.File("net.toml"), "--crawl", "cc:TEST-2", dir.File("sample")});
+  ASSERT_EQ(estimate.exit_code, 0) << estimate.err;
+  simdjson::dom::parser p3;
+  EXPECT_EQ(double(p3.parse(estimate.out)["crawl"]["files"]), 5.0);
+  auto no_size = Stocktake({"estimate", dir.File("sample")});
+  EXPECT_EQ(no_size.exit_code, 2);
+  EXPECT_NE(no_size.err.find("--files N or --crawl"), std::string::npos) << no_size.err;
 }
 
 TEST(MainTest, RunsKilledAtAnyPointResumeToTheSameBytes) {
