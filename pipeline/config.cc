@@ -76,6 +76,22 @@ Status SetNumber(const toml::node& node, const std::string& where, double min, d
   return Status::Ok();
 }
 
+// "512M", "8G", "1T" or a number of megabytes: what sbatch --mem takes.
+Status SetSlurmMemory(const toml::node& node, const std::string& where, std::string* out) {
+  std::string v = node.is_integer() ? std::to_string(node.value<int64_t>().value_or(0))
+                                    : node.value<std::string>().value_or("");
+  size_t digits = 0;
+  while (digits < v.size() && std::isdigit(static_cast<unsigned char>(v[digits]))) ++digits;
+  const std::string_view unit = std::string_view(v).substr(digits);
+  const bool ok = digits > 0 && (unit.empty() || (unit.size() == 1 && std::string_view("KMGTkmgt").find(unit[0]) !=
+                                                                          std::string_view::npos));
+  if ((!node.is_string() && !node.is_integer()) || !ok) {
+    return InvalidArgument(where + " must be a Slurm memory size (\"512M\", \"8G\")");
+  }
+  *out = v;
+  return Status::Ok();
+}
+
 Status SetSmall(const toml::node& node, const std::string& where, uint64_t min, uint64_t max, uint32_t* out) {
   uint64_t v = 0;
   STOCKTAKE_RETURN_IF_ERROR(SetUnsigned(node, where, min, max, &v));
@@ -479,6 +495,44 @@ Result<Config> LoadConfig(const std::string& path) {
          [&](const toml::node& n, const std::string& w) {
            return SetNumber(n, w, 0, 100000, &config.network.requests_per_second);
          }}}},
+      {"slurm",
+       {{"partition",
+         [&](const toml::node& n, const std::string& w) {
+           if (!n.is_string()) return InvalidArgument(w + " must be a string");
+           config.slurm.partition = n.value<std::string>().value_or("");
+           return Status::Ok();
+         }},
+        {"tasks", [&](const toml::node& n, const std::string& w) { return SetSmall(n, w, 0, 100000, &config.slurm.tasks); }},
+        {"cpus_per_task",
+         [&](const toml::node& n, const std::string& w) { return SetSmall(n, w, 1, 4096, &config.slurm.cpus_per_task); }},
+        {"memory_per_task",
+         [&](const toml::node& n, const std::string& w) { return SetSlurmMemory(n, w, &config.slurm.memory_per_task); }},
+        {"time_limit",
+         [&](const toml::node& n, const std::string& w) {
+           if (!n.is_string() || n.value<std::string>().value_or("").empty()) {
+             return InvalidArgument(w + " must be a Slurm time (\"12:00:00\", \"1-00:00:00\")");
+           }
+           config.slurm.time_limit = n.value<std::string>().value_or("");
+           return Status::Ok();
+         }},
+        {"finish_cpus",
+         [&](const toml::node& n, const std::string& w) { return SetSmall(n, w, 1, 4096, &config.slurm.finish_cpus); }},
+        {"finish_memory",
+         [&](const toml::node& n, const std::string& w) { return SetSlurmMemory(n, w, &config.slurm.finish_memory); }},
+        {"extra_sbatch",
+         [&](const toml::node& n, const std::string& w) {
+           const toml::array* list = n.as_array();
+           if (list == nullptr) return InvalidArgument(w + " must be a list of sbatch options");
+           config.slurm.extra_sbatch.clear();
+           for (const toml::node& item : *list) {
+             const std::string line = item.value<std::string>().value_or("");
+             if (!item.is_string() || line.rfind("--", 0) != 0 || line.find('\n') != std::string::npos) {
+               return InvalidArgument(w + " entries must be sbatch options starting with -- (one per entry)");
+             }
+             config.slurm.extra_sbatch.push_back(line);
+           }
+           return Status::Ok();
+         }}}},
       {"run",
        {{"threads",
          [&](const toml::node& n, const std::string& w) {
@@ -737,6 +791,17 @@ std::string ConfigToml(const Config& config) {
   line("stall_timeout_seconds", TomlFloat(net.fetch.stall_timeout_seconds));
   line("max_concurrent_downloads", number(net.max_concurrent_downloads));
   line("requests_per_second", TomlFloat(net.requests_per_second));
+
+  const Config::Slurm& sl = config.slurm;
+  out += "\n[slurm]\n";
+  line("partition", TomlString(sl.partition));
+  line("tasks", number(sl.tasks));
+  line("cpus_per_task", number(sl.cpus_per_task));
+  line("memory_per_task", TomlString(sl.memory_per_task));
+  line("time_limit", TomlString(sl.time_limit));
+  line("finish_cpus", number(sl.finish_cpus));
+  line("finish_memory", TomlString(sl.finish_memory));
+  line("extra_sbatch", list(sl.extra_sbatch));
 
   out += "\n[run]\n";
   line("threads", number(config.threads));

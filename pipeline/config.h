@@ -87,6 +87,20 @@ struct Config {
   };
   Network network;
 
+  // [slurm] Resources of `stocktake slurm submit` (docs/distributed.md).
+  // Execution only: not in the config hash.
+  struct Slurm {
+    std::string partition;              // "" = the cluster's default
+    uint32_t tasks = 0;                 // shard array elements; 0 = one per 16 inputs, at most 1000
+    uint32_t cpus_per_task = 4;
+    std::string memory_per_task = "8G";  // sbatch --mem
+    std::string time_limit = "12:00:00";
+    uint32_t finish_cpus = 8;           // the dedup, aggregation and report job
+    std::string finish_memory = "32G";
+    std::vector<std::string> extra_sbatch;  // more "#SBATCH ..." option lines, e.g. "--account=x"
+  };
+  Slurm slurm;
+
   // [run]
   int threads = 0;  // 0 = all cores
   // Cap on the run's memory in bytes; 0 = half of the machine's physical

@@ -19,6 +19,7 @@
 #include "pipeline/estimate_command.h"
 #include "pipeline/forecast_command.h"
 #include "pipeline/report.h"
+#include "pipeline/slurm.h"
 #include "pipeline/inputs.h"
 #include "pipeline/run.h"
 #include "pipeline/tokens.h"
@@ -138,6 +139,39 @@ int main(int argc, char** argv) {
   estimate->footer(
       "Totals scale with ratio estimators, intervals (90%) from the jackknife over files; unique tokens\n"
       "extrapolate a power law fit on nested subsets. See docs/estimate.md.");
+
+  // slurm
+  CLI::App* slurm = app.add_subcommand("slurm", "Run a measurement on a Slurm cluster (docs/distributed.md).");
+  slurm->require_subcommand(1);
+  std::string slurm_config, slurm_run;
+  std::vector<std::string> slurm_inputs;
+  CLI::App* slurm_submit = slurm->add_subcommand(
+      "submit", "Plan RUN and submit its shard tasks (a job array) and the finishing job (after them).");
+  slurm_submit->add_option("-c,--config", slurm_config, "TOML configuration ([slurm] sets resources); must be on shared storage");
+  slurm_submit->add_option("-o,--output", slurm_run, "Run directory on storage every node shares")->required();
+  slurm_submit->add_option("inputs", slurm_inputs, "Crawl files, folders, globs, URLs or crawl specs, as for run")->required();
+  CLI::App* slurm_resume = slurm->add_subcommand(
+      "resume", "Resubmit only the shard tasks with unfinished shards, and the finishing job.");
+  slurm_resume->add_option("run", slurm_run, "The run directory")->required();
+  CLI::App* slurm_status = slurm->add_subcommand("status", "Shard tasks done, running, queued and failed; the finishing job.");
+  slurm_status->add_option("run", slurm_run, "The run directory")->required();
+
+  // task (what the Slurm jobs run)
+  CLI::App* task = app.add_subcommand("task", "One stage of a planned run (the jobs `slurm submit` writes run these).");
+  task->require_subcommand(1);
+  std::string task_run, task_config;
+  uint32_t task_index = 0, task_count = 0;
+  int task_threads = 0;
+  CLI::App* task_shards = task->add_subcommand("shards", "Scan the unfinished shards with ordinal % --of == --task.");
+  task_shards->add_option("-o,--output", task_run, "The planned run directory")->required();
+  task_shards->add_option("--task", task_index, "This task's index")->required();
+  task_shards->add_option("--of", task_count, "Number of shard tasks")->required()->check(CLI::Range(1u, 1000000u));
+  task_shards->add_option("-c,--config", task_config, "Configuration (default: the run's, from run.json)");
+  task_shards->add_option("-t,--threads", task_threads, "Worker threads (0 = all cores)");
+  CLI::App* task_finish = task->add_subcommand("finish", "Dedup clustering, stats and report (scans any shard left).");
+  task_finish->add_option("-o,--output", task_run, "The run directory")->required();
+  task_finish->add_option("-c,--config", task_config, "Configuration (default: the run's, from run.json)");
+  task_finish->add_option("-t,--threads", task_threads, "Worker threads (0 = all cores)");
 
   // report
   stocktake::pipeline::ReportInputs report_inputs;
@@ -340,6 +374,63 @@ int main(int argc, char** argv) {
   }
 
   if (*tokens) return stocktake::pipeline::RunTokens(tokens_options, tokens_inputs, stdout, stderr);
+
+  if (*slurm) {
+    std::string config_path = slurm_config;
+    if (!*slurm_submit && config_path.empty()) {
+      auto record = stocktake::pipeline::ReadRunRecord(slurm_run);
+      if (!record.ok()) return Fail(record.status());
+      if (record->config_source != Config{}.source) config_path = record->config_source;
+    }
+    if (*slurm_status) {
+      auto status = stocktake::pipeline::SlurmStatus(slurm_run);
+      if (!status.ok()) return Fail(status.status());
+      std::fputs(status->c_str(), stdout);
+      return 0;
+    }
+    auto config = ConfigFrom(config_path);
+    if (!config.ok()) return Fail(config.status());
+    if (*slurm_resume) {
+      auto line = stocktake::pipeline::SlurmResume(*config, slurm_run);
+      if (!line.ok()) return Fail(line.status());
+      std::printf("%s\n", line->c_str());
+      return 0;
+    }
+    auto inputs = stocktake::pipeline::ExpandInputs(slurm_inputs, NetworkInputs(*config, &manifest_limiter));
+    if (!inputs.ok()) return Fail(inputs.status());
+    auto quality = stocktake::pipeline::LoadQualityModel(*config);
+    if (!quality.ok()) return Fail(quality.status());
+    auto line = stocktake::pipeline::SlurmSubmit(*config, **quality, slurm_run, *inputs);
+    if (!line.ok()) return Fail(line.status());
+    std::printf("%s\n", line->c_str());
+    return 0;
+  }
+
+  if (*task) {
+    std::string config_path = task_config;
+    if (config_path.empty()) {
+      auto record = stocktake::pipeline::ReadRunRecord(task_run);
+      if (!record.ok()) return Fail(record.status());
+      if (record->config_source != Config{}.source) config_path = record->config_source;
+    }
+    auto config = ConfigFrom(config_path);
+    if (!config.ok()) return Fail(config.status());
+    auto quality = stocktake::pipeline::LoadQualityModel(*config);
+    if (!quality.ok()) return Fail(quality.status());
+    stocktake::pipeline::RunOptions options;
+    options.threads = task_threads;
+    if (*task_shards) {
+      if (task_index >= task_count) return Fail(stocktake::InvalidArgument("task shards: --task must be below --of"));
+      options.task_count = task_count;
+      options.task_index = task_index;
+    }
+    stocktake::pipeline::RunSummary summary;
+    Status st = stocktake::pipeline::RunMeasurement(*config, **quality, task_run, {}, options, &summary);
+    if (!st.ok()) return Fail(st);
+    std::printf("stocktake: task %s done (%zu shard(s) scanned)\n", *task_shards ? "shards" : "finish",
+                *task_shards ? summary.inputs : summary.inputs - summary.shards_reused);
+    return 0;
+  }
 
   if (*report) {
     auto html = stocktake::pipeline::ReportHtml(report_inputs);

@@ -561,11 +561,16 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     plan = std::move(*prepared);
   }
   // An existing run keeps its inputs and must keep its configuration.
-  std::vector<std::string> earlier;
+  const bool task = options.task_count > 0;
+  std::vector<std::string> earlier, earlier_shards;
   std::error_code ec;
+  if (task && !std::filesystem::exists(run_dir + "/run.json", ec)) {
+    return InvalidArgument(fmt::format("'{}' has no run.json: a shard task needs a planned run", run_dir));
+  }
   if (std::filesystem::exists(run_dir + "/run.json", ec)) {
     auto record = ReadRunRecord(run_dir);
     if (!record.ok()) return record.status();
+    earlier_shards = record->shards;
     if (record->config_hash != config_hash) {
       return InvalidArgument(fmt::format(
           "run directory '{}' was measured with another configuration (config hash {}, from {}); this one hashes to "
@@ -574,15 +579,38 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     }
     earlier = std::move(record->inputs);
   }
-  if (plan == nullptr) std::filesystem::remove_all(run_dir + "/dedup", ec);
-  RemoveTemporaries(run_dir);
-  const std::vector<std::string> inputs = MergeInputs(earlier, given_inputs);
   const bool docs = options.docs != DocsMode::kNone;
-  auto shards =
-      PlanShards(run_dir, inputs, config_hash, config.dedup.enabled ? config.dedup.partitions : 0, docs);
-  if (!shards.ok()) return shards.status();
-  // run.json before any scanning: a killed run can be resumed from it.
-  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/run.json", RunJson(config, inputs, shards->folders)));
+  const uint32_t partitions = config.dedup.enabled ? config.dedup.partitions : 0;
+  std::vector<std::string> inputs;
+  Result<ShardPlan> shards = ShardPlan{};
+  if (task) {
+    // A shard task (one of several running at once, maybe on other nodes):
+    // the plan is run.json's, and it touches only its own shards' folders.
+    inputs = earlier;
+    if (earlier_shards.size() != inputs.size() ||
+        std::any_of(earlier_shards.begin(), earlier_shards.end(), [](const std::string& f) { return f.empty(); })) {
+      return InvalidArgument(fmt::format("'{}/run.json' has no shard folders", run_dir));
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      shards->folders.push_back(earlier_shards[i]);
+      shards->identities.push_back(IdentityOf(inputs[i], config_hash, partitions, docs));
+      std::optional<ShardIdentity> done = ReadShardDone(run_dir + "/" + earlier_shards[i]);
+      shards->reuse.push_back(done && done->Serves(shards->identities.back()));
+    }
+  } else {
+    if (plan == nullptr) std::filesystem::remove_all(run_dir + "/dedup", ec);
+    RemoveTemporaries(run_dir);
+    inputs = MergeInputs(earlier, given_inputs);
+    shards = PlanShards(run_dir, inputs, config_hash, partitions, docs);
+    if (!shards.ok()) return shards.status();
+    // run.json before any scanning: a killed run can be resumed from it.
+    STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/run.json", RunJson(config, inputs, shards->folders)));
+    if (options.plan_only) {
+      summary->inputs = inputs.size();
+      for (uint8_t r : shards->reuse) summary->shards_reused += r;
+      return Status::Ok();
+    }
+  }
 
   // The shard pass: unfinished shards, largest input first (the last task
   // to start is then a short one).
@@ -590,6 +618,7 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   uint64_t pending_bytes = 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (shards->reuse[i]) continue;
+    if (task && i % options.task_count != options.task_index) continue;
     pending.push_back(i);
     pending_bytes += static_cast<uint64_t>(std::max<int64_t>(shards->identities[i].size, 0));
   }
@@ -631,6 +660,10 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     });
   }
   for (const Status& s : scanned) STOCKTAKE_RETURN_IF_ERROR(s);
+  if (task) {
+    summary->inputs = pending.size();
+    return Status::Ok();
+  }
   const auto scanned_at = std::chrono::steady_clock::now();
 
   // Everything below reads the shard folders, fresh or reused alike. A

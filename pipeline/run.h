@@ -46,6 +46,13 @@ struct RunOptions {
   bool progress = false;  // a progress display on stderr
   DocsMode docs = DocsMode::kNone;  // RUN/docs/NNNNNN.jsonl.zst per input
   std::string cache_dir;            // --cache: keep URL inputs' bytes here
+  // Stages for a cluster (docs/distributed.md). plan_only: write run.json
+  // (inputs, shard folders) and stop. task_count > 0: a shard task -- scan
+  // the unfinished shards of run.json whose ordinal % task_count ==
+  // task_index, touching nothing else, and stop (no dedup, no stats).
+  bool plan_only = false;
+  uint32_t task_count = 0;
+  uint32_t task_index = 0;
 };
 
 // What run.json records about an existing run directory.

@@ -275,6 +275,9 @@ TEST(ConfigTest, TomlOfCustomConfigRoundTrips) {
                      "[network]\nbase_url = \"http://127.0.0.1:8080/\"\nmax_retries = 2\nbackoff_initial_seconds = 0.25\n"
                      "backoff_max_seconds = 4\nconnect_timeout_seconds = 5\nstall_timeout_seconds = 9.5\n"
                      "max_concurrent_downloads = 3\nrequests_per_second = 0.5\n"
+                     "[slurm]\npartition = \"cpu\"\ntasks = 12\ncpus_per_task = 2\nmemory_per_task = \"512M\"\n"
+                     "time_limit = \"1-00:00:00\"\nfinish_cpus = 16\nfinish_memory = 65536\n"
+                     "extra_sbatch = [\"--account=x\", \"--qos=low\"]\n"
                      "[run]\nthreads = 3\nmemory_limit = 1073741824\n");
   auto c = LoadConfig(dir.File("c.toml"));
   ASSERT_TRUE(c.ok()) << c.status().message();
@@ -295,6 +298,20 @@ TEST(ConfigTest, TomlOfCustomConfigRoundTrips) {
   EXPECT_EQ(c->network.fetch.stall_timeout_seconds, 9.5);
   EXPECT_EQ(c->network.requests_per_second, 0.5);
   EXPECT_NE(toml.find("[network]\nbase_url = \"http://127.0.0.1:8080\"\nmax_retries = 2\n"), std::string::npos) << toml;
+}
+
+TEST(ConfigTest, SlurmKeysAreCheckedAndLeaveTheHashAlone) {
+  auto c = LoadText("[slurm]\ntasks = 7\nmemory_per_task = \"16G\"\nextra_sbatch = [\"--account=a\"]\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(ConfigHash(*c), ConfigHash(Config{}));
+  EXPECT_EQ(c->slurm.tasks, 7u);
+  EXPECT_EQ(c->slurm.memory_per_task, "16G");
+  for (const char* bad : {"[slurm]\nmemory_per_task = \"lots\"\n", "[slurm]\nmemory_per_task = \"8GB\"\n",
+                          "[slurm]\nextra_sbatch = [\"account=a\"]\n", "[slurm]\ncpus_per_task = 0\n"}) {
+    auto r = LoadText(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("slurm."), std::string::npos) << r.status().message();
+  }
 }
 
 TEST(ConfigTest, NetworkKeysAreCheckedAndLeaveTheHashAlone) {
