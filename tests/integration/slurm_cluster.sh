@@ -6,6 +6,10 @@
 # own ports and a munge daemon of its own socket, so it leaves the machine's
 # services alone.
 set -euo pipefail
+# Daemons need root; a user with passwordless sudo gets them through it.
+if [[ $(id -u) != 0 ]] && command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+  exec sudo -n "$0" "$@"
+fi
 action=$1
 dir=$(realpath -m "$2")
 conf=$dir/slurm.conf
