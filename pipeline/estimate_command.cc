@@ -342,7 +342,22 @@ Result<std::string> EstimateStock(const EstimateOptions& options) {
     for (size_t t = 0; t < tier_count; ++t) {
       w.Key(tier_names[t]).BeginObject();
       w.Field("sample", sample_total[t] > 0 ? sample_unique[t] / sample_total[t] : 1.0);
-      w.Field("crawl", crawl_fraction[t]);
+      // The crawl-scale fraction, with the range of the fits that leave
+      // out one subset each (how much the extrapolation rests on any one
+      // measurement).
+      stats::Interval crawl;
+      crawl.estimate = crawl.low = crawl.high = crawl_fraction[t];
+      if (curve_points[t].size() >= 3) {
+        for (size_t k = 0; k < curve_points[t].size(); ++k) {
+          std::vector<std::pair<double, double>> rest = curve_points[t];
+          rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(k));
+          const double f = stats::FitDedupCurve(rest).At(options.crawl_files);
+          crawl.low = std::min(crawl.low, f);
+          crawl.high = std::max(crawl.high, f);
+        }
+      }
+      w.Key("crawl");
+      WriteInterval(crawl, &w);
       w.EndObject();
     }
     w.EndObject();
@@ -420,7 +435,7 @@ Result<std::string> ApplyMeasuredStock(const std::string& path, const std::strin
     return InvalidArgument(fmt::format("--stock '{}' has no quality factor for tier '{}'", path, tier));
   }
   double dedup_fraction = 1;
-  if (!factors["dedup"][tier]["crawl"].get(dedup_fraction) && dedup_fraction > 0) {
+  if (!factors["dedup"][tier]["crawl"]["estimate"].get(dedup_fraction) && dedup_fraction > 0) {
     quality.median *= dedup_fraction;
     quality.low *= dedup_fraction;
     quality.high *= dedup_fraction;

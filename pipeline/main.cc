@@ -202,6 +202,10 @@ int main(int argc, char** argv) {
   forecast->add_option("--overtraining", forecast_overtraining,
                        "Tokens-per-parameter multiple of Chinchilla for the compute projection (default: the file's)")
       ->check(CLI::Range(1.0, 1000.0));
+  std::vector<int> forecast_years;
+  forecast->add_option("--years", forecast_years, "Years to report stock and demand for (default: the file's)")
+      ->delimiter(',')
+      ->check(CLI::Range(1990, 3000));
   std::string forecast_stock;
   std::string forecast_tier = "high";
   forecast->add_option("--stock", forecast_stock,
@@ -467,6 +471,7 @@ int main(int argc, char** argv) {
     auto inputs = stocktake::pipeline::LoadForecastInputs(forecast_config);
     if (!inputs.ok()) return Fail(inputs.status());
     if (forecast_samples > 0) inputs->samples = forecast_samples;
+    if (!forecast_years.empty()) inputs->years = forecast_years;
     if (forecast_overtraining > 0) inputs->overtraining = stocktake::stats::Distribution::Point(forecast_overtraining);
     std::optional<stocktake::stats::ForecastResult> priors;
     if (!forecast_stock.empty()) {

@@ -498,6 +498,24 @@ TEST(MainTest, UrlInputsAndCrawlSpecsFromTheCommandLine) {
   EXPECT_NE(no_size.err.find("--files N or --crawl"), std::string::npos) << no_size.err;
 }
 
+TEST(MainTest, ForecastPrintsAndWritesItsJson) {
+  testing::TempDir dir;
+  auto r = Stocktake({"forecast", "-c", testing::SourcePath("configs/epoch2024.toml"), "--samples", "2000", "--years",
+                      "2025,2030", "-o", dir.File("f.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(testing::ReadFile(dir.File("f.json")) == r.out);
+  simdjson::dom::parser parser;
+  simdjson::dom::element f = parser.parse(r.out);
+  EXPECT_EQ(f["stock_tokens"].get_object().size(), 2u);
+  EXPECT_TRUE(f["stock_tokens"]["2030"]["p95"].is_double());
+  EXPECT_TRUE(f["exhaustion_year"]["p50"].is_int64());
+  testing::WriteFile(dir.File("bad.toml"), "[stock]\npages = \"many\"\n");
+  auto bad = Stocktake({"forecast", "-c", dir.File("bad.toml")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(Lines(bad.err), 1u) << bad.err;
+  EXPECT_NE(bad.err.find("stock.pages"), std::string::npos) << bad.err;
+}
+
 TEST(MainTest, RunsKilledAtAnyPointResumeToTheSameBytes) {
   testing::TempDir dir;
   const std::string corpus = testing::SharedPath("corpus/warc");
