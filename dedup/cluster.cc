@@ -408,6 +408,11 @@ std::vector<RunFile> RunFilesIn(const std::string& dir, uint32_t input_offset) {
   return files;
 }
 
+namespace {
+Status Components(std::vector<UnitOutput>* units, const std::vector<uint32_t>& documents_per_input,
+                  const std::vector<uint8_t>& tiers, ClusterResult* out);
+}  // namespace
+
 Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std::vector<uint32_t>& documents_per_input,
                                       const std::vector<uint8_t>& tiers, const ClusterOptions& options) {
   std::vector<uint64_t> offsets(documents_per_input.size() + 1, 0);
@@ -458,6 +463,8 @@ Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std
   // budget is sorted in memory; a larger one is merged from disk.
   const uint64_t share = options.memory_budget / static_cast<uint64_t>(in_flight);
 
+  const uint32_t part_count = std::max<uint32_t>(options.part_count, 1);
+  if (options.part_index >= part_count) return InvalidArgument("part index beyond the part count");
   ClusterResult result;
   result.partitions_in_flight = static_cast<uint32_t>(in_flight);
   std::vector<UnitOutput> outputs(units.size());
@@ -469,6 +476,7 @@ Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std
     tbb::parallel_for(size_t{0}, units.size(), [&](size_t u) {
       const Unit& unit = units[u];
       const uint32_t partition = static_cast<uint32_t>(u % partitions);
+      if (partition % part_count != options.part_index) return;  // another part's
       const PairTest* verify = unit.verify ? &options.verify : nullptr;
       const bool in_memory = 2 * unit.entries * kEntryBytes + (uint64_t{1} << 20) <= share;
       SortBuffers& mine = buffers[static_cast<size_t>(tbb::this_task_arena::current_thread_index())];
@@ -482,6 +490,57 @@ Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std
   for (const Status& st : status) STOCKTAKE_RETURN_IF_ERROR(st);
   for (uint8_t sp : spilled) result.partitions_merged_from_disk += sp;
 
+  if (options.edges_only) {
+    for (UnitOutput& out : outputs) {
+      result.band_entries += out.entries;
+      result.candidates += out.candidates;
+      result.pairs_tested += out.tested;
+      result.pairs_rejected += out.rejected;
+      for (const Edge& e : out.edges) result.edge_list.emplace_back(e.from, e.to);
+      out.edges = {};
+    }
+    result.edges = result.edge_list.size();
+    return result;
+  }
+  STOCKTAKE_RETURN_IF_ERROR(Components(&outputs, documents_per_input, tiers, &result));
+  return result;
+}
+
+Result<ClusterResult> ClusterFromEdges(const std::vector<ClusterResult>& parts,
+                                       const std::vector<uint32_t>& documents_per_input,
+                                       const std::vector<uint8_t>& tiers) {
+  uint64_t n = 0;
+  for (uint32_t d : documents_per_input) n += d;
+  if (n > UINT32_MAX) return InvalidArgument("more than 4 billion documents in one clustering");
+  if (tiers.size() != n) return InvalidArgument("one tier per document is needed");
+  std::vector<UnitOutput> outputs(parts.size());
+  ClusterResult result;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const ClusterResult& p = parts[i];
+    UnitOutput& out = outputs[i];
+    out.entries = p.band_entries;
+    out.candidates = p.candidates;
+    out.tested = p.pairs_tested;
+    out.rejected = p.pairs_rejected;
+    for (const auto& [a, b] : p.edge_list) out.edges.push_back({a, b});
+    result.partitions_in_flight = std::max(result.partitions_in_flight, p.partitions_in_flight);
+    result.partitions_merged_from_disk += p.partitions_merged_from_disk;
+  }
+  STOCKTAKE_RETURN_IF_ERROR(Components(&outputs, documents_per_input, tiers, &result));
+  return result;
+}
+
+namespace {
+
+// Union-find over the units' edges, then the keep rule: fills `result`'s
+// documents and counts.
+Status Components(std::vector<UnitOutput>* units, const std::vector<uint32_t>& documents_per_input,
+                  const std::vector<uint8_t>& tiers, ClusterResult* out) {
+  std::vector<uint64_t> offsets(documents_per_input.size() + 1, 0);
+  for (size_t i = 0; i < documents_per_input.size(); ++i) offsets[i + 1] = offsets[i] + documents_per_input[i];
+  const uint32_t n = static_cast<uint32_t>(offsets.back());
+  std::vector<UnitOutput>& outputs = *units;
+  ClusterResult& result = *out;
   // Union in unit order (any order gives the same components).
   auto dense = [&](uint64_t id, uint32_t* out) {
     const uint64_t input = id >> 32, position = id & 0xFFFFFFFFu;
@@ -531,7 +590,9 @@ Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std
     if (!d.representative) ++result.duplicates;
     if (i == r && size[r] > 1) ++result.clusters;
   }
-  return result;
+  return Status::Ok();
 }
+
+}  // namespace
 
 }  // namespace stocktake::dedup

@@ -42,6 +42,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -84,6 +85,13 @@ struct ClusterOptions {
   uint64_t memory_budget = 512ull << 20;  // bytes: read buffers and partitions in flight
   int threads = 0;                      // 0 = all cores
   PairTest verify;                      // applied to sets marked `verify`
+  // Split across tasks (a cluster's dedup stage): process only partitions
+  // p with p % part_count == part_index, and with edges_only return their
+  // edges and counters (ClusterResult::edge_list) instead of clustering;
+  // ClusterFromEdges joins the parts.
+  uint32_t part_index = 0;
+  uint32_t part_count = 1;
+  bool edges_only = false;
 };
 
 // A run file (as BandRunWriter writes it) whose document ids get
@@ -125,6 +133,9 @@ struct ClusterResult {
   uint64_t duplicates = 0;     // documents that are not their cluster's representative
   uint32_t partitions_in_flight = 0;  // as the budget allowed
   uint32_t partitions_merged_from_disk = 0;  // too large for their share: streamed
+  // With ClusterOptions::edges_only: the distinct pairs joined, per unit,
+  // as (document id, document id); `documents` stays empty.
+  std::vector<std::pair<uint64_t, uint64_t>> edge_list;
 };
 
 // Clusters the runs of `sets`. `documents_per_input[i]` is input i's
@@ -133,6 +144,12 @@ struct ClusterResult {
 // ids outside the inputs.
 Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std::vector<uint32_t>& documents_per_input,
                                       const std::vector<uint8_t>& tiers, const ClusterOptions& options);
+// Clusters from the edge lists of parts that together cover every
+// partition once (ClusterOptions::edges_only): the same documents as one
+// ClusterBandRuns over all of them.
+Result<ClusterResult> ClusterFromEdges(const std::vector<ClusterResult>& parts,
+                                       const std::vector<uint32_t>& documents_per_input,
+                                       const std::vector<uint8_t>& tiers);
 // The runs under one directory, unverified.
 Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<uint32_t>& documents_per_input,
                                       const std::vector<uint8_t>& tiers, const ClusterOptions& options);

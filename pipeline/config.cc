@@ -515,6 +515,8 @@ Result<Config> LoadConfig(const std::string& path) {
            config.slurm.time_limit = n.value<std::string>().value_or("");
            return Status::Ok();
          }},
+        {"dedup_tasks",
+         [&](const toml::node& n, const std::string& w) { return SetSmall(n, w, 0, 65536, &config.slurm.dedup_tasks); }},
         {"finish_cpus",
          [&](const toml::node& n, const std::string& w) { return SetSmall(n, w, 1, 4096, &config.slurm.finish_cpus); }},
         {"finish_memory",
@@ -799,6 +801,7 @@ std::string ConfigToml(const Config& config) {
   line("cpus_per_task", number(sl.cpus_per_task));
   line("memory_per_task", TomlString(sl.memory_per_task));
   line("time_limit", TomlString(sl.time_limit));
+  line("dedup_tasks", number(sl.dedup_tasks));
   line("finish_cpus", number(sl.finish_cpus));
   line("finish_memory", TomlString(sl.finish_memory));
   line("extra_sbatch", list(sl.extra_sbatch));

@@ -95,7 +95,8 @@ struct Config {
     uint32_t cpus_per_task = 4;
     std::string memory_per_task = "8G";  // sbatch --mem
     std::string time_limit = "12:00:00";
-    uint32_t finish_cpus = 8;           // the dedup, aggregation and report job
+    uint32_t dedup_tasks = 8;           // dedup partition tasks (0: cluster in the finishing job)
+    uint32_t finish_cpus = 8;           // dedup tasks and the aggregation and report job
     std::string finish_memory = "32G";
     std::vector<std::string> extra_sbatch;  // more "#SBATCH ..." option lines, e.g. "--account=x"
   };

@@ -194,6 +194,81 @@ Status CheckIndex(const std::string& run_dir, const Manifest& m, const Config::D
   return Status::Ok();
 }
 
+// Dedup part files: a clustering's edges over some partitions.
+constexpr char kPartMagic[8] = {'S', 'T', 'E', 'D', 'G', 'E', '1', 0};
+
+std::string PartPath(const DedupParts& parts, const char* kind, uint32_t index) {
+  return fmt::format("{}/{}-{:04d}-of-{:04d}.edges", parts.dir, kind, index, parts.count);
+}
+
+// What the parts were computed from: every run file's size and time and the
+// documents per input. A shard redone since makes older parts stale.
+uint64_t PartFingerprint(const std::vector<dedup::RunSet>& sets, const std::vector<uint32_t>& docs) {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  for (const dedup::RunSet& set : sets) {
+    for (const dedup::RunFile& f : set.files) {
+      struct stat st {};
+      ::stat(f.path.c_str(), &st);
+      const int64_t facts[4] = {static_cast<int64_t>(st.st_size), static_cast<int64_t>(st.st_mtim.tv_sec),
+                                static_cast<int64_t>(st.st_mtim.tv_nsec), static_cast<int64_t>(f.input_offset)};
+      XXH3_64bits_update(state, f.path.data(), f.path.size());
+      XXH3_64bits_update(state, facts, sizeof(facts));
+    }
+  }
+  XXH3_64bits_update(state, docs.data(), docs.size() * sizeof(uint32_t));
+  const uint64_t h = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return h;
+}
+
+std::string EncodePart(const dedup::ClusterResult& r, uint32_t partitions, uint64_t fingerprint) {
+  std::string out(kPartMagic, 8);
+  auto put = [&](uint64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); };
+  put(fingerprint);
+  for (uint64_t v : {uint64_t{partitions}, r.band_entries, r.candidates, r.pairs_tested, r.pairs_rejected,
+                     uint64_t{r.partitions_in_flight}, uint64_t{r.partitions_merged_from_disk},
+                     static_cast<uint64_t>(r.edge_list.size())}) {
+    put(v);
+  }
+  for (const auto& [a, b] : r.edge_list) {
+    put(a);
+    put(b);
+  }
+  put(XXH3_64bits(out.data(), out.size()));
+  return out;
+}
+
+Result<dedup::ClusterResult> ReadPart(const std::string& path, uint32_t partitions, uint64_t fingerprint) {
+  auto bytes = ReadFileToString(path);
+  if (!bytes.ok()) return bytes.status();
+  const std::string& b = *bytes;
+  auto damaged = [&] { return Status(StatusCode::kDataError, fmt::format("dedup part '{}' is damaged or stale", path)); };
+  constexpr size_t kHeader = 16 + 8 * 8;
+  if (b.size() < kHeader + 8 || std::memcmp(b.data(), kPartMagic, 8) != 0) return damaged();
+  uint64_t v[8], stored = 0, made_from = 0;
+  std::memcpy(&made_from, b.data() + 8, 8);
+  std::memcpy(v, b.data() + 16, sizeof(v));
+  std::memcpy(&stored, b.data() + b.size() - 8, 8);
+  if (made_from != fingerprint || v[0] != partitions || v[7] > (b.size() - kHeader - 8) / 16 || b.size() != kHeader + v[7] * 16 + 8 ||
+      XXH3_64bits(b.data(), b.size() - 8) != stored) {
+    return damaged();
+  }
+  dedup::ClusterResult r;
+  r.band_entries = v[1];
+  r.candidates = v[2];
+  r.pairs_tested = v[3];
+  r.pairs_rejected = v[4];
+  r.partitions_in_flight = static_cast<uint32_t>(v[5]);
+  r.partitions_merged_from_disk = static_cast<uint32_t>(v[6]);
+  r.edge_list.resize(v[7]);
+  for (uint64_t i = 0; i < v[7]; ++i) {
+    std::memcpy(&r.edge_list[i].first, b.data() + kHeader + i * 16, 8);
+    std::memcpy(&r.edge_list[i].second, b.data() + kHeader + i * 16 + 8, 8);
+  }
+  return r;
+}
+
 void AddSizes(const DedupRows& input, const DocumentRow& row, TextTotals DedupTotals::*column,
               std::vector<DedupTotals>* tiers, std::vector<DedupTotals>* by_language) {
   for (size_t t = 0; t <= row.tier; ++t) {
@@ -310,16 +385,22 @@ DedupRows ShardDeduper::Finish() {
 }
 
 Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<const DedupRows*>& rows,
-                                    const std::vector<std::string>& shards, size_t tier_count, int threads) {
+                                    const std::vector<std::string>& shards, size_t tier_count, int threads,
+                                    const DedupParts* parts) {
   if (shards.size() != rows.size()) return InvalidArgument("one shard folder per input is needed");
   for (const DedupRows* r : rows) {
     if (!r->output.ok()) return r->output;
   }
-  std::error_code ec;
-  std::filesystem::remove_all(plan.dir, ec);
-  if (ec) return IoError(fmt::format("cannot clear '{}': {}", plan.dir, ec.message()));
-  STOCKTAKE_RETURN_IF_ERROR(MakeDirectories(plan.dir));
-  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(plan.dir + "/manifest.json", ManifestJson(plan, rows, shards)));
+  const bool write_part = parts != nullptr && parts->write;
+  if (write_part) {
+    STOCKTAKE_RETURN_IF_ERROR(MakeDirectories(parts->dir));
+  } else {
+    std::error_code ec;
+    std::filesystem::remove_all(plan.dir, ec);
+    if (ec) return IoError(fmt::format("cannot clear '{}': {}", plan.dir, ec.message()));
+    STOCKTAKE_RETURN_IF_ERROR(MakeDirectories(plan.dir));
+    STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(plan.dir + "/manifest.json", ManifestJson(plan, rows, shards)));
+  }
   const std::string run_dir = std::filesystem::path(plan.dir).parent_path().string();
 
   DedupReport report;
@@ -386,9 +467,35 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
     };
   }
 
-  auto exact = dedup::ClusterBandRuns({exact_set}, per_input, tiers, options);
+  uint32_t joined = 0;
+  // One clustering, whole here, one part of it written, or joined from parts.
+  auto cluster = [&](const char* kind, const std::vector<dedup::RunSet>& sets, const std::vector<uint32_t>& docs,
+                     const std::vector<uint8_t>& doc_tiers) -> Result<dedup::ClusterResult> {
+    if (parts == nullptr || parts->count == 0) return dedup::ClusterBandRuns(sets, docs, doc_tiers, options);
+    const uint64_t fingerprint = PartFingerprint(sets, docs);
+    if (write_part) {
+      dedup::ClusterOptions part = options;
+      part.part_index = parts->index;
+      part.part_count = parts->count;
+      part.edges_only = true;
+      auto edges = dedup::ClusterBandRuns(sets, docs, doc_tiers, part);
+      if (!edges.ok()) return edges.status();
+      STOCKTAKE_RETURN_IF_ERROR(
+          WriteFileAtomic(PartPath(*parts, kind, parts->index), EncodePart(*edges, plan.config.partitions, fingerprint)));
+      return edges;
+    }
+    std::vector<dedup::ClusterResult> pieces;
+    for (uint32_t i = 0; i < parts->count; ++i) {
+      auto piece = ReadPart(PartPath(*parts, kind, i), plan.config.partitions, fingerprint);
+      if (!piece.ok()) return dedup::ClusterBandRuns(sets, docs, doc_tiers, options);  // missing or damaged: redo here
+      pieces.push_back(std::move(*piece));
+    }
+    ++joined;
+    return dedup::ClusterFromEdges(pieces, docs, doc_tiers);
+  };
+  auto exact = cluster("exact", {exact_set}, per_input, tiers);
   if (!exact.ok()) return exact.status();
-  auto near = dedup::ClusterBandRuns({band_set, exact_set}, per_input, tiers, options);
+  auto near = cluster("near", {band_set, exact_set}, per_input, tiers);
   if (!near.ok()) return near.status();
   report.band_entries = near->band_entries;
   report.candidate_pairs = near->candidates;
@@ -400,6 +507,9 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
   report.near_duplicates = near->duplicates;
   report.partitions_in_flight = near->partitions_in_flight;
   report.partitions_merged_from_disk = near->partitions_merged_from_disk;
+  report.joined_from_parts = joined;
+
+  if (write_part && plan.index.empty()) return report;
 
   // Seen before: near clusters (with the index runs' keys) holding an
   // earlier document.
@@ -410,8 +520,9 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
     global_exact.files.insert(global_exact.files.end(), index_exact.files.begin(), index_exact.files.end());
     std::vector<uint8_t> all_tiers = tiers;
     all_tiers.resize(n + report.index_documents, 0);
-    auto global = dedup::ClusterBandRuns({global_bands, global_exact}, all_inputs, all_tiers, options);
+    auto global = cluster("global", {global_bands, global_exact}, all_inputs, all_tiers);
     if (!global.ok()) return global.status();
+    if (write_part) return report;
     std::vector<uint64_t> earlier;
     for (uint64_t k = n; k < global->documents.size(); ++k) earlier.push_back(global->documents[k].cluster);
     std::sort(earlier.begin(), earlier.end());
@@ -423,6 +534,7 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
     }
   }
 
+  report.joined_from_parts = joined;
   // Counts per tier and language, and the clustered documents' table.
   report.tiers.resize(tier_count);
   std::string table = "input\tposition\toffset\tcluster_input\tcluster_position\tcluster_size\trepresentative\tmatch";

@@ -175,8 +175,22 @@ struct DedupReport {
   // Execution only (timing.json): partitions held at once, streamed ones.
   uint32_t partitions_in_flight = 0;
   uint32_t partitions_merged_from_disk = 0;
+  uint32_t joined_from_parts = 0;  // clusterings joined from dedup tasks' parts
 
   void Write(const Config& config, const std::vector<std::string>& tier_names, JsonWriter* w) const;
+};
+
+// Clustering split across tasks (a cluster's dedup stage). With `write`,
+// ClusterAndCount only computes the edges of the partitions p with
+// p % count == index for each clustering, writes them to `dir`
+// (KIND-INDEX-of-COUNT.edges, checksummed), and returns an empty report.
+// Without, it joins the clusterings from the `count` parts' files when all
+// are there and intact, and clusters in-process otherwise.
+struct DedupParts {
+  std::string dir;  // RUN/dedup-parts
+  uint32_t index = 0;
+  uint32_t count = 0;
+  bool write = false;
 };
 
 // Clusters the runs the shard pass wrote, counts, and writes dedup/ afresh
@@ -184,7 +198,8 @@ struct DedupReport {
 // to the run directory) per input, in ordinal order. Errors: damaged runs,
 // unusable index runs, unwritable output.
 Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<const DedupRows*>& rows,
-                                    const std::vector<std::string>& shards, size_t tier_count, int threads);
+                                    const std::vector<std::string>& shards, size_t tier_count, int threads,
+                                    const DedupParts* parts = nullptr);
 
 }  // namespace stocktake::pipeline
 

@@ -168,7 +168,17 @@ int main(int argc, char** argv) {
   task_shards->add_option("--of", task_count, "Number of shard tasks")->required()->check(CLI::Range(1u, 1000000u));
   task_shards->add_option("-c,--config", task_config, "Configuration (default: the run's, from run.json)");
   task_shards->add_option("-t,--threads", task_threads, "Worker threads (0 = all cores)");
+  CLI::App* task_dedup = task->add_subcommand(
+      "dedup", "With every shard done: the duplicate edges of dedup partitions p % --of == --task.");
+  task_dedup->add_option("-o,--output", task_run, "The run directory")->required();
+  task_dedup->add_option("--task", task_index, "This task's index")->required();
+  task_dedup->add_option("--of", task_count, "Number of dedup tasks")->required()->check(CLI::Range(1u, 1000000u));
+  task_dedup->add_option("-c,--config", task_config, "Configuration (default: the run's, from run.json)");
+  task_dedup->add_option("-t,--threads", task_threads, "Worker threads (0 = all cores)");
+  uint32_t finish_parts = 0;
   CLI::App* task_finish = task->add_subcommand("finish", "Dedup clustering, stats and report (scans any shard left).");
+  task_finish->add_option("--dedup-parts", finish_parts,
+                          "Join the clusterings from this many dedup tasks' parts (redone here if missing)");
   task_finish->add_option("-o,--output", task_run, "The run directory")->required();
   task_finish->add_option("-c,--config", task_config, "Configuration (default: the run's, from run.json)");
   task_finish->add_option("-t,--threads", task_threads, "Worker threads (0 = all cores)");
@@ -423,16 +433,27 @@ int main(int argc, char** argv) {
     if (!quality.ok()) return Fail(quality.status());
     stocktake::pipeline::RunOptions options;
     options.threads = task_threads;
+    if ((*task_shards || *task_dedup) && task_index >= task_count) {
+      return Fail(stocktake::InvalidArgument("task: --task must be below --of"));
+    }
     if (*task_shards) {
-      if (task_index >= task_count) return Fail(stocktake::InvalidArgument("task shards: --task must be below --of"));
       options.task_count = task_count;
       options.task_index = task_index;
     }
+    if (*task_dedup) {
+      options.dedup_task_count = task_count;
+      options.dedup_task_index = task_index;
+    }
+    options.dedup_parts = finish_parts;
     stocktake::pipeline::RunSummary summary;
     Status st = stocktake::pipeline::RunMeasurement(*config, **quality, task_run, {}, options, &summary);
     if (!st.ok()) return Fail(st);
-    std::printf("stocktake: task %s done (%zu shard(s) scanned)\n", *task_shards ? "shards" : "finish",
-                *task_shards ? summary.inputs : summary.inputs - summary.shards_reused);
+    if (*task_dedup) {
+      std::printf("stocktake: task dedup %u of %u done\n", task_index, task_count);
+    } else {
+      std::printf("stocktake: task %s done (%zu shard(s) scanned)\n", *task_shards ? "shards" : "finish",
+                  *task_shards ? summary.inputs : summary.inputs - summary.shards_reused);
+    }
     return 0;
   }
 

@@ -561,7 +561,8 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     plan = std::move(*prepared);
   }
   // An existing run keeps its inputs and must keep its configuration.
-  const bool task = options.task_count > 0;
+  const bool dedup_task = options.dedup_task_count > 0;
+  const bool task = options.task_count > 0 || dedup_task;
   std::vector<std::string> earlier, earlier_shards;
   std::error_code ec;
   if (task && !std::filesystem::exists(run_dir + "/run.json", ec)) {
@@ -618,6 +619,10 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   uint64_t pending_bytes = 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (shards->reuse[i]) continue;
+    if (dedup_task) {
+      return InvalidArgument(fmt::format("'{}': shard {} is not done: the dedup stage needs every shard", run_dir,
+                                         shards->folders[i]));
+    }
     if (task && i % options.task_count != options.task_index) continue;
     pending.push_back(i);
     pending_bytes += static_cast<uint64_t>(std::max<int64_t>(shards->identities[i].size, 0));
@@ -660,7 +665,7 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     });
   }
   for (const Status& s : scanned) STOCKTAKE_RETURN_IF_ERROR(s);
-  if (task) {
+  if (task && !dedup_task) {
     summary->inputs = pending.size();
     return Status::Ok();
   }
@@ -680,14 +685,18 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     results[i] = std::move(*loaded);
   }
 
-  STOCKTAKE_RETURN_IF_ERROR(WriteNetworkJson(run_dir, results));
+  if (dedup_task && plan == nullptr) return Status::Ok();  // dedup off: nothing to split
+  if (!dedup_task) STOCKTAKE_RETURN_IF_ERROR(WriteNetworkJson(run_dir, results));
 
   std::optional<DedupReport> dedup;
   if (plan != nullptr) {
     std::vector<const DedupRows*> rows;
     for (const InputResult& r : results) rows.push_back(&r.dedup);
-    auto report = ClusterAndCount(*plan, rows, shards->folders, quality.tier_count(), threads);
+    DedupParts parts{run_dir + "/dedup-parts", options.dedup_task_index,
+                     dedup_task ? options.dedup_task_count : options.dedup_parts, dedup_task};
+    auto report = ClusterAndCount(*plan, rows, shards->folders, quality.tier_count(), threads, &parts);
     if (!report.ok()) return report.status();
+    if (dedup_task) return Status::Ok();
     dedup = std::move(*report);
   }
   if (docs) {
@@ -761,6 +770,7 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     w.Field("memory_budget", config.dedup.memory_budget);
     w.Field("partitions_in_flight", static_cast<uint64_t>(dedup->partitions_in_flight));
     w.Field("partitions_merged_from_disk", static_cast<uint64_t>(dedup->partitions_merged_from_disk));
+    w.Field("clusterings_joined_from_parts", static_cast<uint64_t>(dedup->joined_from_parts));
     w.EndObject();
   }
   w.EndObject();

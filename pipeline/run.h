@@ -53,6 +53,13 @@ struct RunOptions {
   bool plan_only = false;
   uint32_t task_count = 0;
   uint32_t task_index = 0;
+  // dedup_task_count > 0: a dedup partition task -- with every shard done,
+  // write the edges of partitions p % dedup_task_count == dedup_task_index
+  // to RUN/dedup-parts and stop. dedup_parts > 0: join the clusterings from
+  // that many parts (in-process where a part is missing or stale).
+  uint32_t dedup_task_count = 0;
+  uint32_t dedup_task_index = 0;
+  uint32_t dedup_parts = 0;
 };
 
 // What run.json records about an existing run directory.

@@ -110,6 +110,8 @@ struct Jobs {
   uint32_t tasks = 0;
   std::string shards_job;
   std::string array;
+  uint32_t dedup_tasks = 0;
+  std::string dedup_job;
   std::string finish_job;
   int64_t submitted_ns = 0;
 };
@@ -121,6 +123,8 @@ Status WriteJobs(const std::string& run, const Jobs& j) {
   w.Field("tasks", static_cast<uint64_t>(j.tasks));
   w.Field("shards_job", j.shards_job);
   w.Field("array", j.array);
+  w.Field("dedup_tasks", static_cast<uint64_t>(j.dedup_tasks));
+  w.Field("dedup_job", j.dedup_job);
   w.Field("finish_job", j.finish_job);
   w.Field("submitted_ns", j.submitted_ns);
   w.EndObject();
@@ -134,13 +138,16 @@ Result<Jobs> ReadJobs(const std::string& run) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   Jobs j;
-  uint64_t tasks = 0;
-  std::string_view shards, array, finish;
+  uint64_t tasks = 0, dedup_tasks = 0;
+  std::string_view shards, array, finish, dedup;
   if (parser.parse(*text).get(root) || root["tasks"].get(tasks) || root["shards_job"].get(shards) ||
-      root["array"].get(array) || root["finish_job"].get(finish) || root["submitted_ns"].get(j.submitted_ns)) {
+      root["array"].get(array) || root["finish_job"].get(finish) || root["submitted_ns"].get(j.submitted_ns) ||
+      root["dedup_tasks"].get(dedup_tasks) || root["dedup_job"].get(dedup)) {
     return Status(StatusCode::kDataError, fmt::format("'{}/slurm/jobs.json' is damaged", run));
   }
   j.tasks = static_cast<uint32_t>(tasks);
+  j.dedup_tasks = static_cast<uint32_t>(dedup_tasks);
+  j.dedup_job = std::string(dedup);
   j.shards_job = std::string(shards);
   j.array = std::string(array);
   j.finish_job = std::string(finish);
@@ -192,24 +199,43 @@ Result<Jobs> Submit(const Config& config, const std::string& run, uint32_t tasks
       config, run, "shards", config.slurm.cpus_per_task, config.slurm.memory_per_task,
       fmt::format("exec {} task shards{} -o {} --task \"$SLURM_ARRAY_TASK_ID\" --of {} --threads {}", self, config_arg,
                   Quote(run), tasks, config.slurm.cpus_per_task));
+  const uint32_t dedup_tasks = config.dedup.enabled ? config.slurm.dedup_tasks : 0;
+  const std::string dedup_script =
+      Script(config, run, "dedup", config.slurm.finish_cpus, config.slurm.finish_memory,
+             fmt::format("exec {} task dedup{} -o {} --task \"$SLURM_ARRAY_TASK_ID\" --of {} --threads {}", self,
+                         config_arg, Quote(run), dedup_tasks, config.slurm.finish_cpus));
   const std::string finish_script =
       Script(config, run, "finish", config.slurm.finish_cpus, config.slurm.finish_memory,
-             fmt::format("exec {} task finish{} -o {} --threads {}", self, config_arg, Quote(run), config.slurm.finish_cpus));
+             fmt::format("exec {} task finish{} -o {} --threads {} --dedup-parts {}", self, config_arg, Quote(run),
+                         config.slurm.finish_cpus, dedup_tasks));
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(slurm_dir + "/shards.sh", shards_script));
+  STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(slurm_dir + "/dedup.sh", dedup_script));
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(slurm_dir + "/finish.sh", finish_script));
   Jobs jobs;
   jobs.tasks = tasks;
+  jobs.dedup_tasks = dedup_tasks;
   jobs.submitted_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
   std::vector<std::string> finish_args;
+  std::string after;  // the job the next stage waits for
   if (!elements.empty()) {
     jobs.array = ArraySpec(elements);
     auto id = Sbatch({"--array=" + jobs.array, slurm_dir + "/shards.sh"});
     if (!id.ok()) return id.status();
     jobs.shards_job = *id;
-    finish_args.push_back("--dependency=afterok:" + jobs.shards_job);
+    after = jobs.shards_job;
   }
+  if (dedup_tasks > 0) {
+    std::vector<std::string> args = {fmt::format("--array=0-{}", dedup_tasks - 1)};
+    if (!after.empty()) args.push_back("--dependency=afterok:" + after);
+    args.push_back(slurm_dir + "/dedup.sh");
+    auto id = Sbatch(args);
+    if (!id.ok()) return id.status();
+    jobs.dedup_job = *id;
+    after = jobs.dedup_job;
+  }
+  if (!after.empty()) finish_args.push_back("--dependency=afterok:" + after);
   finish_args.push_back(slurm_dir + "/finish.sh");
   auto finish = Sbatch(finish_args);
   if (!finish.ok()) return finish.status();
@@ -233,10 +259,10 @@ Result<std::string> SlurmSubmit(const Config& config, const quality::QualityMode
   if (!open.ok()) return open.status();
   auto jobs = Submit(config, run, tasks, *open);
   if (!jobs.ok()) return jobs.status();
-  return fmt::format("stocktake: submitted {} shard task(s) ({} of {} shards to do) as job {}, then job {} to finish; "
-                     "`stocktake slurm status {}` follows them",
+  return fmt::format("stocktake: submitted {} shard task(s) ({} of {} shards to do) as job {}, {} dedup task(s) as "
+                     "job {}, then job {} to finish; `stocktake slurm status {}` follows them",
                      open->size(), all - done, all, jobs->shards_job.empty() ? "-" : jobs->shards_job,
-                     jobs->finish_job, run_dir);
+                     jobs->dedup_tasks, jobs->dedup_job.empty() ? "-" : jobs->dedup_job, jobs->finish_job, run_dir);
 }
 
 Result<std::string> SlurmResume(const Config& config, const std::string& run_dir) {
@@ -256,9 +282,10 @@ Result<std::string> SlurmResume(const Config& config, const std::string& run_dir
   }
   auto jobs = Submit(config, run, previous->tasks, *open);
   if (!jobs.ok()) return jobs.status();
-  return fmt::format("stocktake: resubmitted {} shard task(s) ({} of {} shards to do){}, then job {} to finish",
+  return fmt::format("stocktake: resubmitted {} shard task(s) ({} of {} shards to do){}, {} dedup task(s), then job {} "
+                     "to finish",
                      open->size(), all - done, all, jobs->shards_job.empty() ? "" : " as job " + jobs->shards_job,
-                     jobs->finish_job);
+                     jobs->dedup_tasks, jobs->finish_job);
 }
 
 Result<std::string> SlurmStatus(const std::string& run_dir) {
@@ -278,6 +305,7 @@ Result<std::string> SlurmStatus(const std::string& run_dir) {
   // Queued and running elements, from squeue.
   std::map<std::string, std::string> state;  // "123_4" or "125" -> PENDING/RUNNING/...
   std::string ids = jobs->shards_job;
+  if (!jobs->dedup_job.empty()) ids += (ids.empty() ? "" : ",") + jobs->dedup_job;
   ids += (ids.empty() ? "" : ",") + jobs->finish_job;
   Output q = Capture({"squeue", "-h", "-r", "-j", ids, "-o", "%i %T"});
   for (size_t start = 0; start < q.out.size();) {
@@ -303,6 +331,27 @@ Result<std::string> SlurmStatus(const std::string& run_dir) {
       ++queued;
     }
   }
+  // Dedup tasks: done when their parts are written (after the submission).
+  auto newer = [&](const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 &&
+           static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec >= jobs->submitted_ns;
+  };
+  size_t dedup_done = 0, dedup_running = 0, dedup_queued = 0, dedup_failed = 0;
+  for (uint32_t t = 0; t < jobs->dedup_tasks; ++t) {
+    if (newer(fmt::format("{}/dedup-parts/near-{:04d}-of-{:04d}.edges", run, t, jobs->dedup_tasks))) {
+      ++dedup_done;
+      continue;
+    }
+    auto it = state.find(fmt::format("{}_{}", jobs->dedup_job, t));
+    if (it == state.end()) {
+      ++dedup_failed;
+    } else if (it->second == "RUNNING" || it->second == "COMPLETING") {
+      ++dedup_running;
+    } else {
+      ++dedup_queued;
+    }
+  }
   std::string finish = "failed (see slurm/logs/finish-*.log; `stocktake slurm resume` resubmits)";
   struct stat st {};
   auto fs = state.find(jobs->finish_job);
@@ -312,9 +361,13 @@ Result<std::string> SlurmStatus(const std::string& run_dir) {
   } else if (fs != state.end()) {
     finish = fs->second == "RUNNING" || fs->second == "COMPLETING" ? "running" : "queued (waits for the shards)";
   }
-  return fmt::format("shards: {} tasks: {} done, {} running, {} queued, {} failed ({} of {} shards done)\n"
-                     "finish: {}\n",
-                     jobs->tasks, done, running, queued, failed, done_shards, record->inputs.size(), finish);
+  std::string out = fmt::format("shards: {} tasks: {} done, {} running, {} queued, {} failed ({} of {} shards done)\n",
+                                jobs->tasks, done, running, queued, failed, done_shards, record->inputs.size());
+  if (jobs->dedup_tasks > 0) {
+    out += fmt::format("dedup: {} tasks: {} done, {} running, {} queued, {} failed\n", jobs->dedup_tasks, dedup_done,
+                       dedup_running, dedup_queued, dedup_failed);
+  }
+  return out + fmt::format("finish: {}\n", finish);
 }
 
 }  // namespace stocktake::pipeline

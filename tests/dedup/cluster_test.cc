@@ -147,6 +147,52 @@ TEST(ClusterTest, SameClustersForAnyPartitionThreadAndBudget) {
   }
 }
 
+TEST(ClusterTest, PartsProcessedApartJoinToTheSameClusters) {
+  std::mt19937_64 rng(9);
+  const std::vector<uint32_t> per_input = {500, 400};
+  std::vector<Doc> docs;
+  for (uint32_t input = 0; input < per_input.size(); ++input) {
+    for (uint32_t k = 0; k < per_input[input]; ++k) {
+      Doc d{input, k, static_cast<uint8_t>(rng() % 4), {}};
+      for (int band = 0; band < 14; ++band) d.keys.push_back(rng());
+      if (!docs.empty() && rng() % 3 == 0) d.keys[rng() % 14] = docs[rng() % docs.size()].keys[rng() % 14];
+      docs.push_back(std::move(d));
+    }
+  }
+  testing::TempDir dir;
+  auto whole = Cluster(docs, per_input, dir.File("runs"), 8, 1, 64 << 20);
+  ASSERT_TRUE(whole.ok());
+  std::vector<uint8_t> tiers;
+  for (const Doc& d : docs) tiers.push_back(d.tier);
+  std::vector<ClusterResult> parts;
+  for (uint32_t part = 0; part < 3; ++part) {
+    ClusterOptions options;
+    options.partitions = 8;
+    options.part_index = part;
+    options.part_count = 3;
+    options.edges_only = true;
+    auto p = ClusterBandRuns(dir.File("runs"), per_input, tiers, options);
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    EXPECT_TRUE(p->documents.empty());
+    parts.push_back(std::move(*p));
+  }
+  auto joined = ClusterFromEdges(parts, per_input, tiers);
+  ASSERT_TRUE(joined.ok()) << joined.status().message();
+  ASSERT_EQ(joined->documents.size(), whole->documents.size());
+  for (size_t i = 0; i < docs.size(); ++i) {
+    EXPECT_EQ(joined->documents[i].cluster, whole->documents[i].cluster) << i;
+    EXPECT_EQ(joined->documents[i].representative, whole->documents[i].representative) << i;
+  }
+  EXPECT_EQ(joined->candidates, whole->candidates);
+  EXPECT_EQ(joined->band_entries, whole->band_entries);
+  EXPECT_EQ(joined->duplicates, whole->duplicates);
+  EXPECT_GT(joined->duplicates, 50u);
+  ClusterOptions bad;
+  bad.part_index = 3;
+  bad.part_count = 3;
+  EXPECT_FALSE(ClusterBandRuns(dir.File("runs"), per_input, tiers, bad).ok());
+}
+
 TEST(ClusterTest, DamagedRunsAreErrors) {
   testing::TempDir dir;
   std::vector<Doc> docs = {{0, 0, 1, {7, 8}}, {0, 1, 1, {7, 9}}};

@@ -25,6 +25,7 @@ cat > "$work/c.toml" <<CONF
 tasks = 4
 cpus_per_task = 1
 memory_per_task = "1G"
+dedup_tasks = 3
 finish_cpus = 1
 finish_memory = "2G"
 time_limit = "00:30:00"
@@ -46,12 +47,15 @@ wait_finished() {
 
 "$bin" run -q -c "$work/c.toml" -o "$work/local" "$corpus"
 out=$("$bin" slurm submit -c "$work/c.toml" -o "$work/run" "$corpus")
-grep -q 'submitted 4 shard task(s)' <<<"$out" || fail "submit said: $out"
+grep -q 'submitted 4 shard task(s) ([0-9]* of [0-9]* shards to do) as job [0-9]*, 3 dedup task(s)' <<<"$out" || fail "submit said: $out"
 wait_finished
 cmp "$work/local/stats.json" "$work/run/stats.json" || fail "stats.json differs from the local run"
 cmp "$work/local/dedup/clusters.tsv" "$work/run/dedup/clusters.tsv" || fail "clusters.tsv differs"
 status=$("$bin" slurm status "$work/run")
 grep -q '^shards: 4 tasks: 4 done, 0 running, 0 queued, 0 failed' <<<"$status" || fail "status: $status"
+grep -q '^dedup: 3 tasks: 3 done, 0 running, 0 queued, 0 failed' <<<"$status" || fail "status: $status"
+# The finishing job joined the dedup tasks' parts (exact and near).
+grep -q '"clusterings_joined_from_parts": 2' "$work/run/timing.json" || fail "the parts were not joined"
 [[ $(ls "$work"/run/slurm/logs/shards-*.log | wc -l) == 4 ]] || fail "expected four shard task logs"
 
 # A lost shard (as if its node died): resume resubmits only its task.

@@ -179,5 +179,47 @@ TEST(RunTest, AnInputGoneMissingIsReportedNotFatal) {
   EXPECT_EQ(found, 1u);
 }
 
+TEST(RunTest, StagesRunApartGiveTheLocalRunsStats) {
+  testing::TempDir dir;
+  const std::vector<std::string> inputs = {
+      testing::CorpusFile("jeffharwell+CommonCrawlScalaTools/warcparser/src/test/resources/filter_test_1.wet.gz"),
+      testing::CorpusFile("chatnoir-eu+chatnoir-resiliparse/tests/data/warcfile.warc.gz"),
+      testing::CorpusFile("oduwsdl+ipwb/samples/warcs/sample-1.warc.gz")};
+  RunSummary summary;
+  ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), dir.File("local"), inputs, {2}, &summary).ok());
+  const std::string run = dir.File("staged");
+  RunOptions plan;
+  plan.plan_only = true;
+  ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), run, inputs, plan, &summary).ok());
+  EXPECT_FALSE(std::filesystem::exists(run + "/shards/000000/DONE"));
+  // Two shard tasks, a dedup stage split in three before all shards are done
+  // (refused), then after.
+  RunOptions dedup;
+  dedup.dedup_task_count = 3;
+  EXPECT_FALSE(RunMeasurement(Config{}, *DefaultModel(), run, {}, dedup, &summary).ok());
+  for (uint32_t t = 0; t < 2; ++t) {
+    RunOptions shard;
+    shard.task_count = 2;
+    shard.task_index = t;
+    ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), run, {}, shard, &summary).ok());
+  }
+  for (uint32_t t = 0; t < 3; ++t) {
+    dedup.dedup_task_index = t;
+    ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), run, {}, dedup, &summary).ok());
+  }
+  RunOptions finish;
+  finish.dedup_parts = 3;
+  ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), run, {}, finish, &summary).ok());
+  EXPECT_EQ(summary.shards_reused, inputs.size());
+  EXPECT_TRUE(testing::ReadFile(run + "/stats.json") == testing::ReadFile(dir.File("local/stats.json")));
+  EXPECT_NE(testing::ReadFile(run + "/timing.json").find("\"clusterings_joined_from_parts\": 2"), std::string::npos);
+  // A shard redone since makes the parts stale: they are not trusted, and
+  // the clustering is done whole again, with the same result.
+  std::filesystem::remove(run + "/shards/000001/DONE");
+  ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), run, {}, finish, &summary).ok());
+  EXPECT_TRUE(testing::ReadFile(run + "/stats.json") == testing::ReadFile(dir.File("local/stats.json")));
+  EXPECT_NE(testing::ReadFile(run + "/timing.json").find("\"clusterings_joined_from_parts\": 0"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace stocktake::pipeline
