@@ -411,15 +411,20 @@ std::vector<RunFile> RunFilesIn(const std::string& dir, uint32_t input_offset) {
 namespace {
 Status Components(std::vector<UnitOutput>* units, const std::vector<uint32_t>& documents_per_input,
                   const std::vector<uint8_t>& tiers, ClusterResult* out);
+
+// The documents must fit dense 32-bit indices, one tier each.
+Status CheckDocuments(const std::vector<uint32_t>& documents_per_input, const std::vector<uint8_t>& tiers) {
+  uint64_t n = 0;
+  for (uint32_t d : documents_per_input) n += d;
+  if (n > UINT32_MAX) return InvalidArgument("more than 4 billion documents in one clustering");
+  if (tiers.size() != n) return InvalidArgument("one tier per document is needed");
+  return Status::Ok();
+}
 }  // namespace
 
 Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std::vector<uint32_t>& documents_per_input,
                                       const std::vector<uint8_t>& tiers, const ClusterOptions& options) {
-  std::vector<uint64_t> offsets(documents_per_input.size() + 1, 0);
-  for (size_t i = 0; i < documents_per_input.size(); ++i) offsets[i + 1] = offsets[i] + documents_per_input[i];
-  const uint64_t n = offsets.back();
-  if (n > UINT32_MAX) return InvalidArgument("more than 4 billion documents in one clustering");
-  if (tiers.size() != n) return InvalidArgument("one tier per document is needed");
+  STOCKTAKE_RETURN_IF_ERROR(CheckDocuments(documents_per_input, tiers));
   for (const RunSet& set : sets) {
     if (set.verify && !options.verify) return InvalidArgument("a run set asks for verification but no test is given");
   }
@@ -509,10 +514,7 @@ Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std
 Result<ClusterResult> ClusterFromEdges(const std::vector<ClusterResult>& parts,
                                        const std::vector<uint32_t>& documents_per_input,
                                        const std::vector<uint8_t>& tiers) {
-  uint64_t n = 0;
-  for (uint32_t d : documents_per_input) n += d;
-  if (n > UINT32_MAX) return InvalidArgument("more than 4 billion documents in one clustering");
-  if (tiers.size() != n) return InvalidArgument("one tier per document is needed");
+  STOCKTAKE_RETURN_IF_ERROR(CheckDocuments(documents_per_input, tiers));
   std::vector<UnitOutput> outputs(parts.size());
   ClusterResult result;
   for (size_t i = 0; i < parts.size(); ++i) {

@@ -44,6 +44,15 @@ stocktake::Result<Config> ConfigFrom(const std::string& path) {
   return config;
 }
 
+// The configuration file of the run in `run_dir` (from its run.json; "" for
+// the built-in defaults), unless `given` names one. Errors: no run there.
+stocktake::Result<std::string> RunConfigPath(const std::string& run_dir, const std::string& given) {
+  auto record = stocktake::pipeline::ReadRunRecord(run_dir);
+  if (!record.ok()) return record.status();
+  if (!given.empty()) return given;
+  return record->config_source == Config{}.source ? std::string() : record->config_source;
+}
+
 // Input expansion that can read crawl manifests with the config's network
 // settings.
 stocktake::pipeline::InputOptions NetworkInputs(const Config& config,
@@ -314,10 +323,9 @@ int main(int argc, char** argv) {
 
   if (*run) {
     if (resume) {
-      // The run's own configuration, unless one is named.
-      auto record = stocktake::pipeline::ReadRunRecord(run_dir);
-      if (!record.ok()) return Fail(record.status());
-      if (config_path.empty() && record->config_source != Config{}.source) config_path = record->config_source;
+      auto path = RunConfigPath(run_dir, config_path);
+      if (!path.ok()) return Fail(path.status());
+      config_path = *path;
     } else if (run_inputs.empty()) {
       return Fail(stocktake::InvalidArgument("run: no inputs: name crawl files, folders or globs, or --resume a run"));
     }
@@ -390,17 +398,17 @@ int main(int argc, char** argv) {
   if (*tokens) return stocktake::pipeline::RunTokens(tokens_options, tokens_inputs, stdout, stderr);
 
   if (*slurm) {
-    std::string config_path = slurm_config;
-    if (!*slurm_submit && config_path.empty()) {
-      auto record = stocktake::pipeline::ReadRunRecord(slurm_run);
-      if (!record.ok()) return Fail(record.status());
-      if (record->config_source != Config{}.source) config_path = record->config_source;
-    }
     if (*slurm_status) {
       auto status = stocktake::pipeline::SlurmStatus(slurm_run);
       if (!status.ok()) return Fail(status.status());
       std::fputs(status->c_str(), stdout);
       return 0;
+    }
+    std::string config_path = slurm_config;
+    if (*slurm_resume) {
+      auto path = RunConfigPath(slurm_run, slurm_config);
+      if (!path.ok()) return Fail(path.status());
+      config_path = *path;
     }
     auto config = ConfigFrom(config_path);
     if (!config.ok()) return Fail(config.status());
@@ -421,13 +429,9 @@ int main(int argc, char** argv) {
   }
 
   if (*task) {
-    std::string config_path = task_config;
-    if (config_path.empty()) {
-      auto record = stocktake::pipeline::ReadRunRecord(task_run);
-      if (!record.ok()) return Fail(record.status());
-      if (record->config_source != Config{}.source) config_path = record->config_source;
-    }
-    auto config = ConfigFrom(config_path);
+    auto config_path = RunConfigPath(task_run, task_config);
+    if (!config_path.ok()) return Fail(config_path.status());
+    auto config = ConfigFrom(*config_path);
     if (!config.ok()) return Fail(config.status());
     auto quality = stocktake::pipeline::LoadQualityModel(*config);
     if (!quality.ok()) return Fail(quality.status());
@@ -452,7 +456,7 @@ int main(int argc, char** argv) {
       std::printf("stocktake: task dedup %u of %u done\n", task_index, task_count);
     } else {
       std::printf("stocktake: task %s done (%zu shard(s) scanned)\n", *task_shards ? "shards" : "finish",
-                  *task_shards ? summary.inputs : summary.inputs - summary.shards_reused);
+                  summary.shards_scanned);
     }
     return 0;
   }

@@ -112,10 +112,10 @@ std::vector<InputResult> ScanInputs(const std::vector<std::string>& inputs, cons
   int n = threads > 0 ? threads : config.threads;
   std::unique_ptr<tbb::global_control> limit;
   if (n > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, n);
+  // One scanner: its per-thread scratch and its network limits are shared.
+  Scanner scanner(config, quality, nullptr);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, inputs.size(), 1), [&](const tbb::blocked_range<size_t>& range) {
-    for (size_t i = range.begin(); i != range.end(); ++i) {
-      results[i] = ScanInput(inputs[i], config, quality);
-    }
+    for (size_t i = range.begin(); i != range.end(); ++i) results[i] = scanner.Scan(inputs[i], "", nullptr);
   });
   return results;
 }
@@ -665,10 +665,8 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     });
   }
   for (const Status& s : scanned) STOCKTAKE_RETURN_IF_ERROR(s);
-  if (task && !dedup_task) {
-    summary->inputs = pending.size();
-    return Status::Ok();
-  }
+  summary->shards_scanned = pending.size();
+  if (task && !dedup_task) return Status::Ok();
   const auto scanned_at = std::chrono::steady_clock::now();
 
   // Everything below reads the shard folders, fresh or reused alike. A

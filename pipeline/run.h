@@ -86,6 +86,7 @@ struct RunSummary {
   std::vector<TextTotals> unique_tiers;
   uint64_t near_duplicates = 0;
   size_t shards_reused = 0;  // finished earlier, not scanned again
+  size_t shards_scanned = 0; // scanned by this call
   double wall_seconds = 0;
   uint64_t peak_rss_bytes = 0;
   uint64_t memory_limit_bytes = 0;  // the config's, or half the machine's memory

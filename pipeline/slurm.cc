@@ -106,6 +106,39 @@ Result<std::string> Sbatch(const std::vector<std::string>& args) {
   return id;
 }
 
+// True if `path` exists and was written at or after `since_ns` (epoch ns).
+bool WrittenSince(const std::string& path, int64_t since_ns) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 &&
+         static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec >= since_ns;
+}
+
+// Array elements of `job` by state: done (as `is_done` says), else running
+// or queued (from squeue's `state`), else failed.
+struct Tally {
+  size_t done = 0, running = 0, queued = 0, failed = 0;
+};
+template <typename Done>
+Tally CountElements(const std::map<std::string, std::string>& state, const std::string& job, uint32_t elements,
+                    Done is_done) {
+  Tally t;
+  for (uint32_t i = 0; i < elements; ++i) {
+    if (is_done(i)) {
+      ++t.done;
+      continue;
+    }
+    auto it = state.find(fmt::format("{}_{}", job, i));
+    if (it == state.end()) {
+      ++t.failed;
+    } else if (it->second == "RUNNING" || it->second == "COMPLETING") {
+      ++t.running;
+    } else {
+      ++t.queued;
+    }
+  }
+  return t;
+}
+
 struct Jobs {
   uint32_t tasks = 0;
   std::string shards_job;
@@ -272,13 +305,8 @@ Result<std::string> SlurmResume(const Config& config, const std::string& run_dir
   size_t done = 0, all = 0;
   auto open = UnfinishedTasks(config, run, previous->tasks, &done, &all);
   if (!open.ok()) return open.status();
-  std::error_code ec;
-  if (open->empty() && std::filesystem::exists(run + "/stats.json", ec)) {
-    struct stat st {};
-    if (::stat((run + "/stats.json").c_str(), &st) == 0 &&
-        static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec >= previous->submitted_ns) {
-      return std::string("stocktake: the run is finished; nothing to resubmit");
-    }
+  if (open->empty() && WrittenSince(run + "/stats.json", previous->submitted_ns)) {
+    return std::string("stocktake: the run is finished; nothing to resubmit");
   }
   auto jobs = Submit(config, run, previous->tasks, *open);
   if (!jobs.ok()) return jobs.status();
@@ -316,57 +344,26 @@ Result<std::string> SlurmStatus(const std::string& run_dir) {
     const size_t space = line.find(' ');
     if (space != std::string::npos) state[line.substr(0, space)] = line.substr(space + 1);
   }
-  size_t done = 0, running = 0, queued = 0, failed = 0;
-  for (uint32_t t = 0; t < jobs->tasks; ++t) {
-    if (!open[t]) {
-      ++done;
-      continue;
-    }
-    auto it = state.find(fmt::format("{}_{}", jobs->shards_job, t));
-    if (it == state.end()) {
-      ++failed;
-    } else if (it->second == "RUNNING" || it->second == "COMPLETING") {
-      ++running;
-    } else {
-      ++queued;
-    }
-  }
+  const Tally shard_tasks = CountElements(state, jobs->shards_job, jobs->tasks, [&](uint32_t t) { return !open[t]; });
   // Dedup tasks: done when their parts are written (after the submission).
-  auto newer = [&](const std::string& path) {
-    struct stat st {};
-    return ::stat(path.c_str(), &st) == 0 &&
-           static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec >= jobs->submitted_ns;
-  };
-  size_t dedup_done = 0, dedup_running = 0, dedup_queued = 0, dedup_failed = 0;
-  for (uint32_t t = 0; t < jobs->dedup_tasks; ++t) {
-    if (newer(fmt::format("{}/dedup-parts/near-{:04d}-of-{:04d}.edges", run, t, jobs->dedup_tasks))) {
-      ++dedup_done;
-      continue;
-    }
-    auto it = state.find(fmt::format("{}_{}", jobs->dedup_job, t));
-    if (it == state.end()) {
-      ++dedup_failed;
-    } else if (it->second == "RUNNING" || it->second == "COMPLETING") {
-      ++dedup_running;
-    } else {
-      ++dedup_queued;
-    }
-  }
+  const Tally dedup_tasks = CountElements(state, jobs->dedup_job, jobs->dedup_tasks, [&](uint32_t t) {
+    return WrittenSince(fmt::format("{}/dedup-parts/near-{:04d}-of-{:04d}.edges", run, t, jobs->dedup_tasks),
+                        jobs->submitted_ns);
+  });
   std::string finish = "failed (see slurm/logs/finish-*.log; `stocktake slurm resume` resubmits)";
-  struct stat st {};
   auto fs = state.find(jobs->finish_job);
-  if (::stat((run + "/stats.json").c_str(), &st) == 0 &&
-      static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec >= jobs->submitted_ns) {
+  if (WrittenSince(run + "/stats.json", jobs->submitted_ns)) {
     finish = "done";
   } else if (fs != state.end()) {
     finish = fs->second == "RUNNING" || fs->second == "COMPLETING" ? "running" : "queued (waits for the shards)";
   }
-  std::string out = fmt::format("shards: {} tasks: {} done, {} running, {} queued, {} failed ({} of {} shards done)\n",
-                                jobs->tasks, done, running, queued, failed, done_shards, record->inputs.size());
-  if (jobs->dedup_tasks > 0) {
-    out += fmt::format("dedup: {} tasks: {} done, {} running, {} queued, {} failed\n", jobs->dedup_tasks, dedup_done,
-                       dedup_running, dedup_queued, dedup_failed);
-  }
+  auto line = [](const char* stage, uint32_t elements, const Tally& t) {
+    return fmt::format("{}: {} tasks: {} done, {} running, {} queued, {} failed", stage, elements, t.done, t.running,
+                       t.queued, t.failed);
+  };
+  std::string out = line("shards", jobs->tasks, shard_tasks) +
+                    fmt::format(" ({} of {} shards done)\n", done_shards, record->inputs.size());
+  if (jobs->dedup_tasks > 0) out += line("dedup", jobs->dedup_tasks, dedup_tasks) + "\n";
   return out + fmt::format("finish: {}\n", finish);
 }
 
