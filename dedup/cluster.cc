@@ -397,6 +397,16 @@ Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<
   return ClusterBandRuns({RunSet{RunFilesIn(dir), false}}, documents_per_input, tiers, options);
 }
 
+Status CheckRunFile(const std::string& path, uint32_t partitions) {
+  const RunFile run{path, 0};
+  for (uint32_t p = 0; p < partitions; ++p) {
+    RunReader reader;
+    STOCKTAKE_RETURN_IF_ERROR(reader.Open(run, partitions, p));
+    while (!reader.done()) STOCKTAKE_RETURN_IF_ERROR(reader.Next());
+  }
+  return Status::Ok();
+}
+
 std::vector<RunFile> RunFilesIn(const std::string& dir, uint32_t input_offset) {
   std::vector<RunFile> files;
   std::error_code ec;

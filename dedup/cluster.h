@@ -107,6 +107,11 @@ struct RunFile {
 // `input_offset`. A missing directory has none.
 std::vector<RunFile> RunFilesIn(const std::string& dir, uint32_t input_offset = 0);
 
+// Reads a whole run file and checks its header, size and every partition's
+// checksum: a resumed run calls it on a reused shard's runs, so damage is
+// found (and the shard redone) before clustering trusts them.
+Status CheckRunFile(const std::string& path, uint32_t partitions);
+
 // Run files whose keys are compared with each other (the same kind of key).
 struct RunSet {
   std::vector<RunFile> files;

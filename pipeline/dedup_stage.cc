@@ -384,6 +384,15 @@ DedupRows ShardDeduper::Finish() {
   return std::move(rows_);
 }
 
+Status CheckShardDedupFiles(const DedupPlan& plan, const std::string& shard_dir, uint64_t documents) {
+  for (const char* name : {kBandsName, kExactName}) {
+    STOCKTAKE_RETURN_IF_ERROR(dedup::CheckRunFile(fmt::format("{}/{}.run", shard_dir, name), plan.config.partitions));
+  }
+  if (!plan.config.verify) return Status::Ok();
+  MappedSignatures signatures;
+  return signatures.Open(SignaturePath(shard_dir), documents, plan.hasher->params().hashes());
+}
+
 Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<const DedupRows*>& rows,
                                     const std::vector<std::string>& shards, size_t tier_count, int threads,
                                     const DedupParts* parts) {

@@ -193,6 +193,12 @@ struct DedupParts {
   bool write = false;
 };
 
+// Checks a finished shard's dedup files (bands.run, exact.run, and
+// signatures.sig when the plan verifies) end to end against their
+// checksums; `documents` is the shard's document count. A resumed run
+// redoes a shard that fails instead of clustering damaged keys.
+Status CheckShardDedupFiles(const DedupPlan& plan, const std::string& shard_dir, uint64_t documents);
+
 // Clusters the runs the shard pass wrote, counts, and writes dedup/ afresh
 // (manifest.json and clusters.tsv; clusters are recomputed by every run). `rows` and `shards` (each input's shard folder, relative
 // to the run directory) per input, in ordinal order. Errors: damaged runs,

@@ -547,6 +547,10 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
   }
   bool input_done = false;
   uint64_t reported_bytes = 0;
+  // The reading filter counts records here, not in `r`: the merging filter
+  // writes `r` at the same time (both are serial, but not with each other).
+  uint64_t records_read = 0;
+  Counts record_types;
   tbb::parallel_pipeline(
       options_.batches_in_flight,
       tbb::make_filter<void, Batch*>(
@@ -569,8 +573,8 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
                 input_done = true;
                 break;
               }
-              r.funnel.records++;
-              r.records.Add(rec->type.empty() ? std::string_view("(none)") : rec->type);
+              ++records_read;
+              record_types.Add(rec->type.empty() ? std::string_view("(none)") : rec->type);
               if (rec->type == "response") b->Add(*rec, /*conversion=*/false);
               if (rec->type == "conversion") b->Add(*rec, /*conversion=*/true);
             }
@@ -611,6 +615,8 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
             std::lock_guard<std::mutex> lock(free_mutex);
             free_batches.push_back(b);
           }));
+  r.funnel.records += records_read;
+  r.records.Merge(record_types);
 
   FinishReaderCounts(reader, &r);
   if (http != nullptr) {

@@ -5,6 +5,7 @@
 //   2  setup error: bad arguments or config, missing inputs, unwritable output
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -69,6 +70,9 @@ stocktake::pipeline::InputOptions NetworkInputs(const Config& config,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file-size limit (ulimit -f) must fail the write with EFBIG, which is
+  // reported like a full disk, instead of killing the process mid-file.
+  std::signal(SIGXFSZ, SIG_IGN);
   std::unique_ptr<stocktake::crawler::FetchLimiter> manifest_limiter;
   CLI::App app{
       "stocktake measures how much usable text a web crawl holds: it reads WARC/WET/ARC\n"

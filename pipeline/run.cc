@@ -670,13 +670,33 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   const auto scanned_at = std::chrono::steady_clock::now();
 
   // Everything below reads the shard folders, fresh or reused alike. A
-  // damaged result.bin is redone once.
+  // reused shard is checked end to end (result.bin, the dedup runs and
+  // signatures, the documents), and a damaged one is redone once.
+  size_t redone = 0;
+  auto load_shard = [&](size_t i, const std::string& dir) -> Result<InputResult> {
+    auto loaded = ReadShardResult(dir, inputs[i]);
+    if (!loaded.ok() || !shards->reuse[i]) return loaded;
+    if (plan != nullptr) {
+      STOCKTAKE_RETURN_IF_ERROR(CheckShardDedupFiles(*plan, dir, loaded->dedup.rows.size()));
+    }
+    if (docs) STOCKTAKE_RETURN_IF_ERROR(CheckZstdFile(dir + "/" + kShardDocsName));
+    return loaded;
+  };
   std::vector<InputResult> results(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     const std::string dir = run_dir + "/" + shards->folders[i];
-    auto loaded = ReadShardResult(dir, inputs[i]);
+    auto loaded = load_shard(i, dir);
     if (!loaded.ok() && shards->reuse[i]) {
+      if (dedup_task) {
+        // Dedup tasks run side by side and must not rescan a shard they
+        // share: unmark it so `slurm resume` gives it a shard task.
+        std::filesystem::remove(dir + "/DONE", ec);
+        return Status(loaded.status().code(), fmt::format("{} (its DONE marker was removed: resume the run to redo it)",
+                                                          loaded.status().message()));
+      }
       STOCKTAKE_RETURN_IF_ERROR(scan_shard(i));
+      shards->reuse[i] = 0;
+      ++redone;
       loaded = ReadShardResult(dir, inputs[i]);
     }
     if (!loaded.ok()) return loaded.status();
@@ -718,7 +738,8 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   STOCKTAKE_RETURN_IF_ERROR(WriteFileAtomic(run_dir + "/report.html", *report));
 
   summary->inputs = results.size();
-  summary->shards_reused = inputs.size() - pending.size();
+  summary->shards_scanned = pending.size() + redone;
+  summary->shards_reused = inputs.size() - pending.size() - redone;
   summary->encoding = config.encodings.empty() ? "" : config.encodings.front().name;
   for (size_t t = 0; t < quality.tier_count(); ++t) {
     summary->tiers.emplace_back(quality.tier_name(t),
@@ -755,8 +776,8 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   w.Field("memory_limit_bytes", memory.limit);
   w.Field("batches_in_flight_per_shard", static_cast<uint64_t>(memory.batches_in_flight));
   w.Field("threads", threads > 0 ? threads : tbb::info::default_concurrency());
-  w.Field("shards_scanned", static_cast<uint64_t>(pending.size()));
-  w.Field("shards_reused", static_cast<uint64_t>(inputs.size() - pending.size()));
+  w.Field("shards_scanned", static_cast<uint64_t>(summary->shards_scanned));
+  w.Field("shards_reused", static_cast<uint64_t>(summary->shards_reused));
   w.Field("bytes_read", bytes_read);
   w.Field("bytes_decoded", bytes_decoded);
   w.Field("read_mb_per_second", wall > 0 ? static_cast<double>(bytes_read) / 1e6 / wall : 0.0);
