@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 namespace stocktake {
@@ -57,6 +58,39 @@ Result<std::string> ReadFileToString(const std::string& path) {
   }
   data.resize(used);
   return data;
+}
+
+Result<size_t> PrefixedSource::Read(uint8_t* out, size_t n) {
+  if (pos_ < head_.size()) {
+    const size_t take = std::min(n, head_.size() - pos_);
+    std::memcpy(out, head_.data() + pos_, take);
+    pos_ += take;
+    return take;
+  }
+  if (!head_error_.ok()) {
+    failed_ = true;
+    return head_error_;
+  }
+  if (failed_) return size_t{0};
+  return inner_->Read(out, n);
+}
+
+std::string PeekSource(std::unique_ptr<ByteSource>* source, size_t n) {
+  std::string head(n, '\0');
+  size_t got = 0;
+  Status error = Status::Ok();
+  while (got < n) {
+    Result<size_t> r = (*source)->Read(reinterpret_cast<uint8_t*>(head.data()) + got, n - got);
+    if (!r.ok()) {
+      error = r.status();
+      break;
+    }
+    if (*r == 0) break;
+    got += *r;
+  }
+  head.resize(got);
+  *source = std::make_unique<PrefixedSource>(head, error, std::move(*source));
+  return head;
 }
 
 }  // namespace stocktake

@@ -58,6 +58,32 @@ class MemorySource final : public ByteSource {
   std::string name_;
 };
 
+// Serves `head` (bytes already read from `inner`) and then the rest of
+// `inner`, so a caller can look at the start of a stream and still hand
+// over all of it. An error met while reading the head is returned once
+// the head has been served.
+class PrefixedSource final : public ByteSource {
+ public:
+  PrefixedSource(std::string head, Status head_error, std::unique_ptr<ByteSource> inner)
+      : head_(std::move(head)), head_error_(std::move(head_error)), inner_(std::move(inner)) {}
+
+  Result<size_t> Read(uint8_t* out, size_t n) override;
+  const std::string& name() const override { return inner_->name(); }
+
+ private:
+  std::string head_;
+  size_t pos_ = 0;
+  Status head_error_;
+  bool failed_ = false;  // head_error_ returned: the source is done
+  std::unique_ptr<ByteSource> inner_;
+};
+
+// Reads up to `n` bytes from the start of `*source` (fewer at its end or on
+// an error) and replaces `*source` with a PrefixedSource that serves them
+// again and then the rest (it owns the original source). Returns the bytes
+// read.
+std::string PeekSource(std::unique_ptr<ByteSource>* source, size_t n);
+
 // Reads a whole file into memory. For small files (configs, rank files, tests).
 Result<std::string> ReadFileToString(const std::string& path);
 

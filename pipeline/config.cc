@@ -52,6 +52,18 @@ Status SetChoice(const toml::node& node, const std::string& where, std::initiali
   return InvalidArgument(fmt::format("{} must be one of {} (got \"{}\")", where, allowed, v));
 }
 
+// A JSONL field path: a name, or "outer.inner" (one level down).
+Status SetFieldPath(const toml::node& node, const std::string& where, std::string* out) {
+  if (!node.is_string()) return InvalidArgument(where + " must be a string");
+  const std::string path = node.value<std::string>().value_or("");
+  const size_t dot = path.find('.');
+  if (path.empty() || dot == 0 || dot + 1 == path.size() || (dot != std::string::npos && path.find('.', dot + 1) != std::string::npos)) {
+    return InvalidArgument(where + " must be a field name or \"outer.inner\"");
+  }
+  *out = path;
+  return Status::Ok();
+}
+
 Status SetFlag(const toml::node& node, const std::string& where, bool* out) {
   if (!node.is_boolean()) return InvalidArgument(where + " must be true or false");
   *out = node.value<bool>().value_or(false);
@@ -311,9 +323,17 @@ std::string AbsolutePath(const std::string& path) {
 Result<Config> LoadConfig(const std::string& path) {
   auto text = ReadFileToString(path);
   if (!text.ok()) return Status(text.status().code(), "cannot read config: " + text.status().message());
+  auto config = ParseConfig(*text, path);
+  if (!config.ok()) return config;
+  Status resolved = ResolveEncodings(&*config);
+  if (!resolved.ok()) return Status(resolved.code(), fmt::format("config '{}': {}", path, resolved.message()));
+  return config;
+}
+
+Result<Config> ParseConfig(std::string_view text, const std::string& path) {
   toml::table root;
   try {
-    root = toml::parse(*text, path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     return InvalidArgument(fmt::format("config '{}': line {}: {}", path, e.source().begin.line, e.description()));
   }
@@ -367,6 +387,12 @@ Result<Config> LoadConfig(const std::string& path) {
          [&](const toml::node& n, const std::string& w) {
            return SetUnsigned(n, w, 1000, 1ull << 40, &config.extract.max_work);
          }}}},
+      {"jsonl",
+       {{"text_field",
+         [&](const toml::node& n, const std::string& w) { return SetFieldPath(n, w, &config.jsonl.text); }},
+        {"id_field", [&](const toml::node& n, const std::string& w) { return SetFieldPath(n, w, &config.jsonl.id); }},
+        {"url_field",
+         [&](const toml::node& n, const std::string& w) { return SetFieldPath(n, w, &config.jsonl.url); }}}},
       {"quality",
        {{"normal_form",
          [&](const toml::node& n, const std::string& w) {
@@ -579,8 +605,6 @@ Result<Config> LoadConfig(const std::string& path) {
     e.pattern = e.path.empty() ? std::string(stats::SplitPatternName(*stats::SplitPatternByName(e.name)))
                                : rank_file_pattern;
   }
-  Status resolved = ResolveEncodings(&config);
-  if (!resolved.ok()) return Status(resolved.code(), fmt::format("config '{}': {}", path, resolved.message()));
   return config;
 }
 
@@ -624,6 +648,11 @@ void WriteConfigObject(const Config& config, JsonWriter* w) {
   w->EndObject();
   w->Key("http").BeginObject();
   w->Field("max_payload_bytes", config.max_payload_bytes);
+  w->EndObject();
+  w->Key("jsonl").BeginObject();
+  w->Field("text_field", config.jsonl.text);
+  w->Field("id_field", config.jsonl.id);
+  w->Field("url_field", config.jsonl.url);
   w->EndObject();
   w->Key("extract").BeginObject();
   w->Field("mode", crawler::ExtractModeName(config.extract.mode));
@@ -726,6 +755,10 @@ std::string ConfigToml(const Config& config) {
   line("gzip_engine", TomlString(config.gzip_engine));
   out += "\n[http]\n";
   line("max_payload_bytes", number(config.max_payload_bytes));
+  out += "\n[jsonl]\n";
+  line("text_field", TomlString(config.jsonl.text));
+  line("id_field", TomlString(config.jsonl.id));
+  line("url_field", TomlString(config.jsonl.url));
   out += "\n[extract]\n";
   line("mode", TomlString(crawler::ExtractModeName(config.extract.mode)));
   line("max_html_bytes", number(static_cast<uint64_t>(config.extract.max_html_bytes)));

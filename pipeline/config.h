@@ -11,11 +11,13 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/json_writer.h"
 #include "common/status.h"
 #include "crawler/extractor.h"
+#include "crawler/jsonl.h"
 #include "crawler/http_source.h"
 #include "dedup/minhash.h"
 #include "quality/tiers.h"
@@ -36,6 +38,8 @@ struct Config {
 
   // [extract]
   crawler::ExtractOptions extract;
+  // [jsonl]: where JSONL document inputs keep their fields.
+  crawler::JsonlFields jsonl;
 
   // [quality], [rules.NAME] (merged over the default rules), [[tiers]]
   // (replace the default tiers when given)
@@ -125,6 +129,10 @@ Status ResolveEncodings(Config* config);
 std::vector<std::string> EncodingNames(const Config& config);
 
 Result<Config> LoadConfig(const std::string& path);
+// The TOML text of a config file named `path` (for messages and relative
+// paths), checked but with its encodings not yet loaded (LoadConfig does
+// that too). Errors name the key and line.
+Result<Config> ParseConfig(std::string_view text, const std::string& path);
 
 // Canonical JSON of the effective values that can change results (not
 // `source`, not `threads`), keys in a fixed order.

@@ -14,11 +14,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 
 #include "common/inflate.h"
 #include "common/zstd_writer.h"
 #include "crawler/charset.h"
 #include "crawler/http.h"
+#include "crawler/jsonl.h"
 #include "crawler/record_reader.h"
 #include "pipeline/inputs.h"
 #include "pipeline/text_measure.h"
@@ -80,7 +82,8 @@ namespace {
 // Per-input helpers, created once and reused for every record.
 struct Scratch {
   Scratch(const Config& config, const quality::QualityModel* model, const DedupPlan* plan = nullptr)
-      : payload(config.max_payload_bytes),
+      : jsonl(config.jsonl),
+        payload(config.max_payload_bytes),
         extractor(config.extract),
         language_min_bytes(config.language_min_bytes),
         language_sample_bytes(config.language_sample_bytes) {
@@ -102,6 +105,7 @@ struct Scratch {
     if (plan != nullptr && model != nullptr) signer = std::make_unique<DedupSigner>(*plan);
   }
   bool write_docs = false;  // also build each document's docs line
+  crawler::JsonlParser jsonl;
   crawler::HttpResponse http;
   crawler::PayloadDecoder payload;
   crawler::CharsetConverter charset;
@@ -153,6 +157,7 @@ void DocsFragment(const Scratch& s, const quality::Assessment& a, uint64_t offse
   w.Field("offset", offset);
   w.Field("language", s.language.code);
   w.Field("language_score", s.language.score);
+  w.Field("language_source", s.language_source);
   const quality::QualityModel& model = s.assessor->model();
   if (a.tier >= 0) {
     w.Field("tier", model.tier_name(static_cast<size_t>(a.tier)));
@@ -215,7 +220,8 @@ TextSize SizeOf(std::string_view text, Scratch* s) {
 // With a signer or write_docs, the document's keys and docs line are
 // appended to `keys`.
 const quality::Assessment* AddDocument(std::string_view text, std::string_view source, bool html, const Origin& origin,
-                                       Scratch* s, InputResult* r, std::vector<DocumentKeys>* keys = nullptr) {
+                                       Scratch* s, InputResult* r, std::vector<DocumentKeys>* keys = nullptr,
+                                       const quality::LanguageGuess* given_language = nullptr) {
   quality::NormalizeStats normalize_stats;
   s->text = s->assessor->Normalize(text, &normalize_stats);
   if (s->text.empty()) {
@@ -234,7 +240,12 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
       s->language_source = "full_text";
     }
   }
-  s->language = quality::IdentifyLanguage(evidence, s->language_sample_bytes, &s->language_sample);
+  if (given_language != nullptr) {
+    s->language = *given_language;
+    s->language_source = "full_text";
+  } else {
+    s->language = quality::IdentifyLanguage(evidence, s->language_sample_bytes, &s->language_sample);
+  }
   r->quality.language_sources.Add(s->language_source);
   const quality::Assessment& a = s->assessor->Assess(s->text, s->language);
 
@@ -366,9 +377,10 @@ namespace {
 // Records move through the pipeline in batches: one copy of the fields the
 // pass reads, in one buffer, so a batch can outlive the reader's view.
 struct Batch {
+  enum class Kind : uint8_t { kResponse, kConversion, kJsonl };
   struct Item {
-    bool conversion = false;  // WET text; otherwise a response
-    uint64_t offset = 0;
+    Kind kind = Kind::kResponse;  // an HTTP response, WET text, or a JSONL line
+    uint64_t offset = 0;          // record offset; a JSONL line's number
     std::pair<size_t, size_t> body, content_type, target_uri, digest;  // (start, size) in bytes
   };
   std::string bytes;
@@ -383,9 +395,16 @@ struct Batch {
   std::string_view View(std::pair<size_t, size_t> span) const {
     return std::string_view(bytes).substr(span.first, span.second);
   }
+  void AddLine(std::string_view line, uint64_t number) {
+    Item item;
+    item.kind = Kind::kJsonl;
+    item.offset = number;
+    item.body = Keep(line);
+    items.push_back(item);
+  }
   void Add(const crawler::Record& rec, bool conversion) {
     Item item;
-    item.conversion = conversion;
+    item.kind = conversion ? Kind::kConversion : Kind::kResponse;
     item.offset = rec.offset;
     item.body = Keep(rec.body);
     item.content_type = Keep(rec.content_type);
@@ -406,8 +425,31 @@ struct Batch {
 void ProcessItem(const Batch& b, const Batch::Item& item, bool extract, Scratch* s, InputResult* r,
                  std::vector<DocumentKeys>* keys) {
   const std::string_view body = b.View(item.body);
+  if (item.kind == Batch::Kind::kJsonl) {
+    crawler::JsonlDocument doc;
+    const std::string_view reason = s->jsonl.Parse(body, &doc);
+    if (!reason.empty()) {
+      r->errors.Add(reason);
+      return;
+    }
+    r->funnel.text_records++;
+    if (!extract) return;
+    // The text is UTF-8 by JSON's contract; simdjson has validated it.
+    // A document stocktake wrote whose language came from evidence the
+    // text does not carry (its page's full text) keeps that language.
+    std::optional<quality::LanguageGuess> given;
+    if (doc.language_source == "full_text" && !doc.language.empty() && doc.language_score >= 0) {
+      given.emplace();
+      given->code = std::string(doc.language);
+      given->score = doc.language_score;
+      given->reliable = true;
+    }
+    AddDocument(doc.text, "jsonl", /*html=*/false, Origin{doc.url, {}, item.offset}, s, r, keys,
+                given ? &*given : nullptr);
+    return;
+  }
   const Origin origin{b.View(item.target_uri), b.View(item.digest), item.offset};
-  if (!item.conversion) {
+  if (item.kind == Batch::Kind::kResponse) {
     const crawler::Utf8Text* html = HtmlOfResponse(body, b.View(item.content_type), origin.url, s, r);
     if (html != nullptr && extract) {
       AddDocument(ExtractCounted(html->text, s, r).text, "html", /*html=*/true, origin, s, r, keys);
@@ -424,6 +466,93 @@ void ProcessItem(const Batch& b, const Batch::Item& item, bool extract, Scratch*
     r->replaced_chars += replaced;
   }
   AddDocument(text, "wet", /*html=*/false, origin, s, r, keys);
+}
+
+// Where the reading filter gets its batches: crawl records or JSONL lines.
+class BatchSource {
+ public:
+  virtual ~BatchSource() = default;
+  // Fills `b` (cleared) up to the batch limits, counting what it reads.
+  // Returns false once the input is exhausted (`b` may still hold items).
+  virtual bool Fill(Batch* b, uint64_t* records_read, Counts* record_types) = 0;
+  virtual const DecodedStream& stream() const = 0;
+  // The input's format, container and reader counts, at the end.
+  virtual void Finish(InputResult* r) const = 0;
+};
+
+class RecordBatchSource final : public BatchSource {
+ public:
+  RecordBatchSource(std::unique_ptr<ByteSource> source, const Config& config)
+      : reader_(std::move(source), ReaderOptions(config)) {}
+  bool Fill(Batch* b, uint64_t* records_read, Counts* record_types) override {
+    while (b->items.size() < kBatchRecords && b->bytes.size() < kBatchBytes) {
+      const crawler::Record* rec = reader_.Next();
+      if (rec == nullptr) return false;
+      ++*records_read;
+      record_types->Add(rec->type.empty() ? std::string_view("(none)") : rec->type);
+      if (rec->type == "response") b->Add(*rec, /*conversion=*/false);
+      if (rec->type == "conversion") b->Add(*rec, /*conversion=*/true);
+    }
+    return true;
+  }
+  const DecodedStream& stream() const override { return reader_.stream(); }
+  void Finish(InputResult* r) const override { FinishReaderCounts(reader_, r); }
+
+ private:
+  crawler::RecordReader reader_;
+};
+
+// JSONL documents: lines are cut here, parsed by the processing filter.
+// A line longer than the reader's max_record_bytes is skipped and counted.
+class JsonlBatchSource final : public BatchSource {
+ public:
+  JsonlBatchSource(std::unique_ptr<ByteSource> source, const Config& config)
+      : reader_(std::move(source), config.max_record_bytes) {}
+  bool Fill(Batch* b, uint64_t* records_read, Counts* record_types) override {
+    while (b->items.size() < kBatchRecords && b->bytes.size() < kBatchBytes) {
+      crawler::JsonlLineReader::Line line;
+      if (!reader_.Next(&line)) return false;
+      ++*records_read;
+      record_types->Add("jsonl_line");
+      if (line.too_long) {
+        b->counts.errors.Add("jsonl_line_too_long");
+        continue;
+      }
+      b->AddLine(line.text, line.number);
+    }
+    return true;
+  }
+  const DecodedStream& stream() const override { return reader_.stream(); }
+  void Finish(InputResult* r) const override {
+    const DecodedStream& s = reader_.stream();
+    if (!s.io_status().ok()) r->failure = s.io_status().message();
+    r->format = "jsonl";
+    r->compression = std::string(CompressionName(s.compression()));
+    r->members = s.members();
+    r->bytes_read = s.compressed_bytes_read();
+    r->bytes_decoded = s.decoded_bytes();
+    r->errors.Merge(s.errors());
+  }
+
+ private:
+  crawler::JsonlLineReader reader_;
+};
+
+// Looks at the input's first decoded bytes: JSONL documents or a crawl
+// archive (WARC, ARC, WET; the record reader sorts those out).
+std::unique_ptr<BatchSource> OpenBatchSource(std::unique_ptr<ByteSource> source, const Config& config) {
+  const std::string head = PeekSource(&source, size_t{64} << 10);
+  DecodedStream probe(std::make_unique<MemorySource>(head));
+  std::string decoded(4096, '\0');
+  size_t got = 0;
+  for (int reads = 0; reads < 64 && got < decoded.size(); ++reads) {
+    DecodedStream::ReadResult r = probe.Read(reinterpret_cast<uint8_t*>(decoded.data()) + got, decoded.size() - got);
+    got += r.size;
+    if (r.stream_end) break;
+  }
+  decoded.resize(got);
+  if (crawler::LooksLikeJsonl(decoded)) return std::make_unique<JsonlBatchSource>(std::move(source), config);
+  return std::make_unique<RecordBatchSource>(std::move(source), config);
 }
 
 // A URL's bytes on their way to the reader, also written to a cache file
@@ -535,7 +664,7 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
     finish_dedup();
     return r;
   }
-  crawler::RecordReader reader(std::move(source), ReaderOptions(config_));
+  std::unique_ptr<BatchSource> batch_source = OpenBatchSource(std::move(source), config_);
 
   // read (in order) -> process (parallel) -> merge and add keys (in order).
   std::vector<std::unique_ptr<Batch>> batches(options_.batches_in_flight);
@@ -567,19 +696,9 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
               free_batches.pop_back();
             }
             b->Clear();
-            while (b->items.size() < kBatchRecords && b->bytes.size() < kBatchBytes) {
-              const crawler::Record* rec = reader.Next();
-              if (rec == nullptr) {
-                input_done = true;
-                break;
-              }
-              ++records_read;
-              record_types.Add(rec->type.empty() ? std::string_view("(none)") : rec->type);
-              if (rec->type == "response") b->Add(*rec, /*conversion=*/false);
-              if (rec->type == "conversion") b->Add(*rec, /*conversion=*/true);
-            }
+            input_done = !batch_source->Fill(b, &records_read, &record_types);
             if (progress != nullptr) {
-              const uint64_t bytes = reader.stream().compressed_bytes_read();
+              const uint64_t bytes = batch_source->stream().compressed_bytes_read();
               progress->bytes_read.fetch_add(bytes - reported_bytes, std::memory_order_relaxed);
               reported_bytes = bytes;
             }
@@ -618,12 +737,12 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
   r.funnel.records += records_read;
   r.records.Merge(record_types);
 
-  FinishReaderCounts(reader, &r);
+  batch_source->Finish(&r);
   if (http != nullptr) {
     r.fetched = true;
     r.network = http->stats();
   }
-  if (!reader.stream().io_status().ok()) {
+  if (!batch_source->stream().io_status().ok()) {
     // Stopped part way by a failure, not by damage: what was read is not
     // the input, so none of it counts. The input is listed as unreadable
     // and tried again by the next run.

@@ -34,8 +34,9 @@ Status ParseDistribution(const toml::node& node, const std::string& where, stats
   if (t == nullptr) return InvalidArgument(where + " must be a number or { low, high, level }");
   stats::Distribution d;
   bool have_low = false, have_high = false, have_median = false;
-  for (const auto& [k, v] : *t) {
+  for (const auto& [k, value] : *t) {
     const std::string key(k.str());
+    const toml::node& v = value;  // a structured binding cannot be captured before C++20 in clang 14
     auto number = [&](double* target) -> Status {
       auto x = v.value<double>();
       if (!(v.is_integer() || v.is_floating_point()) || !x || !std::isfinite(*x)) {

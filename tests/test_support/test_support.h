@@ -3,6 +3,7 @@
 #ifndef STOCKTAKE_TESTS_TEST_SUPPORT_H_
 #define STOCKTAKE_TESTS_TEST_SUPPORT_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,8 @@ struct CommandResult {
   int exit_code = -1;
   std::string out;  // stdout
   std::string err;  // stderr
+  double seconds = 0;           // wall time
+  uint64_t peak_rss_bytes = 0;  // the child's maximum resident set
 };
 // Runs argv (no shell) and captures its output.
 CommandResult RunCommand(const std::vector<std::string>& argv);
