@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 bool LooksLikeCrawlFileName(const std::string& name) {
   if (name.empty() || name[0] == '.') return false;
-  for (const char* ext : {".warc", ".arc", ".wet", ".wat"}) {
+  for (const char* ext : {".warc", ".arc", ".wet", ".wat", ".jsonl", ".ndjson", ".json.gz", ".json.zst"}) {
     if (name.find(ext) != std::string::npos) return true;
   }
   return false;

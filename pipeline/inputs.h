@@ -3,8 +3,9 @@
 // The sorted list defines each input's ordinal, and so document ids: the same
 // arguments give the same ordinals whatever the order they were typed in.
 // Folders are searched recursively for crawl files (names containing .warc,
-// .arc, .wet or .wat; hidden entries skipped). Files named explicitly are
-// taken whatever their name.
+// .arc, .wet or .wat) and JSONL document files (.jsonl, .ndjson, .json.gz,
+// .json.zst, compressed or not); hidden entries are skipped. Files named
+// explicitly are taken whatever their name (the bytes decide the format).
 #ifndef STOCKTAKE_PIPELINE_INPUTS_H_
 #define STOCKTAKE_PIPELINE_INPUTS_H_
 
@@ -36,7 +37,7 @@ struct InputOptions {
 // argument.
 Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& args, InputOptions options = {});
 
-// True if a file name looks like a crawl file (see above).
+// True if a file name looks like a crawl or JSONL document file (see above).
 bool LooksLikeCrawlFileName(const std::string& name);
 // True for *.html, *.htm, *.xhtml, also compressed (*.html.gz, ...).
 bool LooksLikeHtmlFileName(const std::string& name);

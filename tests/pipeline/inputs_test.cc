@@ -44,6 +44,10 @@ TEST(InputsTest, CrawlFileNames) {
   EXPECT_TRUE(LooksLikeCrawlFileName("x.arc"));
   EXPECT_TRUE(LooksLikeCrawlFileName("x.warc.wet.gz"));
   EXPECT_FALSE(LooksLikeCrawlFileName("INVENTORY.md"));
+  EXPECT_TRUE(LooksLikeCrawlFileName("000001.jsonl.zst"));
+  EXPECT_TRUE(LooksLikeCrawlFileName("v1_5r2_sample-0000.json.gz"));
+  EXPECT_TRUE(LooksLikeCrawlFileName("docs.ndjson"));
+  EXPECT_FALSE(LooksLikeCrawlFileName("stats.json"));
   EXPECT_FALSE(LooksLikeCrawlFileName(".x.warc"));
   EXPECT_TRUE(LooksLikeHtmlFileName("page.html"));
   EXPECT_TRUE(LooksLikeHtmlFileName("PAGE.HTM"));
