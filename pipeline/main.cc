@@ -125,7 +125,8 @@ int main(int argc, char** argv) {
       ->expected(0, 1)
       ->check(CLI::IsMember({"", "unique", "all"}));
   run->add_option("inputs", run_inputs,
-                  "Crawl files, folders (searched for *.warc*, *.arc*, *.wet*, *.wat*), globs, http(s):// URLs,\n"
+                  "Crawl files or JSONL document files (docs/jsonl.md), folders (searched for *.warc*, *.arc*,\n"
+                  "*.wet*, *.wat*, *.jsonl*, *.ndjson*, *.json.gz, *.json.zst), globs, http(s):// URLs,\n"
                   "s3://commoncrawl/ paths, or crawl specs: cc:CRAWL[/wet|/wat][?sample=N&seed=S] (docs/network.md);\n"
                   "added to the run's inputs when -o is an existing run");
 

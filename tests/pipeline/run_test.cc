@@ -152,6 +152,24 @@ TEST(RunTest, FinishedShardsAreReusedAndBrokenOnesRedone) {
   EXPECT_FALSE(ReadRunRecord(dir.File("nothing")).ok());
 }
 
+TEST(RunTest, AnUnreadableInputIsReportedWithItsReason) {
+  // /proc/self/mem opens but every read at offset 0 fails (EIO), even as
+  // root, for whichever process reads it.
+  testing::TempDir dir;
+  const std::string kept = testing::CorpusFile("webrecorder+warcio/test/data/example.warc.gz");
+  RunSummary summary;
+  ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), dir.File("run"), {kept, "/proc/self/mem"}, {1}, &summary).ok());
+  EXPECT_EQ(summary.unreadable, 1u);
+  simdjson::dom::parser parser;
+  simdjson::dom::element stats = parser.load(dir.File("run/stats.json"));
+  EXPECT_EQ(uint64_t(stats["inputs"]["unreadable"]), 1u);
+  simdjson::dom::element entry = stats["per_input"].at(0);
+  EXPECT_EQ(std::string_view(entry["path"]), "/proc/self/mem");
+  EXPECT_FALSE(bool(entry["readable"]));
+  EXPECT_NE(std::string_view(entry["failure"]).find("Input/output error"), std::string_view::npos);
+  EXPECT_TRUE(bool(stats["per_input"].at(1)["readable"]));
+}
+
 TEST(RunTest, AnInputGoneMissingIsReportedNotFatal) {
   testing::TempDir dir;
   const std::string kept = testing::CorpusFile("webrecorder+warcio/test/data/example.warc.gz");
