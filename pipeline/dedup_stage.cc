@@ -239,7 +239,9 @@ std::string EncodePart(const dedup::ClusterResult& r, uint32_t partitions, uint6
   return out;
 }
 
-Result<dedup::ClusterResult> ReadPart(const std::string& path, uint32_t partitions, uint64_t fingerprint) {
+}  // namespace
+
+Result<dedup::ClusterResult> ReadDedupPart(const std::string& path, uint32_t partitions, uint64_t fingerprint) {
   auto bytes = ReadFileToString(path);
   if (!bytes.ok()) return bytes.status();
   const std::string& b = *bytes;
@@ -268,6 +270,8 @@ Result<dedup::ClusterResult> ReadPart(const std::string& path, uint32_t partitio
   }
   return r;
 }
+
+namespace {
 
 void AddSizes(const DedupRows& input, const DocumentRow& row, TextTotals DedupTotals::*column,
               std::vector<DedupTotals>* tiers, std::vector<DedupTotals>* by_language) {
@@ -389,8 +393,12 @@ Status CheckShardDedupFiles(const DedupPlan& plan, const std::string& shard_dir,
     STOCKTAKE_RETURN_IF_ERROR(dedup::CheckRunFile(fmt::format("{}/{}.run", shard_dir, name), plan.config.partitions));
   }
   if (!plan.config.verify) return Status::Ok();
+  return CheckSignatureFile(SignaturePath(shard_dir), documents, plan.hasher->params().hashes());
+}
+
+Status CheckSignatureFile(const std::string& path, uint64_t documents, uint32_t hashes) {
   MappedSignatures signatures;
-  return signatures.Open(SignaturePath(shard_dir), documents, plan.hasher->params().hashes());
+  return signatures.Open(path, documents, hashes);
 }
 
 Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<const DedupRows*>& rows,
@@ -495,7 +503,7 @@ Result<DedupReport> ClusterAndCount(const DedupPlan& plan, const std::vector<con
     }
     std::vector<dedup::ClusterResult> pieces;
     for (uint32_t i = 0; i < parts->count; ++i) {
-      auto piece = ReadPart(PartPath(*parts, kind, i), plan.config.partitions, fingerprint);
+      auto piece = ReadDedupPart(PartPath(*parts, kind, i), plan.config.partitions, fingerprint);
       if (!piece.ok()) return dedup::ClusterBandRuns(sets, docs, doc_tiers, options);  // missing or damaged: redo here
       pieces.push_back(std::move(*piece));
     }

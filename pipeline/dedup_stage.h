@@ -198,6 +198,13 @@ struct DedupParts {
 // checksums; `documents` is the shard's document count. A resumed run
 // redoes a shard that fails instead of clustering damaged keys.
 Status CheckShardDedupFiles(const DedupPlan& plan, const std::string& shard_dir, uint64_t documents);
+// The checks on one signatures.sig: size, header (documents, hashes per
+// signature) and checksum.
+Status CheckSignatureFile(const std::string& path, uint64_t documents, uint32_t hashes);
+// Reads a dedup task's part file (RUN/dedup-parts): written for
+// `partitions` and the run state `fingerprint`, checksummed; damaged or
+// stale is an error.
+Result<dedup::ClusterResult> ReadDedupPart(const std::string& path, uint32_t partitions, uint64_t fingerprint);
 
 // Clusters the runs the shard pass wrote, counts, and writes dedup/ afresh
 // (manifest.json and clusters.tsv; clusters are recomputed by every run). `rows` and `shards` (each input's shard folder, relative
