@@ -35,6 +35,9 @@ class JsonWriter {
   JsonWriter& Double(double value);
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
+  // A value given as JSON text, written as it is: the caller guarantees it
+  // is one valid JSON value.
+  JsonWriter& Raw(std::string_view json);
 
   // Writes a Counts as an object {key: count, ...} in key order.
   JsonWriter& CountsObject(const Counts& counts);

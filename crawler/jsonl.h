@@ -42,6 +42,10 @@ bool LooksLikeJsonl(std::string_view decoded_prefix);
 struct JsonlDocument {
   std::string_view text;
   std::string_view id;   // a string id unescaped, a number as written; "" if absent
+  // The id field and the "metadata" object as they are in the line (valid
+  // JSON; "" if absent), for carrying them into --write-docs output.
+  std::string_view id_json;
+  std::string_view metadata_json;
   std::string_view url;  // "" if absent or not a string
   // metadata.language, .language_score, .language_source when present (the
   // documents stocktake --write-docs writes carry them): "" / -1 if absent.

@@ -141,11 +141,22 @@ struct DocumentKeys {
   std::string docs_line;  // with write_docs: "<offset>\t" and the open JSON fragment (see DocsFragment)
 };
 
+// Where a document came from, for its URL and payload keys.
+struct Origin {
+  std::string_view url;
+  std::string_view payload_digest;
+  uint64_t offset = 0;
+  // A JSONL document's own id and metadata, as JSON, kept in its docs line.
+  std::string_view source_id_json;
+  std::string_view source_metadata_json;
+};
+
 // The part of a document's docs line known during the shard pass: its text
 // and metadata, with the metadata object left open. The run completes it
 // with the id, the source and the cluster fields (run.cc).
-void DocsFragment(const Scratch& s, const quality::Assessment& a, uint64_t offset, std::string_view url,
-                  std::string* out) {
+void DocsFragment(const Scratch& s, const quality::Assessment& a, const Origin& origin, std::string* out) {
+  const uint64_t offset = origin.offset;
+  const std::string_view url = origin.url;
   out->clear();
   *out += fmt::format("{}\t", offset);
   const size_t start = out->size();
@@ -171,15 +182,12 @@ void DocsFragment(const Scratch& s, const quality::Assessment& a, uint64_t offse
     w.Field(s.encoding_names[e], s.original.tokens[e]);
   }
   w.EndObject();
+  // A JSONL document's own id and metadata, as they were.
+  if (!origin.source_id_json.empty()) w.Key("source_id").Raw(origin.source_id_json);
+  if (!origin.source_metadata_json.empty()) w.Key("source_metadata").Raw(origin.source_metadata_json);
   out->erase(start, 1);  // the outer '{': the run writes the id first
 }
 
-// Where a document came from, for its URL and payload keys.
-struct Origin {
-  std::string_view url;
-  std::string_view payload_digest;
-  uint64_t offset = 0;
-};
 
 void CountCharset(const crawler::Utf8Text& utf8, InputResult* r) {
   r->charsets.Add(utf8.charset);
@@ -276,7 +284,7 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
     k.tier = a.tier;
     k.tier_sizes = s->tier_sizes;
     if (s->signer != nullptr) s->signer->Sign(s->text, s->assessor->segmenter(), &k.signed_doc);
-    if (s->write_docs) DocsFragment(*s, a, origin.offset, origin.url, &k.docs_line);
+    if (s->write_docs) DocsFragment(*s, a, origin, &k.docs_line);
   }
   return &a;
 }
@@ -444,8 +452,8 @@ void ProcessItem(const Batch& b, const Batch::Item& item, bool extract, Scratch*
       given->score = doc.language_score;
       given->reliable = true;
     }
-    AddDocument(doc.text, "jsonl", /*html=*/false, Origin{doc.url, {}, item.offset}, s, r, keys,
-                given ? &*given : nullptr);
+    AddDocument(doc.text, "jsonl", /*html=*/false, Origin{doc.url, {}, item.offset, doc.id_json, doc.metadata_json}, s,
+                r, keys, given ? &*given : nullptr);
     return;
   }
   const Origin origin{b.View(item.target_uri), b.View(item.digest), item.offset};

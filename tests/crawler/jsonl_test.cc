@@ -33,9 +33,14 @@ TEST(JsonlTest, ReadsTheDatatroveAndDolmaLayout) {
   EXPECT_EQ(d.language, "fr");
   EXPECT_DOUBLE_EQ(d.language_score, 0.75);
   EXPECT_EQ(d.language_source, "");
+  // The id and metadata as they are in the line.
+  EXPECT_EQ(d.id_json, "\"doc-1\"");
+  EXPECT_EQ(d.metadata_json, R"({"url": "http://a.example/", "language": "fr", "date": "2024-01-01", "extra": [1, {"b": null}], "language_score": 0.75})");
   // Numeric ids as written (also beyond 64 bits); no metadata at all.
   EXPECT_EQ(parser.Parse(R"({"id": 123456789012345678901234567890, "text": "t"}  )", &d), "");
   EXPECT_EQ(d.id, "123456789012345678901234567890");
+  EXPECT_EQ(d.id_json, "123456789012345678901234567890");
+  EXPECT_EQ(d.metadata_json, "");
   EXPECT_EQ(d.url, "");
   EXPECT_DOUBLE_EQ(d.language_score, -1);
   // CJK and right-to-left text, a trailing CR.

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "common/byte_source.h"
+#include "common/decoded_stream.h"
 #include "pipeline/default_model.h"
 #include "pipeline/inputs.h"
 #include "pipeline/run.h"
@@ -158,6 +160,37 @@ TEST(JsonlRunTest, FieldNamesComeFromTheConfigAndUrlsWork) {
     EXPECT_EQ(url.tiers[t].second.documents, disk.tiers[t].second.documents);
     EXPECT_EQ(url.tiers[t].second.words, disk.tiers[t].second.words);
   }
+}
+
+TEST(JsonlRunTest, WrittenDocumentsKeepTheInputsIdAndMetadata) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("in.jsonl"),
+                     "{\"id\": \"fw-17\", \"text\": \"A plain document about gardens, trees and flowers that grow in "
+                     "spring, long enough to count.\", \"metadata\": {\"url\": \"http://example.org/g\", \"dump\": "
+                     "\"CC-MAIN-2024-10\", \"score\": [0.5, {\"x\": null}]}}\n");
+  RunOptions options;
+  options.docs = DocsMode::kAll;
+  RunSummary summary;
+  ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), dir.File("run"), {dir.File("in.jsonl")}, options, &summary).ok());
+  const std::vector<std::string> files = DocsFiles(dir.File("run"));
+  ASSERT_EQ(files.size(), 1u);
+  auto source = FileSource::Open(files[0]);
+  ASSERT_TRUE(source.ok());
+  DecodedStream stream(std::move(*source));
+  std::string all;
+  uint8_t buffer[1 << 16];
+  for (;;) {
+    DecodedStream::ReadResult r = stream.Read(buffer, sizeof(buffer));
+    all.append(reinterpret_cast<const char*>(buffer), r.size);
+    if (r.stream_end) break;
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(all);
+  EXPECT_EQ(std::string_view(doc["id"]), "0:1");  // (ordinal, line number)
+  EXPECT_EQ(std::string_view(doc["metadata"]["url"]), "http://example.org/g");
+  EXPECT_EQ(std::string_view(doc["metadata"]["source_id"]), "fw-17");
+  EXPECT_EQ(std::string_view(doc["metadata"]["source_metadata"]["dump"]), "CC-MAIN-2024-10");
+  EXPECT_EQ(simdjson::to_string(doc["metadata"]["source_metadata"]["score"]), "[0.5,{\"x\":null}]");
 }
 
 }  // namespace
