@@ -7,7 +7,6 @@
 #include <zstd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <filesystem>
 #include <vector>
 
@@ -86,33 +85,6 @@ Status ZstdFileWriter::Commit() {
   Status st = w.status;
   impl_.reset();
   return st;
-}
-
-Status CheckZstdFile(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (file == nullptr) return ErrnoError("cannot open '" + path + "'", errno);
-  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), &ZSTD_freeDCtx);
-  std::vector<char> in(ZSTD_DStreamInSize()), out(ZSTD_DStreamOutSize());
-  size_t last = 1;  // ZSTD_decompressStream's last hint: 0 at a frame's end
-  bool any = false;
-  for (;;) {
-    const size_t got = std::fread(in.data(), 1, in.size(), file.get());
-    if (got == 0) break;
-    any = true;
-    ZSTD_inBuffer input{in.data(), got, 0};
-    bool full = true;  // the output buffer filled: more may be pending
-    while (input.pos < input.size || full) {
-      ZSTD_outBuffer output{out.data(), out.size(), 0};
-      last = ZSTD_decompressStream(dctx.get(), &output, &input);
-      if (ZSTD_isError(last)) {
-        return Status(StatusCode::kDataError, "'" + path + "' is damaged: " + ZSTD_getErrorName(last));
-      }
-      full = output.pos == output.size;
-    }
-  }
-  if (std::ferror(file.get())) return ErrnoError("cannot read '" + path + "'", errno);
-  if (!any || last != 0) return Status(StatusCode::kDataError, "'" + path + "' is truncated");
-  return Status::Ok();
 }
 
 }  // namespace stocktake

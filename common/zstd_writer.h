@@ -34,10 +34,6 @@ class ZstdFileWriter {
   std::unique_ptr<Impl> impl_;
 };
 
-// Decodes the whole zstd file at `path` (all frames, their checksums
-// verified) and discards the bytes: OK only for an intact, complete file.
-Status CheckZstdFile(const std::string& path);
-
 }  // namespace stocktake
 
 #endif  // STOCKTAKE_COMMON_ZSTD_WRITER_H_

@@ -10,7 +10,6 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <vector>
 

@@ -398,11 +398,24 @@ Result<ClusterResult> ClusterBandRuns(const std::string& dir, const std::vector<
 }
 
 Status CheckRunFile(const std::string& path, uint32_t partitions) {
-  const RunFile run{path, 0};
+  File file = OpenFile(path);
+  if (file == nullptr) return ErrnoError("cannot open band run '" + path + "'", errno);
+  RunHeader header;
+  STOCKTAKE_RETURN_IF_ERROR(ReadRunHeader(file.get(), path, partitions, &header));
+  // The partitions' entries follow the header in order: one sequential pass.
+  std::vector<BandEntry> buffer(kReadBuffer / kEntryBytes);
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(XXH3_createState(), &XXH3_freeState);
   for (uint32_t p = 0; p < partitions; ++p) {
-    RunReader reader;
-    STOCKTAKE_RETURN_IF_ERROR(reader.Open(run, partitions, p));
-    while (!reader.done()) STOCKTAKE_RETURN_IF_ERROR(reader.Next());
+    XXH3_64bits_reset_withSeed(state.get(), p);
+    for (uint64_t remaining = header.count[p]; remaining > 0;) {
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(remaining, buffer.size()));
+      if (std::fread(buffer.data(), kEntryBytes, take, file.get()) != take) return Damaged(path, "truncated");
+      XXH3_64bits_update(state.get(), buffer.data(), take * kEntryBytes);
+      remaining -= take;
+    }
+    if (XXH3_64bits_digest(state.get()) != header.checksum[p]) {
+      return Damaged(path, fmt::format("checksum mismatch in partition {}", p));
+    }
   }
   return Status::Ok();
 }

@@ -351,18 +351,22 @@ crawler::RecordReaderOptions ReaderOptions(const Config& config) {
   return options;
 }
 
-void FinishReaderCounts(const crawler::RecordReader& reader, InputResult* r) {
-  const DecodedStream& stream = reader.stream();
+// What the (decompressed) input stream tells about it, at its end.
+void FinishStreamCounts(const DecodedStream& stream, InputResult* r) {
   if (!stream.io_status().ok()) r->failure = stream.io_status().message();
-  r->format = reader.format() == crawler::ArchiveFormat::kArc ? "arc"
-              : reader.format() == crawler::ArchiveFormat::kWarc && reader.records() > 0 ? "warc"
-                                                                                       : "unknown";
   r->compression = std::string(CompressionName(stream.compression()));
   r->members = stream.members();
   r->bytes_read = stream.compressed_bytes_read();
   r->bytes_decoded = stream.decoded_bytes();
+}
+
+void FinishReaderCounts(const crawler::RecordReader& reader, InputResult* r) {
+  FinishStreamCounts(reader.stream(), r);
+  r->format = reader.format() == crawler::ArchiveFormat::kArc ? "arc"
+              : reader.format() == crawler::ArchiveFormat::kWarc && reader.records() > 0 ? "warc"
+                                                                                       : "unknown";
   r->skipped_bytes = reader.skipped_bytes();
-  r->errors.Merge(reader.errors());
+  r->errors.Merge(reader.errors());  // container reasons included
 }
 
 // Opens `path`, or marks `r` unreadable with the reason.
@@ -532,14 +536,9 @@ class JsonlBatchSource final : public BatchSource {
   }
   const DecodedStream& stream() const override { return reader_.stream(); }
   void Finish(InputResult* r) const override {
-    const DecodedStream& s = reader_.stream();
-    if (!s.io_status().ok()) r->failure = s.io_status().message();
+    FinishStreamCounts(reader_.stream(), r);
     r->format = "jsonl";
-    r->compression = std::string(CompressionName(s.compression()));
-    r->members = s.members();
-    r->bytes_read = s.compressed_bytes_read();
-    r->bytes_decoded = s.decoded_bytes();
-    r->errors.Merge(s.errors());
+    r->errors.Merge(reader_.stream().errors());
   }
 
  private:

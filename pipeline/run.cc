@@ -494,6 +494,20 @@ Status WriteInputDocuments(const std::string& shard_docs, const std::string& out
 }
 
 // RUN/docs/NNNNNN.jsonl.zst, one per input by ordinal, written afresh.
+// Decodes a whole compressed file, as inputs are read (zstd frame
+// checksums verified): OK only if it is complete and undamaged.
+Status CheckDecodes(const std::string& path) {
+  auto source = FileSource::Open(path);
+  if (!source.ok()) return source.status();
+  DecodedStream stream(std::move(*source));
+  uint8_t chunk[1 << 16];
+  while (!stream.Read(chunk, sizeof(chunk)).stream_end) {
+  }
+  if (!stream.io_status().ok()) return stream.io_status();
+  if (!stream.errors().empty()) return Status(StatusCode::kDataError, "'" + path + "' is damaged");
+  return Status::Ok();
+}
+
 Status WriteDocuments(const std::string& run_dir, const std::vector<std::string>& inputs,
                       const std::vector<std::string>& folders, const std::vector<InputResult>& results,
                       const DedupReport* dedup, DocsMode mode) {
@@ -679,7 +693,7 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
     if (plan != nullptr) {
       STOCKTAKE_RETURN_IF_ERROR(CheckShardDedupFiles(*plan, dir, loaded->dedup.rows.size()));
     }
-    if (docs) STOCKTAKE_RETURN_IF_ERROR(CheckZstdFile(dir + "/" + kShardDocsName));
+    if (docs) STOCKTAKE_RETURN_IF_ERROR(CheckDecodes(dir + "/" + kShardDocsName));
     return loaded;
   };
   std::vector<InputResult> results(inputs.size());

@@ -54,10 +54,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (bytes.size() >= at + 8) std::memcpy(&v, bytes.data() + at, 8);
     return v;
   };
-  // The file with a valid trailing XXH3 checksum, so the parser behind the
-  // checksum sees the bytes.
-  auto checksummed = [&] {
-    std::string framed(bytes);
+  // `prefix` + the file with a valid trailing XXH3 checksum (of both), so
+  // the parser behind the checksum sees the bytes.
+  auto checksummed = [&](std::string_view prefix = {}) {
+    std::string framed = std::string(prefix) + std::string(bytes);
     const uint64_t sum = XXH3_64bits(framed.data(), framed.size());
     framed.append(reinterpret_cast<const char*>(&sum), 8);
     return framed;
@@ -69,11 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       pipeline::InputResult r;
       (void)pipeline::DecodeShardResult(bytes, &r);
       static const std::string magic = pipeline::EncodeShardResult({}).substr(0, 8);
-      std::string framed = magic + std::string(bytes);
-      const uint64_t sum = XXH3_64bits(framed.data(), framed.size());
-      framed.append(reinterpret_cast<const char*>(&sum), 8);
-      pipeline::InputResult framed_result;
-      (void)pipeline::DecodeShardResult(framed, &framed_result);
+      pipeline::InputResult framed;
+      (void)pipeline::DecodeShardResult(checksummed(magic), &framed);
       break;
     }
     case 1:

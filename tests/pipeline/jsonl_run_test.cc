@@ -10,8 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "common/byte_source.h"
-#include "common/decoded_stream.h"
 #include "pipeline/default_model.h"
 #include "pipeline/inputs.h"
 #include "pipeline/run.h"
@@ -174,18 +172,8 @@ TEST(JsonlRunTest, WrittenDocumentsKeepTheInputsIdAndMetadata) {
   ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), dir.File("run"), {dir.File("in.jsonl")}, options, &summary).ok());
   const std::vector<std::string> files = DocsFiles(dir.File("run"));
   ASSERT_EQ(files.size(), 1u);
-  auto source = FileSource::Open(files[0]);
-  ASSERT_TRUE(source.ok());
-  DecodedStream stream(std::move(*source));
-  std::string all;
-  uint8_t buffer[1 << 16];
-  for (;;) {
-    DecodedStream::ReadResult r = stream.Read(buffer, sizeof(buffer));
-    all.append(reinterpret_cast<const char*>(buffer), r.size);
-    if (r.stream_end) break;
-  }
   simdjson::dom::parser parser;
-  simdjson::dom::element doc = parser.parse(all);
+  simdjson::dom::element doc = parser.parse(testing::ReadDecodedFile(files[0]));
   EXPECT_EQ(std::string_view(doc["id"]), "0:1");  // (ordinal, line number)
   EXPECT_EQ(std::string_view(doc["metadata"]["url"]), "http://example.org/g");
   EXPECT_EQ(std::string_view(doc["metadata"]["source_id"]), "fw-17");

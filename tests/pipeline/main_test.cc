@@ -12,8 +12,6 @@
 #include <functional>
 #include <set>
 
-#include "common/byte_source.h"
-#include "common/decoded_stream.h"
 #include "test_support/http_server.h"
 #include "test_support/test_support.h"
 
@@ -409,17 +407,7 @@ bool KillWhen(const std::vector<std::string>& args, const std::function<bool()>&
 
 // The lines of a zstd file, decoded.
 std::vector<std::string> ZstdLines(const std::string& path) {
-  auto source = FileSource::Open(path);
-  EXPECT_TRUE(source.ok()) << path;
-  if (!source.ok()) return {};
-  DecodedStream stream(std::move(*source));
-  std::string all;
-  uint8_t buffer[1 << 16];
-  for (;;) {
-    DecodedStream::ReadResult r = stream.Read(buffer, sizeof(buffer));
-    all.append(reinterpret_cast<const char*>(buffer), r.size);
-    if (r.stream_end || r.size == 0) break;
-  }
+  const std::string all = testing::ReadDecodedFile(path);
   std::vector<std::string> lines;
   for (size_t start = 0, nl; (nl = all.find('\n', start)) != std::string::npos; start = nl + 1) {
     lines.push_back(all.substr(start, nl - start));

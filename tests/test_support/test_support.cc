@@ -2,12 +2,17 @@
 // program's exit code and its exact output lines.
 #include "test_support/test_support.h"
 
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "common/byte_source.h"
+#include "common/decoded_stream.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -49,6 +54,23 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+std::string ReadDecodedFile(const std::string& path) {
+  auto source = FileSource::Open(path);
+  if (!source.ok()) {
+    ADD_FAILURE() << source.status().message();
+    return {};
+  }
+  DecodedStream stream(std::move(*source));
+  std::string all;
+  uint8_t buffer[1 << 16];
+  for (;;) {
+    DecodedStream::ReadResult r = stream.Read(buffer, sizeof(buffer));
+    all.append(reinterpret_cast<const char*>(buffer), r.size);
+    if (r.stream_end) break;
+  }
+  return all;
 }
 
 CommandResult RunCommand(const std::vector<std::string>& argv) {

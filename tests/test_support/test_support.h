@@ -18,6 +18,9 @@ std::string StocktakeBinary();
 std::string SourcePath(const std::string& relative);
 
 std::string ReadFile(const std::string& path);
+// A file's bytes after decompression (gzip, zstd, ... detected as inputs
+// are; empty and a test failure if it cannot be opened).
+std::string ReadDecodedFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& contents);
 
 // A fresh empty directory under the test temp dir, removed by the caller's
