@@ -69,6 +69,9 @@ Status AddFolder(const std::string& dir, const InputOptions& options, std::vecto
 Status AddPath(const std::string& arg, const InputOptions& options, std::vector<std::string>* out) {
   std::error_code ec;
   fs::file_status st = fs::status(arg, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return NotFound("input '" + arg + "' cannot be reached: " + ec.message());  // a symlink loop, say
+  }
   if (ec || !fs::exists(st)) return NotFound("input '" + arg + "' does not exist");
   if (fs::is_directory(st)) return AddFolder(arg, options, out);
   out->push_back(fs::path(arg).lexically_normal().string());

@@ -180,6 +180,7 @@ TEST(MainTest, SetupErrorsAreOneLineAndExitTwo) {
   testing::WriteFile(dir.File("bad.toml"), "[reader]\nmax_record_bytes = -5\n");
   testing::WriteFile(dir.File("a_file"), "x");
   testing::WriteFile(dir.File("tiers.toml"), "[[tiers]]\nname = \"top\"\nrules = [\"gopher\"]\n");
+  std::filesystem::create_symlink("loop.warc.gz", dir.File("loop.warc.gz"));
   struct Case {
     std::vector<std::string> args;
     std::string needle;
@@ -190,6 +191,7 @@ TEST(MainTest, SetupErrorsAreOneLineAndExitTwo) {
       {{"run", "-c", dir.File("bad.toml"), "-o", dir.File("r3"), input}, "line 2"},
       {{"run", "-o", dir.File("a_file/run"), input}, "cannot create run directory"},
       {{"inspect", dir.File("missing.warc.gz")}, "does not exist"},
+      {{"run", "-o", dir.File("r6"), dir.File("loop.warc.gz")}, "cannot be reached: Too many levels of symbolic links"},
       {{"run", "-c", dir.File("tiers.toml"), "-o", dir.File("r4"), input}, "names rule 'gopher'"},
       {{"extract", "-c", dir.File("tiers.toml"), input}, "names rule 'gopher'"},
       {{"run", "--index", dir.File("no-such-run"), "-o", dir.File("r5"), input}, "no dedup manifest"},

@@ -3,8 +3,16 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <map>
 
 #include "pipeline/default_model.h"
 #include "test_support/test_support.h"
@@ -152,22 +160,54 @@ TEST(RunTest, FinishedShardsAreReusedAndBrokenOnesRedone) {
   EXPECT_FALSE(ReadRunRecord(dir.File("nothing")).ok());
 }
 
+// What opening and reading the first byte of `path` fails with here, or ""
+// when it reads.
+std::string FirstReadFailure(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::strerror(errno);
+  char byte;
+  const ssize_t got = ::pread(fd, &byte, 1, 0);
+  const int error = errno;
+  ::close(fd);
+  return got < 0 ? std::strerror(error) : "";
+}
+
 TEST(RunTest, AnUnreadableInputIsReportedWithItsReason) {
-  // /proc/self/mem opens but every read at offset 0 fails (EIO), even as
-  // root, for whichever process reads it.
   testing::TempDir dir;
   const std::string kept = testing::CorpusFile("webrecorder+warcio/test/data/example.warc.gz");
+  // A Unix socket exists but cannot be opened (ENXIO), for root too.
+  const std::string socket_path = dir.File("socket.warc.gz");
+  const int sock = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(sock, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  ASSERT_LT(socket_path.size(), sizeof(address.sun_path));
+  std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size());
+  ASSERT_EQ(::bind(sock, reinterpret_cast<const sockaddr*>(&address), sizeof(address)), 0) << std::strerror(errno);
+  // /proc/self/mem opens, but reading offset 0 fails (EIO) for whichever
+  // process reads it; a sandbox that refuses the open gives its own reason.
+  const std::string mem = "/proc/self/mem";
+  const std::string mem_failure = FirstReadFailure(mem);
+  ASSERT_NE(mem_failure, "") << "offset 0 of /proc/self/mem reads on this machine";
+
   RunSummary summary;
-  ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), dir.File("run"), {kept, "/proc/self/mem"}, {1}, &summary).ok());
-  EXPECT_EQ(summary.unreadable, 1u);
+  ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), dir.File("run"), {kept, socket_path, mem}, {1}, &summary).ok());
+  ::close(sock);
+  EXPECT_EQ(summary.unreadable, 2u);
   simdjson::dom::parser parser;
   simdjson::dom::element stats = parser.load(dir.File("run/stats.json"));
-  EXPECT_EQ(uint64_t(stats["inputs"]["unreadable"]), 1u);
-  simdjson::dom::element entry = stats["per_input"].at(0);
-  EXPECT_EQ(std::string_view(entry["path"]), "/proc/self/mem");
-  EXPECT_FALSE(bool(entry["readable"]));
-  EXPECT_NE(std::string_view(entry["failure"]).find("Input/output error"), std::string_view::npos);
-  EXPECT_TRUE(bool(stats["per_input"].at(1)["readable"]));
+  EXPECT_EQ(uint64_t(stats["inputs"]["unreadable"]), 2u);
+  // per_input is in path order, which depends on where the corpus lives.
+  std::map<std::string, simdjson::dom::element> by_path;
+  for (simdjson::dom::element entry : stats["per_input"].get_array()) by_path[std::string(entry["path"])] = entry;
+  ASSERT_EQ(by_path.size(), 3u);
+  EXPECT_TRUE(bool(by_path.at(kept)["readable"]));
+  EXPECT_FALSE(bool(by_path.at(socket_path)["readable"]));
+  EXPECT_NE(std::string_view(by_path.at(socket_path)["failure"]).find(std::strerror(ENXIO)), std::string_view::npos)
+      << std::string_view(by_path.at(socket_path)["failure"]);
+  EXPECT_FALSE(bool(by_path.at(mem)["readable"]));
+  EXPECT_NE(std::string_view(by_path.at(mem)["failure"]).find(mem_failure), std::string_view::npos)
+      << std::string_view(by_path.at(mem)["failure"]);
 }
 
 TEST(RunTest, AnInputGoneMissingIsReportedNotFatal) {
