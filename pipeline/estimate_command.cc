@@ -87,6 +87,19 @@ Result<std::vector<std::pair<double, double>>> UniqueOfSubset(const std::vector<
   return out;
 }
 
+// The length of the folder prefix ("/data/crawl/") all the files' paths share.
+size_t SharedFolderLength(const std::vector<Sampled>& files) {
+  const std::string_view first = files[0].path;
+  size_t common = first.size();
+  for (const Sampled& s : files) {
+    size_t k = 0;
+    while (k < common && k < s.path.size() && s.path[k] == first[k]) ++k;
+    common = k;
+  }
+  const size_t slash = first.substr(0, common).rfind('/');
+  return slash == std::string_view::npos ? 0 : slash + 1;
+}
+
 }  // namespace
 
 Result<std::string> EstimateStock(const EstimateOptions& options) {
@@ -205,13 +218,18 @@ Result<std::string> EstimateStock(const EstimateOptions& options) {
     return v;
   };
 
-  // The dedup curve per tier over nested subsets.
+  // The dedup curve per tier over nested subsets, in an order seeded by the
+  // files' paths below the folder they all share, so that the same files
+  // elsewhere (another machine, another mount) give the same estimate.
+  const size_t shared = SharedFolderLength(files);
+  std::vector<uint64_t> order_key(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    order_key[i] = XXH3_64bits_withSeed(files[i].path.data() + shared, files[i].path.size() - shared, options.seed);
+  }
   std::vector<size_t> order(files.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const uint64_t ha = XXH3_64bits_withSeed(files[a].path.data(), files[a].path.size(), options.seed);
-    const uint64_t hb = XXH3_64bits_withSeed(files[b].path.data(), files[b].path.size(), options.seed);
-    return ha != hb ? ha < hb : files[a].path < files[b].path;
+    return order_key[a] != order_key[b] ? order_key[a] < order_key[b] : files[a].path < files[b].path;
   });
   std::vector<size_t> sizes;
   for (size_t m = files.size(); m >= 2; m /= 2) sizes.push_back(m);
@@ -375,6 +393,7 @@ Result<std::string> EstimateStock(const EstimateOptions& options) {
       w.Field("a", curves[t].a);
       w.Field("b", curves[t].b);
       w.Field("fitted", curves[t].fitted);
+      w.Field("clamped", curves[t].clamped);
       w.Key("points").BeginArray();
       for (const auto& [m, f] : curve_points[t]) w.BeginArray().Double(m).Double(f).EndArray();
       w.EndArray();

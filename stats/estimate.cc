@@ -51,12 +51,21 @@ Interval EstimateTotal(const std::vector<double>& y, const std::vector<double>& 
   return r;
 }
 
-double DedupCurve::At(double files) const { return std::min(1.0, a * std::pow(files, -b)); }
+double DedupCurve::At(double files) const {
+  double f = std::min(1.0, a * std::pow(files, -b));
+  if (largest_files > 0 && files >= largest_files) f = std::min(f, largest_fraction);
+  return f;
+}
 
 DedupCurve FitDedupCurve(const std::vector<std::pair<double, double>>& points) {
+  DedupCurve c;
   double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
   for (const auto& [files, fraction] : points) {
     if (!(files > 0 && fraction > 0)) continue;
+    if (files >= c.largest_files) {
+      c.largest_files = files;
+      c.largest_fraction = std::min(1.0, fraction);
+    }
     const double x = std::log(files), y = std::log(fraction);
     n += 1;
     sx += x;
@@ -64,16 +73,20 @@ DedupCurve FitDedupCurve(const std::vector<std::pair<double, double>>& points) {
     sxx += x * x;
     sxy += x * y;
   }
-  DedupCurve c;
   const double denominator = n * sxx - sx * sx;
   if (n < 2 || std::abs(denominator) < 1e-12) {
     if (n > 0) c.a = std::exp(sy / n);
     return c;
   }
   const double slope = (n * sxy - sx * sy) / denominator;
+  c.fitted = true;
+  if (slope > 0) {  // rising: no evidence of more duplicates with more files
+    c.clamped = true;
+    c.a = c.largest_fraction;
+    return c;
+  }
   c.b = -slope;
   c.a = std::exp((sy - slope * sx) / n);
-  c.fitted = true;
   return c;
 }
 

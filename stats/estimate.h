@@ -43,11 +43,17 @@ Interval EstimateTotal(const std::vector<double>& y, const std::vector<double>& 
 Interval EstimateRatio(const std::vector<double>& y, const std::vector<double>& x);
 
 // unique fraction = a * files^-b, fit by least squares in log-log space over
-// (files, fraction) points with fraction > 0.
+// (files, fraction) points with fraction > 0. The expected unique fraction of
+// a random set of files does not rise with more files, so the fit keeps
+// b >= 0 (a rising fit becomes the flat line through the largest subset) and
+// beyond the largest subset never returns more than its measured fraction.
 struct DedupCurve {
   double a = 1;
   double b = 0;
-  bool fitted = false;  // at least two points with different file counts
+  bool fitted = false;   // at least two points with different file counts
+  bool clamped = false;  // the points rose with files; the curve is flat
+  double largest_files = 0;     // the largest measured subset
+  double largest_fraction = 1;  // and its unique fraction
   double At(double files) const;
 };
 DedupCurve FitDedupCurve(const std::vector<std::pair<double, double>>& points);

@@ -3,8 +3,11 @@
 // tokens equal the run's, and measured factors feed the forecast.
 #include "pipeline/estimate_command.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
+
+#include <filesystem>
 
 #include "pipeline/default_model.h"
 #include "pipeline/inputs.h"
@@ -121,6 +124,42 @@ TEST_F(EstimateTest, AnIndexGivesTheGrowthAcrossCrawls) {
   simdjson::dom::parser p;
   simdjson::dom::element s = p.parse(*stock);
   EXPECT_DOUBLE_EQ(double(s["across_crawls"]["extracted"]), 0.0);
+}
+
+// The same files in another folder (another machine, another mount) give
+// the same estimate: the subsets' order depends on the paths below the
+// folder they share, not on where that folder is.
+TEST(EstimateLocationTest, TheSameFilesElsewhereGiveTheSameEstimate) {
+  testing::TempDir dir;
+  auto corpus = ExpandInputs({testing::SharedPath("corpus/warc")});
+  ASSERT_TRUE(corpus.ok());
+  ASSERT_GE(corpus->size(), 24u);
+  std::string stock[2];
+  const char* folders[2] = {"first/crawl", "zz/elsewhere/crawl"};
+  for (int k = 0; k < 2; ++k) {
+    std::vector<std::string> inputs;
+    std::filesystem::create_directories(dir.File(folders[k]));
+    for (size_t i = 0; i < 24; ++i) {
+      const std::string& file = (*corpus)[i * corpus->size() / 24];
+      inputs.push_back(dir.File(fmt::format("{}/{:02}-{}", folders[k], i, std::filesystem::path(file).filename().string())));
+      std::filesystem::create_symlink(file, inputs.back());
+    }
+    RunSummary summary;
+    const std::string run = dir.File(fmt::format("run{}", k));
+    ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), run, inputs, {2}, &summary).ok());
+    EstimateOptions options;
+    options.runs = {run};
+    options.crawl_files = 1000;
+    auto estimate = EstimateStock(options);
+    ASSERT_TRUE(estimate.ok()) << estimate.status().message();
+    stock[k] = *estimate;
+  }
+  simdjson::dom::parser p0, p1;
+  simdjson::dom::element s0 = p0.parse(stock[0]), s1 = p1.parse(stock[1]);
+  EXPECT_EQ(simdjson::minify(s0["dedup_curve"]), simdjson::minify(s1["dedup_curve"]));
+  EXPECT_EQ(simdjson::minify(s0["factors"]), simdjson::minify(s1["factors"]));
+  EXPECT_EQ(simdjson::minify(s0["tiers"]), simdjson::minify(s1["tiers"]));
+  EXPECT_GE(s0["dedup_curve"]["extracted"]["points"].get_array().size(), 4u);
 }
 
 }  // namespace

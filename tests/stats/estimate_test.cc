@@ -46,6 +46,31 @@ TEST(EstimateTest, TheDedupCurveRecoversAPowerLaw) {
   EXPECT_NEAR(c.At(1000), 0.9 * std::pow(1000.0, -0.1), 1e-9);
   EXPECT_FALSE(FitDedupCurve({{4, 0.5}}).fitted);
   EXPECT_LE(FitDedupCurve({{2, 1.0}, {4, 1.0}}).At(1e6), 1.0);
+  EXPECT_FALSE(c.clamped);
+  EXPECT_DOUBLE_EQ(c.largest_files, 32);
+}
+
+TEST(EstimateTest, ARisingDedupCurveIsFlatAtTheLargestSubset) {
+  // Small subsets happened to share more duplicates than the whole sample.
+  const DedupCurve c = FitDedupCurve({{2, 0.53}, {4, 0.80}, {8, 0.81}, {16, 0.93}, {32, 0.66}});
+  ASSERT_TRUE(c.fitted);
+  EXPECT_TRUE(c.clamped);
+  EXPECT_DOUBLE_EQ(c.b, 0);
+  EXPECT_DOUBLE_EQ(c.At(32), 0.66);
+  EXPECT_DOUBLE_EQ(c.At(32000), 0.66);
+}
+
+TEST(EstimateTest, TheExtrapolationNeverExceedsTheLargestSubsetsFraction) {
+  // A late fall: the fit at the largest subset (0.69) lies above its
+  // measurement (0.6), which caps it there and beyond.
+  const DedupCurve c = FitDedupCurve({{2, 0.99}, {4, 0.98}, {8, 0.97}, {16, 0.6}});
+  ASSERT_TRUE(c.fitted);
+  EXPECT_FALSE(c.clamped);
+  EXPECT_GT(c.a * std::pow(16.0, -c.b), 0.6);
+  EXPECT_DOUBLE_EQ(c.At(16), 0.6);
+  EXPECT_DOUBLE_EQ(c.At(20), 0.6);
+  EXPECT_NEAR(c.At(1e4), c.a * std::pow(1e4, -c.b), 1e-12);
+  EXPECT_LT(c.At(1e4), 0.6);
 }
 
 TEST(EstimateTest, HyperLogLogCountsDistinctKeys) {
