@@ -606,12 +606,16 @@ Status Components(std::vector<UnitOutput>* units, const std::vector<uint32_t>& d
     return DocumentId(static_cast<uint32_t>(input), static_cast<uint32_t>(index - offsets[input]));
   };
   result.documents.resize(n);
+  size_t input = 0;  // the input of document i, advanced with i
   for (uint32_t i = 0; i < n; ++i) {
+    while (i >= offsets[input + 1]) ++input;
     const uint32_t r = root[i];
     DocumentCluster& d = result.documents[i];
-    d.cluster = id_of(best[r]);
+    const uint32_t b = best[r];
+    // A singleton or its cluster's representative names itself.
+    d.cluster = b == i ? DocumentId(static_cast<uint32_t>(input), static_cast<uint32_t>(i - offsets[input])) : id_of(b);
     d.size = size[r];
-    d.representative = best[r] == i;
+    d.representative = b == i;
     if (!d.representative) ++result.duplicates;
     if (i == r && size[r] > 1) ++result.clusters;
   }

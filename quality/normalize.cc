@@ -42,10 +42,31 @@ bool BelowCombiningMarks(std::string_view s) {
   return true;
 }
 
+// ICU's singletons, fetched once. The function-local statics (the C++
+// runtime's guarded initialization) also make their creation visible to
+// ThreadSanitizer, which cannot see ICU's own once-initialization inside the
+// uninstrumented library.
 const icu::Normalizer2* Instance(NormalForm form) {
-  UErrorCode status = U_ZERO_ERROR;
-  return form == NormalForm::kNFKC ? icu::Normalizer2::getNFKCInstance(status)
-                                   : icu::Normalizer2::getNFCInstance(status);
+  static const icu::Normalizer2* const nfc = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(status);
+    return U_SUCCESS(status) ? n : nullptr;
+  }();
+  static const icu::Normalizer2* const nfkc = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(status);
+    return U_SUCCESS(status) ? n : nullptr;
+  }();
+  return form == NormalForm::kNFKC ? nfkc : nfc;
+}
+
+const icu::Normalizer2* NfdInstance() {
+  static const icu::Normalizer2* const nfd = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(status);
+    return U_SUCCESS(status) ? n : nullptr;
+  }();
+  return nfd;
 }
 
 // Length of the UTF-8 sequence with lead byte c (valid input assumed).
@@ -203,7 +224,8 @@ std::string_view TextNormalizer::DedupForm(std::string_view text) {
                            status);
     normal_.clear();
     icu::StringByteSink<std::string> nfd_sink(&normal_);
-    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+    const icu::Normalizer2* nfd = NfdInstance();
+    if (nfd == nullptr) status = U_MISSING_RESOURCE_ERROR;
     if (U_SUCCESS(status)) nfd->normalizeUTF8(0, fold_, nfd_sink, nullptr, status);
     src = U_SUCCESS(status) ? std::string_view(normal_) : text;
   }
