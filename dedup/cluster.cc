@@ -97,21 +97,22 @@ Status OpenSlice(const RunFile& run, uint32_t partitions, uint32_t partition, Fi
   return Status::Ok();
 }
 
-// Appends one partition of a run to `out` (the in-memory path), checking
-// its checksum.
-Status ReadWholeRun(const RunFile& run, uint32_t partitions, uint32_t partition, std::vector<BandEntry>* out) {
+// Reads one partition of a run into `out`, which has room for `room`
+// entries (the in-memory path), checking its checksum; `*count` is how many
+// it read.
+Status ReadWholeRun(const RunFile& run, uint32_t partitions, uint32_t partition, BandEntry* out, uint64_t room,
+                    uint64_t* count) {
   File file(nullptr, &std::fclose);
-  uint64_t count = 0, checksum = 0;
-  STOCKTAKE_RETURN_IF_ERROR(OpenSlice(run, partitions, partition, &file, &count, &checksum));
-  const size_t old = out->size();
-  out->resize(old + count);
-  if (std::fread(out->data() + old, kEntryBytes, count, file.get()) != count) return Damaged(run.path, "truncated");
-  if (XXH3_64bits_withSeed(out->data() + old, count * kEntryBytes, partition) != checksum) {
+  uint64_t checksum = 0;
+  STOCKTAKE_RETURN_IF_ERROR(OpenSlice(run, partitions, partition, &file, count, &checksum));
+  if (*count > room) return Damaged(run.path, "changed while being clustered (more entries than its table said)");
+  if (std::fread(out, kEntryBytes, *count, file.get()) != *count) return Damaged(run.path, "truncated");
+  if (XXH3_64bits_withSeed(out, *count * kEntryBytes, partition) != checksum) {
     return Damaged(run.path, fmt::format("checksum mismatch in partition {}", partition));
   }
   if (run.input_offset != 0) {
     const uint64_t shift = uint64_t{run.input_offset} << 32;
-    for (size_t i = old; i < out->size(); ++i) (*out)[i].doc += shift;
+    for (uint64_t i = 0; i < *count; ++i) out[i].doc += shift;
   }
   return Status::Ok();
 }
@@ -295,38 +296,123 @@ Status MergePartition(const std::vector<RunFile>& runs, uint32_t partitions, uin
 
 // The in-memory path for a partition that fits its share of the budget:
 // read every run whole (checking its checksum), bucket the entries by the top
-// 16 bits of the key, sort each small bucket, and scan. Gives exactly the
-// streaming merge's edges.
+// 16 bits of the key, and find the repeated keys of each bucket with a small
+// hash table; only their members are sorted. Gives exactly the streaming
+// merge's edges (in another order, and edges are sorted at the end).
+constexpr int kBucketBits = 16;
+constexpr size_t kBuckets = size_t{1} << kBucketBits;
+
+// Finds the keys that repeat within one bucket: an open-addressing table
+// sized for the partition's largest bucket, emptied in O(1) per bucket by a
+// stamp. A key seen again links its entries into a chain.
+class BucketGrouper {
+ public:
+  void Reserve(size_t largest_bucket) {
+    size_t size = 16;
+    while (size < 2 * largest_bucket) size <<= 1;
+    if (slots_.size() < size) slots_.assign(size, Slot{});
+    mask_ = slots_.size() - 1;
+    if (chain_.size() < largest_bucket) chain_.resize(largest_bucket);
+  }
+
+  void Group(const BandEntry* entries, size_t n, GroupEdges* group) {
+    if (n < 2) return;
+    if (++stamp_ == 0) {  // wrapped: every slot looks current, so empty them
+      std::fill(slots_.begin(), slots_.end(), Slot{});
+      stamp_ = 1;
+    }
+    repeated_.clear();
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t key = entries[i].key;
+      // Bits below the bucket's and above a power-of-two partition count's.
+      size_t h = (key >> 8) & mask_;
+      for (;; h = (h + 1) & mask_) {
+        Slot& slot = slots_[h];
+        if (slot.stamp != stamp_) {
+          slot = {key, stamp_, i, i};
+          chain_[i] = kEnd;
+          break;
+        }
+        if (slot.key == key) {
+          if (slot.first == slot.last) repeated_.push_back(static_cast<uint32_t>(h));
+          chain_[slot.last] = i;
+          chain_[i] = kEnd;
+          slot.last = i;
+          break;
+        }
+      }
+    }
+    // A repeated key's documents in id order, as the sorted scan sees them.
+    for (uint32_t h : repeated_) {
+      members_.clear();
+      for (uint32_t i = slots_[h].first; i != kEnd; i = chain_[i]) members_.push_back(entries[i].doc);
+      std::sort(members_.begin(), members_.end());
+      group->Start(members_[0]);
+      for (size_t k = 1; k < members_.size(); ++k) group->Add(members_[k]);
+    }
+  }
+
+ private:
+  static constexpr uint32_t kEnd = 0xFFFFFFFFu;
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t stamp = 0;
+    uint32_t first = 0, last = 0;  // the key's first and last entry
+  };
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  uint32_t stamp_ = 0;
+  std::vector<uint32_t> chain_;     // entry -> the next entry with its key
+  std::vector<uint32_t> repeated_;  // slots of keys seen more than once
+  std::vector<uint64_t> members_;
+};
+
+// Reused by a worker across partitions: fresh buffers per partition cost
+// more in page faults than the work itself. The entry arrays are left
+// uninitialized (every entry is written before it is read).
 struct SortBuffers {
-  std::vector<BandEntry> all, sorted;
+  std::unique_ptr<BandEntry[]> all, sorted;
+  uint64_t capacity = 0;
+  std::vector<uint32_t> start, next;
+  BucketGrouper grouper;
+  void Reserve(uint64_t entries) {
+    if (entries <= capacity) return;
+    all.reset();
+    sorted.reset();
+    all.reset(new BandEntry[entries]);
+    sorted.reset(new BandEntry[entries]);
+    capacity = entries;
+  }
 };
 
 Status SortPartition(const std::vector<RunFile>& runs, uint32_t partitions, uint32_t partition, uint64_t total_entries,
                      const PairTest* verify, SortBuffers* buffers, UnitOutput* out) {
-  // Buffers are reused by the worker across partitions: fresh vectors per
-  // partition cost more in page faults than the sort itself.
-  std::vector<BandEntry>& all = buffers->all;
-  std::vector<BandEntry>& sorted = buffers->sorted;
-  all.clear();
-  all.reserve(total_entries);
-  for (const RunFile& run : runs) STOCKTAKE_RETURN_IF_ERROR(ReadWholeRun(run, partitions, partition, &all));
-  out->entries += all.size();
-  std::vector<uint32_t> start(65537, 0);
-  for (const BandEntry& e : all) ++start[(e.key >> 48) + 1];
-  for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
-  sorted.resize(all.size());
-  {
-    std::vector<uint32_t> next(start.begin(), start.end() - 1);
-    for (const BandEntry& e : all) sorted[next[e.key >> 48]++] = e;
+  buffers->Reserve(total_entries);
+  BandEntry* all = buffers->all.get();
+  BandEntry* sorted = buffers->sorted.get();
+  std::vector<uint32_t>& start = buffers->start;
+  start.assign(kBuckets + 1, 0);
+  uint64_t n = 0;
+  for (const RunFile& run : runs) {
+    uint64_t count = 0;
+    STOCKTAKE_RETURN_IF_ERROR(ReadWholeRun(run, partitions, partition, all + n, total_entries - n, &count));
+    // Counted while the slice is still in cache.
+    for (uint64_t i = n; i < n + count; ++i) ++start[(all[i].key >> (64 - kBucketBits)) + 1];
+    n += count;
   }
-  for (size_t b = 0; b + 1 < start.size(); ++b) std::sort(sorted.begin() + start[b], sorted.begin() + start[b + 1]);
+  out->entries += n;
+  size_t largest = 0;
+  for (size_t b = 1; b <= kBuckets; ++b) {
+    largest = std::max<size_t>(largest, start[b]);
+    start[b] += start[b - 1];
+  }
+  std::vector<uint32_t>& next = buffers->next;
+  next.assign(start.begin(), start.end() - 1);
+  for (uint64_t i = 0; i < n; ++i) sorted[next[all[i].key >> (64 - kBucketBits)]++] = all[i];
+  // Equal keys share a bucket.
   GroupEdges group(verify, &out->edges);
-  for (size_t i = 0; i < sorted.size();) {
-    group.Start(sorted[i].doc);
-    size_t j = i + 1;
-    for (; j < sorted.size() && sorted[j].key == sorted[i].key; ++j) group.Add(sorted[j].doc);
-    i = j;
-  }
+  buffers->grouper.Reserve(largest);
+  for (size_t b = 0; b < kBuckets; ++b) buffers->grouper.Group(sorted + start[b], start[b + 1] - start[b], &group);
   out->candidates += group.candidates();
   out->tested += group.tested();
   out->rejected += group.rejected();
@@ -506,7 +592,8 @@ Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std
       const uint32_t partition = static_cast<uint32_t>(u % partitions);
       if (partition % part_count != options.part_index) return;  // another part's
       const PairTest* verify = unit.verify ? &options.verify : nullptr;
-      const bool in_memory = 2 * unit.entries * kEntryBytes + (uint64_t{1} << 20) <= share;
+      const bool in_memory =
+          2 * unit.entries * kEntryBytes + (uint64_t{1} << 20) <= share && unit.entries < (uint64_t{1} << 32);
       SortBuffers& mine = buffers[static_cast<size_t>(tbb::this_task_arena::current_thread_index())];
       status[u] = in_memory
                       ? SortPartition(unit.runs, partitions, partition, unit.entries, verify, &mine, &outputs[u])
@@ -514,7 +601,7 @@ Result<ClusterResult> ClusterBandRuns(const std::vector<RunSet>& sets, const std
       if (!in_memory) spilled[u] = 1;
     });
   });
-  buffers = {};  // released before the per-document arrays are built
+  std::vector<SortBuffers>().swap(buffers);  // released before the per-document arrays are built
   for (const Status& st : status) STOCKTAKE_RETURN_IF_ERROR(st);
   for (uint8_t sp : spilled) result.partitions_merged_from_disk += sp;
 

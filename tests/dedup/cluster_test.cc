@@ -147,6 +147,43 @@ TEST(ClusterTest, SameClustersForAnyPartitionThreadAndBudget) {
   }
 }
 
+// Keys crowded into one bucket of the in-memory path (same top 16 bits) and
+// onto the same slots of its hash table (differing only in the low bits),
+// with large groups and documents that carry the same key in several bands:
+// the in-memory grouping and the streaming merge give the same edges and
+// counts, and both the brute-force clusters.
+TEST(ClusterTest, CrowdedBucketsGroupLikeTheStreamingMerge) {
+  std::mt19937_64 rng(9);
+  const std::vector<uint32_t> per_input = {400, 300};
+  std::vector<Doc> docs;
+  for (uint32_t input = 0; input < per_input.size(); ++input) {
+    for (uint32_t k = 0; k < per_input[input]; ++k) {
+      Doc d{input, k, static_cast<uint8_t>(rng() % 4), {}};
+      for (int band = 0; band < 14; ++band) {
+        // Mostly unique keys in one bucket; one in ten from 300 shared ones.
+        const uint64_t low = rng() % 10 == 0 ? rng() % 300 : (rng() | 0x10000);
+        d.keys.push_back((uint64_t{0xABCD} << 48) | (low & 0xFFFFFFFFFFFFull));
+      }
+      docs.push_back(std::move(d));
+    }
+  }
+  const std::vector<uint64_t> truth = BruteForce(docs);
+  testing::TempDir dir;
+  auto in_memory = Cluster(docs, per_input, dir.File("runs"), 4, 1, uint64_t{64} << 20);
+  ASSERT_TRUE(in_memory.ok()) << in_memory.status().message();
+  auto streamed = Cluster(docs, per_input, dir.File("runs"), 4, 1, 1);
+  ASSERT_TRUE(streamed.ok()) << streamed.status().message();
+  EXPECT_EQ(in_memory->partitions_merged_from_disk, 0u);
+  EXPECT_EQ(streamed->partitions_merged_from_disk, 4u);
+  EXPECT_EQ(in_memory->edges, streamed->edges);
+  EXPECT_EQ(in_memory->candidates, streamed->candidates);
+  EXPECT_GT(in_memory->duplicates, 300u);
+  for (size_t i = 0; i < docs.size(); ++i) {
+    ASSERT_EQ(in_memory->documents[i].cluster, truth[i]) << "document " << i;
+    ASSERT_EQ(streamed->documents[i].cluster, truth[i]) << "document " << i;
+  }
+}
+
 TEST(ClusterTest, PartsProcessedApartJoinToTheSameClusters) {
   std::mt19937_64 rng(9);
   const std::vector<uint32_t> per_input = {500, 400};
