@@ -41,7 +41,11 @@ int main(int argc, char** argv) {
     else if (std::strcmp(argv[i], "--budget-mb") == 0) budget_mb = value();
     else if (std::strcmp(argv[i], "--threads") == 0) threads = static_cast<int>(value());
     else if (std::strcmp(argv[i], "--keep") == 0) keep = true;
-    else dir = argv[i];
+    else if (argv[i][0] != '-' && dir.empty()) dir = argv[i];
+    else {  // --help, an unknown option or a second DIR: the usage line
+      dir.clear();
+      break;
+    }
   }
   if (dir.empty() || shards == 0 || partitions == 0) {
     std::fprintf(stderr, "usage: stocktake-bench-cluster [--documents N] [--shards S] [--partitions P] "
