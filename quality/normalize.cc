@@ -42,30 +42,25 @@ bool BelowCombiningMarks(std::string_view s) {
   return true;
 }
 
+// One of ICU's normalizer singletons, or null if ICU cannot provide it.
+const icu::Normalizer2* Fetch(const icu::Normalizer2* (*get)(UErrorCode&)) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* n = get(status);
+  return U_SUCCESS(status) ? n : nullptr;
+}
+
 // ICU's singletons, fetched once. The function-local statics (the C++
 // runtime's guarded initialization) also make their creation visible to
 // ThreadSanitizer, which cannot see ICU's own once-initialization inside the
 // uninstrumented library.
 const icu::Normalizer2* Instance(NormalForm form) {
-  static const icu::Normalizer2* const nfc = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(status);
-    return U_SUCCESS(status) ? n : nullptr;
-  }();
-  static const icu::Normalizer2* const nfkc = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(status);
-    return U_SUCCESS(status) ? n : nullptr;
-  }();
+  static const icu::Normalizer2* const nfc = Fetch(&icu::Normalizer2::getNFCInstance);
+  static const icu::Normalizer2* const nfkc = Fetch(&icu::Normalizer2::getNFKCInstance);
   return form == NormalForm::kNFKC ? nfkc : nfc;
 }
 
 const icu::Normalizer2* NfdInstance() {
-  static const icu::Normalizer2* const nfd = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(status);
-    return U_SUCCESS(status) ? n : nullptr;
-  }();
+  static const icu::Normalizer2* const nfd = Fetch(&icu::Normalizer2::getNFDInstance);
   return nfd;
 }
 
