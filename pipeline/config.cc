@@ -27,12 +27,15 @@ std::string Where(const std::string& path, const toml::node& node, const std::st
 
 Status SetUnsigned(const toml::node& node, const std::string& where, uint64_t min, uint64_t max,
                    uint64_t* out) {
-  auto v = node.value<int64_t>();
-  if (!node.is_integer() || !v) return InvalidArgument(where + " must be an integer");
-  if (*v < 0 || static_cast<uint64_t>(*v) < min || static_cast<uint64_t>(*v) > max) {
-    return InvalidArgument(fmt::format("{} must be between {} and {} (got {})", where, min, max, *v));
+  // as_integer, not value<int64_t>: toml++'s float-to-integer conversion
+  // casts out-of-range doubles (1e300) to int64_t, which is undefined.
+  const toml::value<int64_t>* integer = node.as_integer();
+  if (integer == nullptr) return InvalidArgument(where + " must be an integer");
+  const int64_t v = integer->get();
+  if (v < 0 || static_cast<uint64_t>(v) < min || static_cast<uint64_t>(v) > max) {
+    return InvalidArgument(fmt::format("{} must be between {} and {} (got {})", where, min, max, v));
   }
-  *out = static_cast<uint64_t>(*v);
+  *out = static_cast<uint64_t>(v);
   return Status::Ok();
 }
 
@@ -90,7 +93,7 @@ Status SetNumber(const toml::node& node, const std::string& where, double min, d
 
 // "512M", "8G", "1T" or a number of megabytes: what sbatch --mem takes.
 Status SetSlurmMemory(const toml::node& node, const std::string& where, std::string* out) {
-  std::string v = node.is_integer() ? std::to_string(node.value<int64_t>().value_or(0))
+  std::string v = node.is_integer() ? std::to_string(node.as_integer()->get())
                                     : node.value<std::string>().value_or("");
   size_t digits = 0;
   while (digits < v.size() && std::isdigit(static_cast<unsigned char>(v[digits]))) ++digits;

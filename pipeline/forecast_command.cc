@@ -113,11 +113,12 @@ Result<stats::ForecastInputs> LoadForecastInputs(const std::string& path) {
   };
   auto integer = [](auto* target, int64_t min, int64_t max) -> Setter {
     return [target, min, max](const toml::node& n, const std::string& w) {
-      auto v = n.value<int64_t>();
-      if (!n.is_integer() || !v || *v < min || *v > max) {
+      // as_integer, not value<int64_t>: toml++ casts out-of-range floats.
+      const toml::value<int64_t>* v = n.as_integer();
+      if (v == nullptr || v->get() < min || v->get() > max) {
         return InvalidArgument(fmt::format("{} must be an integer between {} and {}", w, min, max));
       }
-      *target = static_cast<std::remove_pointer_t<decltype(target)>>(*v);
+      *target = static_cast<std::remove_pointer_t<decltype(target)>>(v->get());
       return Status::Ok();
     };
   };
@@ -133,9 +134,9 @@ Result<stats::ForecastInputs> LoadForecastInputs(const std::string& path) {
            if (a == nullptr || a->empty()) return InvalidArgument(w + " must be a list of years");
            in.years.clear();
            for (const toml::node& y : *a) {
-             auto v = y.value<int64_t>();
-             if (!y.is_integer() || !v || *v < 1990 || *v > 3000) return InvalidArgument(w + " must be a list of years");
-             in.years.push_back(static_cast<int>(*v));
+             const toml::value<int64_t>* v = y.as_integer();
+             if (v == nullptr || v->get() < 1990 || v->get() > 3000) return InvalidArgument(w + " must be a list of years");
+             in.years.push_back(static_cast<int>(v->get()));
            }
            return Status::Ok();
          }}}},

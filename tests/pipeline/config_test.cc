@@ -358,6 +358,16 @@ TEST(ConfigTest, ErrorsNameFileLineAndKey) {
   ASSERT_FALSE(type.ok());
   EXPECT_NE(type.status().message().find("must be an integer"), std::string::npos);
 
+  // A float where an integer belongs is a type error, never a conversion:
+  // 1e300 and inf do not fit an integer (casting them is undefined behaviour,
+  // which the sanitizer build checks), 2.0 would fit but is still a float.
+  for (const char* value : {"1e300", "-1e300", "inf", "nan", "2.0"}) {
+    auto flt = LoadText(std::string("[run]\nthreads = ") + value + "\n");
+    ASSERT_FALSE(flt.ok()) << value;
+    EXPECT_NE(flt.status().message().find("run.threads' must be an integer"), std::string::npos)
+        << flt.status().message();
+  }
+
   auto range = LoadText("[reader]\nmax_record_bytes = 10\n");
   ASSERT_FALSE(range.ok());
   EXPECT_NE(range.status().message().find("between 1024 and"), std::string::npos);

@@ -78,6 +78,21 @@ TEST(ForecastCommandTest, BadFilesNameTheKeyAndLine) {
          return t;
        }(),
        "low must not exceed high"},
+      // Floats are not integers, even huge ones (casting 1e300 is undefined).
+      {[&] {
+         std::string t = good;
+         const size_t at = t.find("samples = ");
+         t.replace(at, t.find('\n', at) - at, "samples = 1e300");
+         return t;
+       }(),
+       "forecast.samples' must be an integer"},
+      {[&] {
+         std::string t = good;
+         const size_t at = t.find("years = [");
+         t.replace(at, t.find(']', at) + 1 - at, "years = [2030, -1e300]");
+         return t;
+       }(),
+       "forecast.years' must be a list of years"},
   };
   for (const Case& c : cases) {
     testing::WriteFile(dir.File("f.toml"), c.text);
