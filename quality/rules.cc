@@ -330,7 +330,7 @@ void CountTable::Reset(size_t n) {
   }
 }
 
-const uint32_t* CountTable::AddRef(uint64_t key) {
+uint32_t* CountTable::AddRef(uint64_t key) {
   for (size_t i = Start(key);; i = (i + 1) & mask_) {
     Slot& slot = slots_[i];
     if (slot.generation != generation_) {
@@ -763,7 +763,7 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
     for (uint32_t i : candidates) grams[i] = Mix(grams[i], hashes[i + n - 1]);
     s->table.Reset(candidates.size());
     // Count every candidate n-gram, remembering where each one's count lives.
-    std::vector<const uint32_t*>& counts = s->counts;
+    std::vector<uint32_t*>& counts = s->counts;
     counts.resize(candidates.size());
     for (size_t k = 0; k < candidates.size(); ++k) counts[k] = s->table.AddRef(grams[candidates[k]]);
     uint32_t best_count = 1;
@@ -784,25 +784,31 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
       double ngram_chars = static_cast<double>(prefix[best_first + n] - prefix[best_first] + (n - 1));
       top[n - 2] = ngram_chars * static_cast<double>(best_count) / chars;
     }
-    // Keep the positions whose n-gram repeats.
+    // Keep the positions whose n-gram repeats (and where their counts are).
     size_t kept = 0;
     for (size_t k = 0; k < candidates.size(); ++k) {
-      if (*counts[k] > 1) candidates[kept++] = candidates[k];
+      if (*counts[k] > 1) {
+        candidates[kept] = candidates[k];
+        counts[kept++] = counts[k];
+      }
     }
     candidates.resize(kept);
     if (n >= 5) {
       // datatrove's greedy scan over all positions: a repeated n-gram counts
       // its characters and skips its words. Positions outside the candidates
       // hold unique n-grams: never found, so only candidates are looked up.
+      // The counts are spent (every kept one is at least 2), so a count set
+      // to 0 marks an n-gram the scan has seen: no second table.
       size_t repeated = 0;
-      s->seen.Reset(candidates.size());
       size_t next = 0;  // the scan position
-      for (uint32_t i : candidates) {
+      for (size_t k = 0; k < kept; ++k) {
+        const uint32_t i = candidates[k];
         if (i < next) continue;  // skipped over by a repeat
-        if (!s->seen.Insert(grams[i])) {
+        if (*counts[k] == 0) {
           repeated += prefix[i + n] - prefix[i];  // "".join(ngram)
           next = i + n;
         } else {
+          *counts[k] = 0;
           next = i + 1;
         }
       }

@@ -213,8 +213,8 @@ class CountTable {
   // Empties the table and sizes it for up to `n` keys.
   void Reset(size_t n);
   // Adds one occurrence of `key`; returns where its count is kept (valid
-  // until the next Reset).
-  const uint32_t* AddRef(uint64_t key);
+  // until the next Reset; the caller may overwrite it, e.g. as a mark).
+  uint32_t* AddRef(uint64_t key);
   // Adds one occurrence of `key`; returns its count so far.
   uint32_t Add(uint64_t key) { return *AddRef(key); }
   // The count of `key` (0 if absent).
@@ -249,10 +249,9 @@ class WordSet {
 struct RuleScratch {
   std::vector<uint64_t> grams;   // rolling n-gram hashes
   std::vector<uint32_t> candidates;  // positions whose n-gram repeats
-  std::vector<const uint32_t*> counts;  // each candidate's count in `table`
+  std::vector<uint32_t*> counts;  // each candidate's count in `table`
   std::vector<size_t> prefix;    // prefix sums of word lengths
   CountTable table;
-  CountTable seen;
   std::vector<std::string_view> pieces;
   std::vector<uint32_t> kept_lines;  // a line-level rule's kept lines (indices)
   std::string text;             // a line-level rule's output

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <random>
+#include <set>
 #include <string>
 
 namespace stocktake::quality {
@@ -204,6 +206,74 @@ TEST(GopherRepetitionTest, DuplicateNGramsGreedyScan) {
   // repeats again (5 chars) and jumps past the end.
   Evaluated run = Eval(spec, "k k k k k k k k k k k k");
   EXPECT_DOUBLE_EQ(run.values["dup_5_gram"], 10.0 / 23);
+}
+
+// The n-gram statistics against a plain implementation of datatrove's
+// (n-grams as word lists, a map for the counts, a set for the greedy scan)
+// on texts from a tiny vocabulary, so long repeats and overlaps are common.
+TEST(GopherRepetitionTest, NGramStatisticsMatchAPlainImplementation) {
+  std::mt19937_64 random(7);
+  const std::vector<std::string> vocabulary = {"a", "bb", "ccc", "a", "dd", "\xC3\xA9t\xC3\xA9", "a", "x"};
+  RuleSpec spec = Spec(RuleKind::kGopherRepetition);
+  std::string error;
+  auto rule = Rule::Create(spec, &error);
+  ASSERT_NE(rule, nullptr) << error;
+  Segmenter segmenter;
+  LanguageGuess guess = Guess("en");
+  RuleScratch scratch;  // reused across texts, as in the pipeline
+  for (int trial = 0; trial < 300; ++trial) {
+    const size_t n_words = random() % 400;
+    const size_t vocab = 2 + random() % (vocabulary.size() - 1);
+    std::string text;
+    for (size_t i = 0; i < n_words; ++i) {
+      if (i > 0) text += random() % 9 == 0 ? "\n" : " ";
+      text += vocabulary[random() % vocab];
+    }
+    TextFacts facts;
+    facts.Reset(text, &guess, &segmenter);
+    RuleResult result = rule->Evaluate(&facts, &scratch);
+    std::map<std::string, double> values;
+    for (const Measured& m : result.values) values[m.name] = m.value;
+    if (text.empty()) continue;
+    const std::vector<std::string_view>& words = facts.words();
+    const std::vector<size_t>& lengths = facts.word_chars();
+    const double chars = static_cast<double>(facts.chars());
+    auto gram_chars = [&](size_t at, size_t n) {
+      size_t sum = 0;
+      for (size_t k = at; k < at + n; ++k) sum += lengths[k];
+      return sum;
+    };
+    for (size_t n = 2; n <= 4 && n <= words.size(); ++n) {
+      std::map<std::vector<std::string_view>, size_t> counts;
+      std::vector<std::pair<std::vector<std::string_view>, size_t>> order;  // first occurrences
+      for (size_t i = 0; i + n <= words.size(); ++i) {
+        std::vector<std::string_view> gram(words.begin() + i, words.begin() + i + n);
+        if (counts[gram]++ == 0) order.emplace_back(gram, i);
+      }
+      size_t best = 0, best_at = 0;
+      for (const auto& [gram, at] : order) {
+        if (counts[gram] > best) best = counts[gram], best_at = at;
+      }
+      const double expected = static_cast<double>(gram_chars(best_at, n) + n - 1) * static_cast<double>(best) / chars;
+      EXPECT_DOUBLE_EQ(values["top_" + std::to_string(n) + "_gram"], expected) << "n=" << n << " text: " << text;
+    }
+    for (size_t n = 5; n <= 10; ++n) {
+      std::set<std::vector<std::string_view>> unique;
+      size_t repeated = 0;
+      for (size_t i = 0; i + n <= words.size();) {
+        std::vector<std::string_view> gram(words.begin() + i, words.begin() + i + n);
+        if (unique.count(gram)) {
+          repeated += gram_chars(i, n);
+          i += n;
+        } else {
+          unique.insert(gram);
+          i += 1;
+        }
+      }
+      EXPECT_DOUBLE_EQ(values["dup_" + std::to_string(n) + "_gram"], static_cast<double>(repeated) / chars)
+          << "n=" << n << " text: " << text;
+    }
+  }
 }
 
 TEST(GopherRepetitionTest, EmptySingleLineAndCjk) {
