@@ -27,6 +27,12 @@ bool ParsePageBenchArgs(int argc, char** argv, const char* usage, PageBenchArgs*
       args->repeat = std::max(1, std::atoi(argv[++i]));
     } else if (a == "--profile" && i + 1 < argc) {
       args->profile = argv[++i];
+    } else if (a == "--help" || a == "-h") {
+      std::printf("usage: %s\n", usage);
+      return false;
+    } else if (a.size() > 1 && a[0] == '-') {
+      std::fprintf(stderr, "unknown option or missing value: %s\nusage: %s\n", a.c_str(), usage);
+      return false;
     } else {
       args->shards.push_back(a);
     }
@@ -44,7 +50,10 @@ uint64_t LoadHtmlPages(const std::vector<std::string>& shards, size_t stride, st
   uint64_t bytes = 0;
   for (const std::string& f : shards) {
     auto source = FileSource::Open(f);
-    if (!source.ok()) continue;
+    if (!source.ok()) {
+      std::fprintf(stderr, "skipping %s: %s\n", f.c_str(), source.status().message().c_str());
+      continue;
+    }
     crawler::RecordReader reader(std::move(*source));
     while (const auto* r = reader.Next()) {
       if (r->type != "response") continue;

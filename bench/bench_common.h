@@ -18,7 +18,8 @@ struct PageBenchArgs {
   std::string profile;  // only for benchmarks that take it
   std::vector<std::string> shards;
 };
-// False (with the usage line printed) if no shard is given.
+// False (with the usage line printed) if no shard is given, on --help, or
+// on an unknown option.
 bool ParsePageBenchArgs(int argc, char** argv, const char* usage, PageBenchArgs* args);
 
 // Appends the UTF-8 HTML of every STRIDE-th HTTP 200 HTML response in the

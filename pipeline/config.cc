@@ -428,15 +428,26 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path) {
            for (const toml::node& item : *list) {
              if (!item.is_string()) return InvalidArgument(w + " must be an array of strings");
              Config::TokenEncoding e;
-             e.name = item.value<std::string>().value_or("");
-             for (const auto& other : config.encodings) {
-               if (other.name == e.name) return InvalidArgument(fmt::format("{} lists '{}' twice", w, e.name));
-             }
-             if (!stats::SplitPatternByName(e.name).has_value()) {
-               if (!NamesRankFile(e.name)) return InvalidArgument(w + ": " + UnknownEncoding(e.name).message());
-               std::filesystem::path file(e.name);
+             const std::string written = item.value<std::string>().value_or("");
+             e.name = written;
+             if (!stats::SplitPatternByName(written).has_value()) {
+               if (!NamesRankFile(written)) return InvalidArgument(w + ": " + UnknownEncoding(written).message());
+               std::filesystem::path file(written);
+               // A rank file is reported under its file name: the same
+               // wherever the config lives, and unchanged when `config show`
+               // writes the path resolved.
+               if (!file.filename().empty()) e.name = file.filename().string();
                if (file.is_relative()) file = std::filesystem::path(path).parent_path() / file;
                e.path = file.lexically_normal().string();
+             }
+             for (const auto& other : config.encodings) {
+               if (other.name == e.name) {
+                 return InvalidArgument(e.path.empty() && other.path.empty()
+                                            ? fmt::format("{} lists '{}' twice", w, e.name)
+                                            : fmt::format("{} has two encodings reported as '{}' (a rank file is "
+                                                          "reported under its file name)",
+                                                          w, e.name));
+               }
              }
              config.encodings.push_back(std::move(e));
            }

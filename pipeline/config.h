@@ -54,7 +54,7 @@ struct Config {
   // [tokens] Encodings counted for every text version, at most
   // kMaxEncodings; the first is the unit of the rule funnel's token columns.
   struct TokenEncoding {
-    std::string name;     // a built-in name, or the rank file path as written
+    std::string name;     // a built-in name, or the rank file's file name: its name in outputs
     std::string path;     // resolved rank file path ("" for built-ins)
     std::string pattern;  // split pattern (a built-in encoding's name)
     std::string sha256;   // of the rank file; set by ResolveEncodings

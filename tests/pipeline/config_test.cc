@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <string>
+#include <vector>
+
 #include "test_support/test_support.h"
 
 namespace stocktake::pipeline {
@@ -345,6 +349,22 @@ TEST(ConfigTest, TomlWritesRankFilesByResolvedPath) {
   EXPECT_EQ(again->encodings[1].sha256, c->encodings[1].sha256);
   EXPECT_EQ(again->encodings[1].pattern, "r50k_base");
   EXPECT_EQ(ConfigToml(*again), toml);
+  // The rank file is reported under its file name, written relative or
+  // resolved: the shown config is the same configuration (the config fuzzer
+  // found the name changing from "mine.tiktoken" to the absolute path).
+  EXPECT_EQ(EncodingNames(*c), (std::vector<std::string>{"cl100k_base", "mine.tiktoken"}));
+  EXPECT_EQ(EncodingNames(*again), EncodingNames(*c));
+  EXPECT_EQ(ConfigJson(*again, 0), ConfigJson(*c, 0));
+  EXPECT_EQ(ConfigHash(*again), ConfigHash(*c));
+
+  // Two rank files with one file name would be one column: an error.
+  std::filesystem::create_directories(dir.File("sub"));
+  testing::WriteFile(dir.File("sub/mine.tiktoken"), testing::ReadFile(dir.File("mine.tiktoken")));
+  testing::WriteFile(dir.File("two.toml"), "[tokens]\nencodings = [\"mine.tiktoken\", \"sub/mine.tiktoken\"]\n");
+  auto two = LoadConfig(dir.File("two.toml"));
+  ASSERT_FALSE(two.ok());
+  EXPECT_NE(two.status().message().find("two encodings reported as 'mine.tiktoken'"), std::string::npos)
+      << two.status().message();
 }
 
 TEST(ConfigTest, ErrorsNameFileLineAndKey) {
