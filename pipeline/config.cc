@@ -436,7 +436,11 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path) {
                // A rank file is reported under its file name: the same
                // wherever the config lives, and unchanged when `config show`
                // writes the path resolved.
-               if (!file.filename().empty()) e.name = file.filename().string();
+               const std::string file_name = file.filename().string();
+               if (file_name.empty() || file_name == "." || file_name == "..") {
+                 return InvalidArgument(fmt::format("{}: '{}' names a folder, not a rank file", w, written));
+               }
+               e.name = file_name;
                if (file.is_relative()) file = std::filesystem::path(path).parent_path() / file;
                e.path = file.lexically_normal().string();
              }

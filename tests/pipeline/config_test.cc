@@ -365,6 +365,14 @@ TEST(ConfigTest, TomlWritesRankFilesByResolvedPath) {
   ASSERT_FALSE(two.ok());
   EXPECT_NE(two.status().message().find("two encodings reported as 'mine.tiktoken'"), std::string::npos)
       << two.status().message();
+  // A path that can only be a folder has no file name to report.
+  for (const char* folder : {"sub/", "..", "sub/.", "/"}) {
+    testing::WriteFile(dir.File("folder.toml"), std::string("[tokens]\nencodings = [\"") + folder + "\"]\n");
+    auto loaded = LoadConfig(dir.File("folder.toml"));
+    ASSERT_FALSE(loaded.ok()) << folder;
+    EXPECT_NE(loaded.status().message().find("names a folder, not a rank file"), std::string::npos)
+        << loaded.status().message();
+  }
 }
 
 TEST(ConfigTest, ErrorsNameFileLineAndKey) {
