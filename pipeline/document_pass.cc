@@ -210,14 +210,15 @@ void CountPayloadInfo(const crawler::PayloadInfo& info, Counts* errors) {
   if (info.clipped) errors->Add("http_payload_clipped");
 }
 
-// Measures each version of the text once. The normalized text's word
-// segments come from the quality stage, which has them already.
+// Measures each version of the text once, and each line the versions share
+// once (TextMeasurer::MeasureVersion). The normalized text's word segments
+// come from the quality stage, which has them already.
 TextSize SizeOf(std::string_view text, Scratch* s) {
   for (const auto& [seen, size] : s->sizes) {
     if (seen.data() == text.data() && seen.size() == text.size()) return size;
   }
   const bool assessed = text.data() == s->text.data() && text.size() == s->text.size();
-  TextSize size = s->measurer->Measure(text, assessed ? &s->assessor->AssessedWords() : nullptr);
+  TextSize size = s->measurer->MeasureVersion(text, assessed ? &s->assessor->AssessedWords() : nullptr);
   s->sizes.emplace_back(text, size);
   return size;
 }
@@ -258,6 +259,7 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
   const quality::Assessment& a = s->assessor->Assess(s->text, s->language);
 
   s->sizes.clear();
+  s->measurer->BeginDocument();
   const TextSize original = SizeOf(s->text, s);
   s->original = original;
   s->tier_sizes.clear();

@@ -2,6 +2,14 @@
 // UAX #29 words and tokens in each configured encoding. `run` measures every
 // version a tier or rule sees; `tokens` measures files and JSON lines.
 // Not thread-safe: one per thread (it owns a segmenter and token scratch).
+//
+// The versions of one document share most of their lines (C4 keeps lines,
+// C4 with its punctuation rule keeps some of those), so MeasureVersion cuts
+// a text into units at line breaks where every split pattern starts a new
+// piece whatever follows (SafeCut), measures each unit once per document and
+// adds them up. Tokens, words and UAX #29 words are all sums over such units
+// (no piece and no word crosses one of those line breaks), so the result is
+// the same as measuring the whole text; the tests check it.
 #ifndef STOCKTAKE_PIPELINE_TEXT_MEASURE_H_
 #define STOCKTAKE_PIPELINE_TEXT_MEASURE_H_
 
@@ -28,12 +36,36 @@ class TextMeasurer {
   // again.
   TextSize Measure(std::string_view text, const std::vector<std::string_view>* segments = nullptr);
 
+  // Forgets the units of the previous document.
+  void BeginDocument();
+  // The same as Measure(text, segments), reusing the units of the texts
+  // measured since BeginDocument: those texts must stay valid until the
+  // next BeginDocument.
+  TextSize MeasureVersion(std::string_view text, const std::vector<std::string_view>* segments = nullptr);
+
+  // True if every split pattern (and word rule) starts afresh at byte `pos`
+  // of `text`: pos follows a single line break that follows a character
+  // other than white space, and starts a character other than white space
+  // or '/' (o200k_base lets a punctuation piece run on over "\n/").
+  static bool SafeCut(std::string_view text, size_t pos);
+
  private:
+  struct Unit {
+    std::string_view bytes;
+    uint64_t hash = 0;
+    TextSize size;
+  };
+  // The measure of `unit`; its UAX #29 words from `segments` (the text's,
+  // from *next on, advanced past the unit) when given.
+  TextSize MeasureUnit(std::string_view unit, const std::vector<std::string_view>* segments, size_t* next);
+
   std::vector<std::shared_ptr<const stats::Encoding>> encodings_;
   bool words_;
   std::vector<stats::TokenScratch> scratch_;  // per encoding: each has its piece cache
   quality::Segmenter segmenter_;
   std::vector<std::string_view> segments_;
+  std::vector<Unit> units_;     // this document's measured units
+  std::vector<uint32_t> slots_; // open addressing over units_: index + 1, 0 = empty
 };
 
 }  // namespace stocktake::pipeline

@@ -47,17 +47,14 @@ class Counter {
   TextSize total_;
 };
 
-// The end of the last safe cut in `text` (0 if none): a line break between
-// an ASCII graphic character and an ASCII letter. Every split pattern ends a
-// piece at such a line break, takes it as a piece of its own (or as the tail
-// of the punctuation before it) whether or not the letter follows, and
-// starts a new piece at the letter; charset repair, whitespace words and
-// UAX #29 words (line breaks are hard breaks) cannot join across it either.
-// So counting the parts separately gives the counts of the whole.
-size_t SafeCut(std::string_view text) {
-  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-  for (size_t i = text.size(); i >= 3; --i) {
-    if (letter(text[i - 1]) && text[i - 2] == '\n' && text[i - 3] > ' ' && text[i - 3] < 0x7F) return i - 1;
+// The last safe cut in `text` (0 if none; TextMeasurer::SafeCut): counting
+// the parts on either side separately gives the counts of the whole, for
+// every split pattern, whitespace words and UAX #29 words (line breaks are
+// hard breaks), and no character is cut in two, so charset repair cannot
+// join across it either.
+size_t LastSafeCut(std::string_view text) {
+  for (size_t pos = text.size(); pos >= 2; --pos) {
+    if (text[pos - 1] == '\n' && TextMeasurer::SafeCut(text, pos)) return pos;
   }
   return 0;
 }
@@ -143,7 +140,7 @@ int RunTokens(const TokensOptions& options, const std::vector<std::string>& file
           done = pending.size();
         }
       } else {
-        done = eof ? pending.size() : SafeCut(pending);
+        done = eof ? pending.size() : LastSafeCut(pending);
         if (done > 0) counter.Add(converter.Convert(std::string_view(pending).substr(0, done), "UTF-8", &replaced));
       }
       pending.erase(0, done);

@@ -236,7 +236,7 @@ size_t Segmenter::CountWords(std::string_view text, std::vector<std::string_view
   return CountWordSegments(*scratch);
 }
 
-size_t Segmenter::CountWordSegments(const std::vector<std::string_view>& segments) {
+size_t Segmenter::CountWordSegments(std::span<const std::string_view> segments) {
   size_t words = 0;
   for (std::string_view segment : segments) {
     const auto* s = reinterpret_cast<const uint8_t*>(segment.data());

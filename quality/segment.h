@@ -16,6 +16,7 @@
 #define STOCKTAKE_QUALITY_SEGMENT_H_
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -38,7 +39,7 @@ class Segmenter {
   // `scratch` holds the segments.
   size_t CountWords(std::string_view text, std::vector<std::string_view>* scratch);
   // The same count over segments Words() already produced.
-  static size_t CountWordSegments(const std::vector<std::string_view>& segments);
+  static size_t CountWordSegments(std::span<const std::string_view> segments);
   // The same through ICU only (no fast path); for tests and comparisons.
   void WordsIcu(std::string_view text, std::vector<std::string_view>* out);
   // Number of sentence segments with any non-whitespace character.
