@@ -5,6 +5,8 @@
 #include <chrono>
 #include <random>
 
+#include "test_support/test_support.h"
+
 namespace stocktake::crawler {
 namespace {
 
@@ -55,11 +57,7 @@ TEST(ExtractorTest, ModeNames) {
 // The time bounds below catch runaway (quadratic, unbounded) work, not speed:
 // release builds take about a twentieth of them. Sanitizer builds run many
 // times slower (ThreadSanitizer most, with test shards sharing the cores).
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr double kSlowdown = 8;
-#else
-constexpr double kSlowdown = 1;
-#endif
+constexpr double kSlowdown = testing::kSanitizerBuild ? 8 : 1;
 
 class ExtractorGuardTest : public ::testing::TestWithParam<ExtractMode> {
  protected:

@@ -22,11 +22,7 @@
 namespace stocktake {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr double kSlowdown = 4;  // sanitizer builds: slower, larger
-#else
-constexpr double kSlowdown = 1;
-#endif
+constexpr double kSlowdown = testing::kSanitizerBuild ? 4 : 1;  // slower, larger
 constexpr double kSecondsBound = 60 * kSlowdown;
 constexpr uint64_t kMemoryBound = static_cast<uint64_t>(512 * kSlowdown) << 20;
 

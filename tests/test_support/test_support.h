@@ -9,6 +9,15 @@
 
 namespace stocktake::testing {
 
+// True in AddressSanitizer and ThreadSanitizer builds, which run several
+// times slower and use more memory: tests that bound time or memory (to
+// catch runaway work, not to time speed) scale their bounds by it.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitizerBuild = true;
+#else
+constexpr bool kSanitizerBuild = false;
+#endif
+
 // ../shared (set by CMake), e.g. SharedPath("corpus/warc/INVENTORY.md").
 std::string SharedPath(const std::string& relative);
 // The corpus file at corpus/warc/<relative>.
