@@ -3,6 +3,8 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
 #include <span>
 
@@ -47,10 +49,10 @@ bool TextMeasurer::SafeCut(std::string_view text, size_t pos) {
   // space (\s*[\r\n]+ and \s+(?!\S) could run on) or '/' (o200k_base's
   // [\r\n/]*). r50k_base's \s+(?!\S) gives "\n\n" back one character when
   // text follows and not at the end, hence the single line break.
+  if (pos < 2 || pos >= text.size() || pos >= INT32_MAX || text[pos - 1] != '\n') return false;
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const auto n = static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
   const auto p = static_cast<int32_t>(pos);
-  if (p < 2 || p >= n || s[p - 1] != '\n') return false;
   int32_t before_end = p - 1;
   UChar32 before;
   U8_PREV(s, 0, before_end, before);
