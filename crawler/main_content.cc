@@ -155,6 +155,7 @@ bool TagToScore(Tag t) {
 // Code point length of `s` if its whitespace runs count as one space.
 struct TextMeasure {
   size_t length = 0;
+  size_t chars = 0;  // characters other than white space (length without the runs)
   size_t commas = 0;
   bool pending_space = false;
   bool any = false;
@@ -175,6 +176,7 @@ struct TextMeasure {
       pending_space = false;
       any = true;
       ++length;
+      ++chars;
       saw_period = c == '.';
       if (c == ',') {
         ++commas;
@@ -393,13 +395,8 @@ class Grabber {
     }
     if (s.any) {
       // m.length counts inner runs as one character each; split them out.
-      size_t non_space = 0;
-      for (size_t i = 0; i < text.size(); ++i) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if (!IsSpace(static_cast<char>(c)) && (c & 0xC0) != 0x80) ++non_space;
-      }
-      s.runs = static_cast<uint32_t>(m.length - non_space);
-      s.chars = static_cast<uint32_t>(non_space);
+      s.runs = static_cast<uint32_t>(m.length - m.chars);
+      s.chars = static_cast<uint32_t>(m.chars);
     }
     return s;
   }
