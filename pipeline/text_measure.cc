@@ -65,6 +65,7 @@ bool TextMeasurer::SafeCut(std::string_view text, size_t pos) {
 
 void TextMeasurer::BeginDocument() {
   units_.clear();
+  line_words_.clear();
   std::fill(slots_.begin(), slots_.end(), 0);
 }
 
@@ -91,8 +92,7 @@ TextSize TextMeasurer::MeasureUnit(std::string_view unit, const std::vector<std:
   size.bytes = unit.size();
   if (words_) {
     size.words = stats::CountWhitespaceWords(unit);
-    size.words_uax29 = segments != nullptr ? quality::Segmenter::CountWordSegments(own)
-                                           : segmenter_.CountWords(unit, &segments_);
+    size.words_uax29 = Uax29Words(unit, segments != nullptr ? &own : nullptr);
   }
   for (size_t e = 0; e < encodings_.size(); ++e) size.tokens[e] = encodings_[e]->Count(unit, &scratch_[e]);
   units_.push_back(Unit{unit, hash, size});
@@ -111,6 +111,32 @@ TextSize TextMeasurer::MeasureUnit(std::string_view unit, const std::vector<std:
     slots_[i] = static_cast<uint32_t>(units_.size());
   }
   return size;
+}
+
+uint64_t TextMeasurer::Uax29Words(std::string_view unit, const std::span<const std::string_view>* own) {
+  uint64_t total = 0;
+  size_t k = 0;  // into *own
+  for (size_t begin = 0; begin < unit.size();) {
+    const size_t newline = unit.find('\n', begin);
+    const size_t end = newline == std::string_view::npos ? unit.size() : newline;
+    const std::string_view line = unit.substr(begin, end - begin);
+    begin = end + 1;
+    if (line.empty()) continue;
+    uint64_t words;
+    if (own != nullptr) {
+      const size_t first = k;
+      const char* line_end = line.data() + line.size();
+      while (k < own->size() && (*own)[k].data() < line_end) ++k;
+      words = quality::Segmenter::CountWordSegments(own->subspan(first, k - first));
+      line_words_.emplace(line, words);
+    } else if (auto it = line_words_.find(line); it != line_words_.end()) {
+      words = it->second;
+    } else {
+      words = segmenter_.CountWords(line, &segments_);
+    }
+    total += words;
+  }
+  return total;
 }
 
 TextSize TextMeasurer::MeasureVersion(std::string_view text, const std::vector<std::string_view>* segments) {

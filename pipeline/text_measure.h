@@ -9,12 +9,17 @@
 // piece whatever follows (SafeCut), measures each unit once per document and
 // adds them up. Tokens, words and UAX #29 words are all sums over such units
 // (no piece and no word crosses one of those line breaks), so the result is
-// the same as measuring the whole text; the tests check it.
+// the same as measuring the whole text; the tests check it. UAX #29 words
+// are also sums over lines: a line of a later version that is a line of the
+// document (C4 keeps lines whole) takes the document's count for it.
 #ifndef STOCKTAKE_PIPELINE_TEXT_MEASURE_H_
 #define STOCKTAKE_PIPELINE_TEXT_MEASURE_H_
 
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "pipeline/quality_counts.h"
@@ -58,6 +63,11 @@ class TextMeasurer {
   // The measure of `unit`; its UAX #29 words from `segments` (the text's,
   // from *next on, advanced past the unit) when given.
   TextSize MeasureUnit(std::string_view unit, const std::vector<std::string_view>* segments, size_t* next);
+  // The UAX #29 words of `unit`, line by line (no word crosses a line
+  // break): from `own` (the unit's segments, in order) when given, and then
+  // remembered for the line; else as remembered for an equal line of this
+  // document; else from the segmenter.
+  uint64_t Uax29Words(std::string_view unit, const std::span<const std::string_view>* own);
 
   std::vector<std::shared_ptr<const stats::Encoding>> encodings_;
   bool words_;
@@ -66,6 +76,7 @@ class TextMeasurer {
   std::vector<std::string_view> segments_;
   std::vector<Unit> units_;     // this document's measured units
   std::vector<uint32_t> slots_; // open addressing over units_: index + 1, 0 = empty
+  std::unordered_map<std::string_view, uint64_t> line_words_;  // this document's lines: UAX #29 words
 };
 
 }  // namespace stocktake::pipeline
