@@ -8,7 +8,6 @@
 #include <cstring>
 #include <span>
 
-#include "common/hash.h"
 #include "stats/word_count.h"
 
 namespace stocktake::pipeline {
@@ -66,7 +65,6 @@ bool TextMeasurer::SafeCut(std::string_view text, size_t pos) {
 void TextMeasurer::BeginDocument() {
   units_.clear();
   line_words_.clear();
-  std::fill(slots_.begin(), slots_.end(), 0);
 }
 
 TextSize TextMeasurer::MeasureUnit(std::string_view unit, const std::vector<std::string_view>* segments,
@@ -80,14 +78,7 @@ TextSize TextMeasurer::MeasureUnit(std::string_view unit, const std::vector<std:
     own = std::span<const std::string_view>(segments->data() + first, last - first);
     *next = last;
   }
-  const uint64_t hash = Hash64(unit);
-  const size_t mask = slots_.size() - 1;
-  if (!slots_.empty()) {
-    for (size_t i = hash & mask; slots_[i] != 0; i = (i + 1) & mask) {
-      const Unit& u = units_[slots_[i] - 1];
-      if (u.hash == hash && u.bytes == unit) return u.size;
-    }
-  }
+  if (auto it = units_.find(unit); it != units_.end()) return it->second;
   TextSize size;
   size.bytes = unit.size();
   if (words_) {
@@ -95,21 +86,7 @@ TextSize TextMeasurer::MeasureUnit(std::string_view unit, const std::vector<std:
     size.words_uax29 = Uax29Words(unit, segments != nullptr ? &own : nullptr);
   }
   for (size_t e = 0; e < encodings_.size(); ++e) size.tokens[e] = encodings_[e]->Count(unit, &scratch_[e]);
-  units_.push_back(Unit{unit, hash, size});
-  if (2 * units_.size() > slots_.size()) {  // grow and re-insert
-    size_t capacity = 64;
-    while (capacity < 4 * units_.size()) capacity *= 2;  // a power of two: the mask
-    slots_.assign(capacity, 0);
-    for (size_t k = 0; k < units_.size(); ++k) {
-      size_t i = units_[k].hash & (slots_.size() - 1);
-      while (slots_[i] != 0) i = (i + 1) & (slots_.size() - 1);
-      slots_[i] = static_cast<uint32_t>(k + 1);
-    }
-  } else {
-    size_t i = hash & mask;
-    while (slots_[i] != 0) i = (i + 1) & mask;
-    slots_[i] = static_cast<uint32_t>(units_.size());
-  }
+  units_.emplace(unit, size);
   return size;
 }
 

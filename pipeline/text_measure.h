@@ -55,11 +55,6 @@ class TextMeasurer {
   static bool SafeCut(std::string_view text, size_t pos);
 
  private:
-  struct Unit {
-    std::string_view bytes;
-    uint64_t hash = 0;
-    TextSize size;
-  };
   // The measure of `unit`; its UAX #29 words from `segments` (the text's,
   // from *next on, advanced past the unit) when given.
   TextSize MeasureUnit(std::string_view unit, const std::vector<std::string_view>* segments, size_t* next);
@@ -74,9 +69,9 @@ class TextMeasurer {
   std::vector<stats::TokenScratch> scratch_;  // per encoding: each has its piece cache
   quality::Segmenter segmenter_;
   std::vector<std::string_view> segments_;
-  std::vector<Unit> units_;     // this document's measured units
-  std::vector<uint32_t> slots_; // open addressing over units_: index + 1, 0 = empty
-  std::unordered_map<std::string_view, uint64_t> line_words_;  // this document's lines: UAX #29 words
+  // This document's measured units and lines (views into its versions).
+  std::unordered_map<std::string_view, TextSize> units_;
+  std::unordered_map<std::string_view, uint64_t> line_words_;  // UAX #29 words
 };
 
 }  // namespace stocktake::pipeline
