@@ -390,7 +390,7 @@ const std::vector<std::string_view>& TextFacts::words() {
     line_words_count_.clear();
     for (std::string_view line : lines()) {
       size_t before = words_.size();
-      segmenter_->Words(line, &words_);
+      segmenter_->LineWords(line, &words_);
       line_words_count_.push_back(static_cast<uint32_t>(words_.size() - before));
     }
     for (std::string_view w : words_) word_chars_.push_back(CodePoints(w));
@@ -411,7 +411,7 @@ size_t TextFacts::word_count() {
     uint32_t i = source_lines_[j];
     if (source_->c4_lines_[i].cleaned) {
       line_words_.clear();
-      segmenter_->Words(mine[j], &line_words_);
+      segmenter_->LineWords(mine[j], &line_words_);
       n += line_words_.size();
     } else {
       n += source_->line_words_count_[i];
@@ -466,7 +466,7 @@ std::vector<C4Line>& TextFacts::c4_lines(bool remove_citations) {
     size_t longest_bytes = 0;
     if (no_spaces) {
       line_words_.clear();
-      segmenter_->Words(text, &line_words_);
+      segmenter_->LineWords(text, &line_words_);
       for (std::string_view w : line_words_) {
         if (IsSymbolWord(w)) continue;
         ++line.words;
@@ -758,62 +758,82 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
   double top[3] = {0, 0, 0};
   double dup[6] = {0, 0, 0, 0, 0, 0};
   for (size_t n = 2; n <= 10 && n <= n_words; ++n) {
-    const size_t count = n_words - n + 1;  // n-grams in the text
-    while (!candidates.empty() && candidates.back() >= count) candidates.pop_back();
+    if (n > 2) {
+      // The n-gram at i repeats only if the (n-1)-grams at i and at i + 1
+      // both do: keep a position only if the next one was kept too. (This
+      // also drops the last (n-1)-gram, which starts no n-gram.)
+      size_t kept = 0;
+      for (size_t k = 0; k + 1 < candidates.size(); ++k) {
+        if (candidates[k + 1] == candidates[k] + 1) candidates[kept++] = candidates[k];
+      }
+      candidates.resize(kept);
+    } else {
+      candidates.pop_back();  // the last word starts no bigram (n_words >= 2)
+    }
     for (uint32_t i : candidates) grams[i] = Mix(grams[i], hashes[i + n - 1]);
     s->table.Reset(candidates.size());
     // Count every candidate n-gram, remembering where each one's count lives.
+    // The slot of the n-gram a few positions ahead is fetched early: large
+    // documents' tables do not fit the first-level cache.
     std::vector<uint32_t*>& counts = s->counts;
-    counts.resize(candidates.size());
-    for (size_t k = 0; k < candidates.size(); ++k) counts[k] = s->table.AddRef(grams[candidates[k]]);
-    uint32_t best_count = 1;
-    for (const uint32_t* c : counts) best_count = std::max(best_count, *c);
+    const size_t m = candidates.size();
+    counts.resize(m);
+    constexpr size_t kAhead = 8;
+    for (size_t k = 0; k < m; ++k) {
+      if (k + kAhead < m) s->table.Prefetch(grams[candidates[k + kAhead]]);
+      counts[k] = s->table.AddRef(grams[candidates[k]]);
+    }
+    // Keep the positions whose n-gram repeats (and where their counts are).
+    size_t kept = 0;
     if (n <= 4) {
+      uint32_t best_count = 1;
+      for (size_t k = 0; k < m; ++k) {
+        const uint32_t c = *counts[k];
+        if (c > 1) {
+          best_count = std::max(best_count, c);
+          candidates[kept] = candidates[k];
+          counts[kept++] = counts[k];
+        }
+      }
       // The most frequent n-gram; ties go to the one that appears first
-      // (Counter.most_common): the first position holding the top count.
+      // (Counter.most_common): the first position holding the top count
+      // (with no repeat at all, the first n-gram).
       size_t best_first = 0;
-      if (best_count > 1) {
-        for (size_t k = 0; k < candidates.size(); ++k) {
-          if (*counts[k] == best_count) {
-            best_first = candidates[k];
-            break;
-          }
+      for (size_t k = 0; k < kept; ++k) {
+        if (*counts[k] == best_count) {
+          best_first = candidates[k];
+          break;
         }
       }
       // " ".join(ngram): its words plus n - 1 spaces.
       double ngram_chars = static_cast<double>(prefix[best_first + n] - prefix[best_first] + (n - 1));
       top[n - 2] = ngram_chars * static_cast<double>(best_count) / chars;
-    }
-    // Keep the positions whose n-gram repeats (and where their counts are).
-    size_t kept = 0;
-    for (size_t k = 0; k < candidates.size(); ++k) {
-      if (*counts[k] > 1) {
-        candidates[kept] = candidates[k];
-        counts[kept++] = counts[k];
-      }
-    }
-    candidates.resize(kept);
-    if (n >= 5) {
-      // datatrove's greedy scan over all positions: a repeated n-gram counts
-      // its characters and skips its words. Positions outside the candidates
-      // hold unique n-grams: never found, so only candidates are looked up.
-      // The counts are spent (every kept one is at least 2), so a count set
-      // to 0 marks an n-gram the scan has seen: no second table.
+    } else {
+      // datatrove's greedy scan over all positions, in the same pass: a
+      // repeated n-gram counts its characters and skips its words. Positions
+      // outside the candidates hold unique n-grams: never found, so only
+      // candidates are looked up. A repeated n-gram's count is spent once the
+      // scan sees it, so it is set to 0 to mark it seen (no second table);
+      // a later position with a 0 count holds a repeat and is kept.
       size_t repeated = 0;
       size_t next = 0;  // the scan position
-      for (size_t k = 0; k < kept; ++k) {
+      for (size_t k = 0; k < m; ++k) {
         const uint32_t i = candidates[k];
+        uint32_t* const c = counts[k];
+        if (*c == 1) continue;  // unique
+        candidates[kept++] = i;
         if (i < next) continue;  // skipped over by a repeat
-        if (*counts[k] == 0) {
+        if (*c == 0) {
           repeated += prefix[i + n] - prefix[i];  // "".join(ngram)
           next = i + n;
         } else {
-          *counts[k] = 0;
+          *c = 0;
           next = i + 1;
         }
       }
       dup[n - 5] = static_cast<double>(repeated) / chars;
     }
+    candidates.resize(kept);
     if (candidates.empty() && n >= 4) break;  // nothing repeats from here on: the rest are 0
   }
   for (size_t n = 2; n <= 4; ++n) {

@@ -217,6 +217,8 @@ class CountTable {
   uint32_t* AddRef(uint64_t key);
   // Adds one occurrence of `key`; returns its count so far.
   uint32_t Add(uint64_t key) { return *AddRef(key); }
+  // Starts loading the slot where `key` would be (no effect on contents).
+  void Prefetch(uint64_t key) const { __builtin_prefetch(&slots_[Start(key)]); }
   // The count of `key` (0 if absent).
   uint32_t Count(uint64_t key) const;
   // True if `key` was absent (and adds it).

@@ -221,11 +221,14 @@ void Segmenter::Words(std::string_view text, std::vector<std::string_view>* out)
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
     size_t end = nl == std::string_view::npos ? text.size() : nl;
-    std::string_view line = text.substr(pos, end - pos);
-    if (!FastWords(line, out)) IcuLine(line, out);
+    LineWords(text.substr(pos, end - pos), out);
     if (nl == std::string_view::npos) break;
     pos = nl + 1;
   }
+}
+
+void Segmenter::LineWords(std::string_view line, std::vector<std::string_view>* out) {
+  if (!FastWords(line, out)) IcuLine(line, out);
 }
 
 void Segmenter::WordsIcu(std::string_view text, std::vector<std::string_view>* out) { IcuLine(text, out); }

@@ -34,6 +34,8 @@ class Segmenter {
 
   // Appends the non-whitespace word segments of `text` to `out`.
   void Words(std::string_view text, std::vector<std::string_view>* out);
+  // The same for one line (`line` holds no '\n'; no search for one).
+  void LineWords(std::string_view line, std::vector<std::string_view>* out);
   // Number of word segments that hold a letter or a number (punctuation and
   // symbol segments are not words): the "words" of word-based estimates.
   // `scratch` holds the segments.

@@ -221,13 +221,17 @@ TEST(GopherRepetitionTest, NGramStatisticsMatchAPlainImplementation) {
   Segmenter segmenter;
   LanguageGuess guess = Guess("en");
   RuleScratch scratch;  // reused across texts, as in the pipeline
-  for (int trial = 0; trial < 300; ++trial) {
+  for (int trial = 0; trial < 600; ++trial) {
     const size_t n_words = random() % 400;
-    const size_t vocab = 2 + random() % (vocabulary.size() - 1);
+    // Half the texts from the tiny vocabulary, half from up to 60 words, so
+    // that repeated n-grams are also broken up by unique neighbours.
+    const bool tiny = trial % 2 == 0;
+    const size_t vocab = tiny ? 2 + random() % (vocabulary.size() - 1) : 2 + random() % 59;
     std::string text;
     for (size_t i = 0; i < n_words; ++i) {
       if (i > 0) text += random() % 9 == 0 ? "\n" : " ";
-      text += vocabulary[random() % vocab];
+      const size_t w = random() % vocab;
+      text += tiny ? vocabulary[w] : "w" + std::to_string(w);
     }
     TextFacts facts;
     facts.Reset(text, &guess, &segmenter);
