@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <span>
 
 #include "common/hash.h"
 #include "quality/classifier.h"
@@ -198,6 +199,25 @@ bool NoSpaceLanguage(std::string_view code) {
   return code == "zh" || code == "zh-Hant" || code == "ja" || code == "th" || code == "lo" || code == "km" ||
          code == "my";
 }
+// True if `trimmed` (a part of `raw` without its outer spaces and tabs) may
+// have UAX #29 segments other than those of `raw` without its blank ones:
+// only if leading blanks were removed and the text starts with a character
+// that joins the blank before it (WB4: Extend, Format, ZWJ; WB3d: a space
+// joins the spaces after it, and they any marks after them). Trailing
+// blanks never join a word: WB3d looks at the character right before a
+// space, and only a space joins a space, so the segment they join is blank.
+bool TrimMayChangeSegments(std::string_view raw, std::string_view trimmed) {
+  if (trimmed.empty() || trimmed.data() == raw.data()) return false;
+  const auto* p = reinterpret_cast<const uint8_t*>(trimmed.data());
+  const int32_t n = static_cast<int32_t>(std::min<size_t>(trimmed.size(), 4));
+  int32_t i = 0;
+  UChar32 c;
+  U8_NEXT(p, i, n, c);
+  if (c < 0x80) return false;  // ASCII (or invalid, which the normalizer replaced)
+  int32_t wb = u_getIntPropertyValue(c, UCHAR_WORD_BREAK);
+  return wb == U_WB_EXTEND || wb == U_WB_FORMAT || wb == U_WB_ZWJ || wb == U_WB_WSEGSPACE;
+}
+
 // Languages without sentence-final punctuation in common use.
 bool NoTerminalPunctuation(std::string_view code) {
   return code == "th" || code == "lo" || code == "km" || code == "my";
@@ -458,16 +478,29 @@ std::vector<C4Line>& TextFacts::c4_lines(bool remove_citations) {
   // Cleaned lines live in c4_cleaned_ (which may move while it grows): keep
   // offsets first and make views at the end.
   std::vector<std::pair<size_t, size_t>> cleaned_at;
-  for (std::string_view raw : lines()) {
+  // Languages without spaces take a line's UAX #29 words from words(), which
+  // segmented the untrimmed line: the same words unless a trimmed blank
+  // touches a character UAX #29 could join to it; such a line is segmented
+  // again.
+  const std::vector<std::string_view>& raw_lines = lines();
+  if (no_spaces) words();
+  size_t line_first_word = 0;
+  for (size_t j = 0; j < raw_lines.size(); ++j) {
+    const std::string_view raw = raw_lines[j];
     C4Line line;
     std::string_view text = Trim(raw);
     // Words: line.split() as C4 does, or for languages written without
     // spaces the UAX #29 words that are not punctuation.
     size_t longest_bytes = 0;
     if (no_spaces) {
-      line_words_.clear();
-      segmenter_->LineWords(text, &line_words_);
-      for (std::string_view w : line_words_) {
+      std::span<const std::string_view> segments(words_.data() + line_first_word, line_words_count_[j]);
+      line_first_word += line_words_count_[j];
+      if (TrimMayChangeSegments(raw, text)) {
+        line_words_.clear();
+        segmenter_->LineWords(text, &line_words_);
+        segments = line_words_;
+      }
+      for (std::string_view w : segments) {
         if (IsSymbolWord(w)) continue;
         ++line.words;
         longest_bytes = std::max(longest_bytes, w.size());

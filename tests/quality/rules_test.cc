@@ -328,6 +328,55 @@ TEST(C4Test, LineRulesAndSentences) {
   EXPECT_EQ(s.values["lines_no_terminal_punctuation"], 2);
 }
 
+// For languages written without spaces, C4's per-line words come from the
+// document's UAX #29 words (segmented on untrimmed lines). Checked against
+// segmenting each trimmed line afresh, on lines that start with blanks
+// followed by characters UAX #29 attaches to them (combining marks, format
+// characters, ZWJ) as well as CJK, Thai, ASCII and ideographic spaces.
+TEST(C4Test, NoSpaceLanguageLineWordsMatchSegmentingEachTrimmedLine) {
+  std::mt19937_64 random(11);
+  const std::vector<std::string> pieces = {
+      " ", "\t", "  ", "\xE3\x80\x80" /* U+3000 */, "\xCC\x81" /* U+0301 */, "\xC2\xAD" /* U+00AD */,
+      "\xE2\x80\x8D" /* ZWJ */, "\xE2\x80\x8E" /* LRM */, "\xE4\xB8\xAD\xE6\x96\x87" /* 中文 */,
+      "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E" /* 日本語 */, "\xE3\x81\xAE" /* の */, "\xE3\x80\x82" /* 。 */,
+      "\xE0\xB8\xA0\xE0\xB8\xB2\xE0\xB8\xA9\xE0\xB8\xB2" /* ภาษา */, "abc", "x1", ".", ",", "\xF0\x9F\x98\x80" /* U+1F600 */};
+  Segmenter segmenter;
+  for (const char* language : {"zh", "ja", "th"}) {
+    LanguageGuess guess = Guess(language);
+    for (int trial = 0; trial < 1000; ++trial) {
+      std::string text;
+      const size_t n_lines = 1 + random() % 6;
+      for (size_t l = 0; l < n_lines; ++l) {
+        if (l > 0) text += "\n";
+        const size_t n = random() % 8;
+        for (size_t k = 0; k < n; ++k) text += pieces[random() % pieces.size()];
+      }
+      TextFacts facts;
+      facts.Reset(text, &guess, &segmenter);
+      if (trial % 2 == 0) facts.words();  // with and without the words segmented first
+      const std::vector<C4Line>& lines = facts.c4_lines(true);
+      std::vector<std::string_view> raw;
+      SplitLines(text, &raw);
+      ASSERT_EQ(lines.size(), raw.size());
+      for (size_t l = 0; l < raw.size(); ++l) {
+        std::string_view t = raw[l];
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+        while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+        std::vector<std::string_view> segments;
+        segmenter.Words(t, &segments);
+        uint32_t words = 0, longest = 0;
+        for (std::string_view w : segments) {
+          if (IsSymbolWord(w)) continue;
+          ++words;
+          longest = std::max<uint32_t>(longest, static_cast<uint32_t>(CodePoints(w)));
+        }
+        EXPECT_EQ(lines[l].words, words) << language << " line " << l << " of: " << text;
+        EXPECT_EQ(lines[l].longest, longest) << language << " line " << l << " of: " << text;
+      }
+    }
+  }
+}
+
 TEST(C4Test, DocumentRules) {
   EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kC4), "Some text with lorem ipsum dolor sit amet."), "lorem_ipsum"));
   EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kC4), "function code() { return 1; } is here."), "curly_bracket"));
