@@ -20,15 +20,18 @@ namespace stocktake::quality {
 namespace {
 
 enum Class : uint8_t {
-  kOther, kLetter, kNumeric, kMidLetter, kMidNumLet, kSingleQuote, kMidNum, kExtendNumLet, kSpace, kReject
+  kOther, kLetter, kNumeric, kMidLetter, kMidNumLet, kSingleQuote, kMidNum, kExtendNumLet, kSpace, kExtend, kReject
 };
 
 // Word-break class of every BMP code point, as the fast path sees it (built
 // once from ICU's properties). kReject marks what the fast path leaves to
 // ICU: characters ICU segments with dictionaries (Han, Hiragana, Katakana,
 // Hangul, and the Complex_Context scripts Thai, Lao, Khmer, Burmese),
-// characters with their own joining rules (Extend, Format, ZWJ, regional
-// indicators, Hebrew letters, Katakana), and surrogates.
+// characters with their own joining rules (ZWJ, regional indicators, Hebrew
+// letters, Katakana), and surrogates. kExtend
+// (Extend and Format: combining marks, ZWNJ, soft hyphen, direction marks)
+// joins the character before it (WB4); the fast path takes it only inside
+// a word, and leaves a line with one elsewhere to ICU.
 struct BmpClasses {
   Class of[0x10000];
   BmpClasses() {
@@ -63,6 +66,8 @@ struct BmpClasses {
       // Double_Quote joins only between Hebrew letters, which go to ICU.
       case U_WB_DOUBLE_QUOTE: return kOther;
       case U_WB_OTHER: return u_isUWhiteSpace(c) ? kSpace : kOther;
+      case U_WB_EXTEND:
+      case U_WB_FORMAT: return kExtend;
       default: return kReject;
     }
   }
@@ -115,7 +120,7 @@ bool FastWords(std::string_view line, std::vector<std::string_view>* out) {
   size_t len = 0;
   while (i < n) {
     Class c = Classify(bmp, s + i, n - i, &len);
-    if (c == kReject) {
+    if (c == kReject || c == kExtend) {  // an Extend here would join a space or a punctuation mark
       out->resize(restore);
       return false;
     }
@@ -147,6 +152,10 @@ bool FastWords(std::string_view line, std::vector<std::string_view>* out) {
       }
       if (x == kExtendNumLet) {  // WB13a
         prev = x;
+        i += l1;
+        continue;
+      }
+      if (x == kExtend) {  // WB4: part of the character before, invisible to the rules
         i += l1;
         continue;
       }
@@ -305,7 +314,9 @@ bool Segmenter::FastSentences(std::string_view text, size_t* count) {
   const SentenceClasses& table = Sentences();
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  classes_.clear();
+  if (classes_.size() < n) classes_.resize(n);  // at most one class per byte; never shrinks
+  uint8_t* const classes = classes_.data();
+  size_t m = 0;
   for (size_t i = 0; i < n;) {
     unsigned char c = s[i];
     UChar32 cp;
@@ -323,16 +334,15 @@ bool Segmenter::FastSentences(std::string_view text, size_t* count) {
     }
     SClass k = table.of[cp];
     if (k == kSReject) return false;
-    classes_.push_back(static_cast<uint8_t>(k | ((cp == ' ' || cp == '\t') ? kBlankBit : 0)));
+    classes[m++] = static_cast<uint8_t>(k | ((cp == ' ' || cp == '\t') ? kBlankBit : 0));
   }
-  const size_t m = classes_.size();
-  auto cls = [&](size_t k) { return static_cast<SClass>(classes_[k] & ~kBlankBit); };
+  auto cls = [&](size_t k) { return static_cast<SClass>(classes[k] & ~kBlankBit); };
   size_t sentences = 0;
   bool content = false;  // the current segment has a character other than space or tab
   for (size_t i = 0; i < m;) {
     const SClass c = cls(i);
     if (!IsSATerm(c)) {
-      content = content || (classes_[i] & kBlankBit) == 0;
+      content = content || (classes[i] & kBlankBit) == 0;
       ++i;
       continue;
     }

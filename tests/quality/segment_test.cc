@@ -1,8 +1,11 @@
 #include "quality/segment.h"
 
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include <filesystem>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -109,6 +112,77 @@ TEST(SegmentTest, FastPathsAgreeWithIcuOnCorpusText) {
   EXPECT_GT(checked_lines, 5000u);
   EXPECT_EQ(word_mismatches, 0u);
   EXPECT_EQ(sentence_mismatches, 0u);
+}
+
+// The same on random lines built from the characters where the fast path's
+// rules are subtle: combining marks and format characters (WB4) inside and
+// outside words, Hangul, Indic and Arabic letters with their marks, the
+// Katakana sound marks, ZWJ, mid-word punctuation, digits and spaces.
+TEST(SegmentTest, FastPathAgreesWithIcuOnRandomLines) {
+  // Characters the fast path takes...
+  const std::vector<std::string> fast_pieces = {
+      "a", "Zx", "7", "42", "'", ".", ",", ":", ";", "_", "-", "\"", " ", "\t", "\xC2\xA0" /* NBSP */,
+      "\xE3\x80\x80" /* U+3000 */, "\xC3\xA9" /* é */, "e\xCC\x81" /* e + U+0301 */, "\xCC\x81" /* U+0301 */,
+      "\xD8\xA8" /* ب */, "\xD9\x8B" /* U+064B */, "\xD9\xA3" /* ٣ */, "\xE0\xA4\x95" /* क */,
+      "\xE0\xA4\xBF" /* ि */, "\xE0\xA5\x8D" /* ् */, "\xE2\x80\x8C" /* ZWNJ */, "\xC2\xAD" /* soft hyphen */,
+      "\xE2\x80\x8E" /* LRM */, "\xE2\x80\x8B" /* ZWSP */, "\xC2\xA9" /* © */, "\xD0\x96" /* Ж */,
+      "\xCE\xB1" /* α */, "\xE2\x80\x99" /* U+2019 */, "\xE3\x80\x82" /* 。 */, "\xEF\xBC\x8E" /* U+FF0E */};
+  // ...and some it leaves to ICU, mixed in now and then.
+  const std::vector<std::string> icu_pieces = {
+      "\xE2\x80\x8D" /* ZWJ */, "\xED\x95\x9C" /* 한 */, "\xE1\x84\x80" /* U+1100 */, "\xEF\xBE\xA1" /* U+FFA1 */,
+      "\xD7\x90" /* א */, "\xE3\x82\xAB" /* カ */, "\xE3\x82\x99" /* U+3099 */, "\xEF\xBE\x9E" /* U+FF9E */,
+      "\xE4\xB8\xAD" /* 中 */, "\xF0\x9F\x98\x80" /* U+1F600 */};
+  std::mt19937_64 random(29);
+  Segmenter s;
+  std::vector<std::string_view> fast, icu;
+  size_t mismatches = 0;
+  for (int trial = 0; trial < 40000; ++trial) {
+    std::string line;
+    const size_t n = random() % 14;
+    for (size_t k = 0; k < n; ++k) {
+      line += random() % 16 == 0 ? icu_pieces[random() % icu_pieces.size()] : fast_pieces[random() % fast_pieces.size()];
+    }
+    fast.clear();
+    icu.clear();
+    s.Words(line, &fast);
+    s.WordsIcu(line, &icu);
+    if (fast != icu && ++mismatches <= 5) {
+      std::string got, want;
+      for (std::string_view w : fast) got += "[" + std::string(w) + "]";
+      for (std::string_view w : icu) want += "[" + std::string(w) + "]";
+      ADD_FAILURE() << "words differ on: " << line << "\n fast: " << got << "\n  ICU: " << want;
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
+}
+
+// Every BMP character with Word_Break Extend or Format, inside and next to
+// words of letters, digits and mid-word punctuation: the fast path's
+// segments are ICU's.
+TEST(SegmentTest, FastPathAgreesWithIcuOnEveryExtendAndFormatCharacter) {
+  Segmenter s;
+  std::vector<std::string_view> fast, icu;
+  size_t characters = 0, mismatches = 0;
+  for (UChar32 c = 0x80; c < 0x10000; ++c) {
+    if (U_IS_SURROGATE(c)) continue;
+    const int32_t wb = u_getIntPropertyValue(c, UCHAR_WORD_BREAK);
+    if (wb != U_WB_EXTEND && wb != U_WB_FORMAT) continue;
+    ++characters;
+    char mark[4];
+    int32_t length = 0;
+    U8_APPEND_UNSAFE(mark, length, c);
+    const std::string m(mark, static_cast<size_t>(length));
+    for (const std::string& line : {"a" + m + "b", "a" + m, m + "a", "a" + m + "'b", "a'" + m + "b", "1" + m + ",2",
+                                    "_" + m + "a", "x " + m + "y", "\xC3\xA9" + m + m + ".z", "ab" + m + "_1"}) {
+      fast.clear();
+      icu.clear();
+      s.Words(line, &fast);
+      s.WordsIcu(line, &icu);
+      if (fast != icu && ++mismatches <= 5) ADD_FAILURE() << "words differ for U+" << std::hex << c << " in: " << line;
+    }
+  }
+  EXPECT_GT(characters, 1000u);
+  EXPECT_EQ(mismatches, 0u);
 }
 
 TEST(SegmentTest, LinesParagraphsAndCodePoints) {
