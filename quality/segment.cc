@@ -305,44 +305,17 @@ constexpr uint8_t kBlankBit = 0x80;  // marks ' ' and '\t' in Segmenter::classes
 
 inline bool IsSATerm(SClass c) { return c == kSATerm || c == kSSTerm; }
 
-}  // namespace
-
-// The fast path applies rules SB6-SB11 to the classes of the text's
-// characters; anything with Extend/Format characters, line or paragraph
-// separators, or characters outside the BMP goes to ICU.
-bool Segmenter::FastSentences(std::string_view text, size_t* count) {
-  const SentenceClasses& table = Sentences();
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  if (classes_.size() < n) classes_.resize(n);  // at most one class per byte; never shrinks
-  uint8_t* const classes = classes_.data();
-  size_t m = 0;
-  for (size_t i = 0; i < n;) {
-    unsigned char c = s[i];
-    UChar32 cp;
-    if (c < 0x80) {
-      cp = c;
-      i += 1;
-    } else if (c >= 0xC2 && c < 0xE0 && i + 1 < n) {
-      cp = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
-      i += 2;
-    } else if (c >= 0xE0 && c < 0xF0 && i + 2 < n) {
-      cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-      i += 3;
-    } else {
-      return false;
-    }
-    SClass k = table.of[cp];
-    if (k == kSReject) return false;
-    classes[m++] = static_cast<uint8_t>(k | ((cp == ' ' || cp == '\t') ? kBlankBit : 0));
-  }
-  auto cls = [&](size_t k) { return static_cast<SClass>(classes[k] & ~kBlankBit); };
+// Rules SB6-SB11 over m characters: cls(k) is the class of character k,
+// blank(k) whether it is a space or a tab. Returns the number of sentences
+// holding something other than spaces and tabs.
+template <typename Cls, typename Blank>
+size_t ApplySentenceRules(size_t m, Cls cls, Blank blank) {
   size_t sentences = 0;
   bool content = false;  // the current segment has a character other than space or tab
   for (size_t i = 0; i < m;) {
     const SClass c = cls(i);
     if (!IsSATerm(c)) {
-      content = content || (classes[i] & kBlankBit) == 0;
+      content = content || !blank(i);
       ++i;
       continue;
     }
@@ -380,23 +353,83 @@ bool Segmenter::FastSentences(std::string_view text, size_t* count) {
     content = false;
     i = j;
   }
-  *count = sentences + (content ? 1 : 0);
+  return sentences + (content ? 1 : 0);
+}
+
+// True if `text` is ASCII without CR or LF (their classes are not the fast
+// path's).
+bool AsciiWithoutBreaks(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  uint64_t high = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s + i, 8);
+    high |= x;
+  }
+  for (; i < n; ++i) high |= s[i];
+  if ((high & 0x8080808080808080ULL) != 0) return false;
+  return std::memchr(s, '\n', n) == nullptr && std::memchr(s, '\r', n) == nullptr;
+}
+
+}  // namespace
+
+// The fast path applies rules SB6-SB11 to the classes of the text's
+// characters; anything with Extend/Format characters, line or paragraph
+// separators, or characters outside the BMP goes to ICU. ASCII text is
+// classified byte by byte as the rules read it; other text is decoded into
+// a buffer of classes first.
+bool Segmenter::FastSentences(std::string_view text, size_t* count) {
+  const SentenceClasses& table = Sentences();
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  if (AsciiWithoutBreaks(text)) {
+    *count = ApplySentenceRules(
+        n, [&](size_t k) { return table.of[s[k]]; }, [&](size_t k) { return s[k] == ' ' || s[k] == '\t'; });
+    return true;
+  }
+  if (classes_.size() < n) classes_.resize(n);  // at most one class per byte; never shrinks
+  uint8_t* const classes = classes_.data();
+  size_t m = 0;
+  for (size_t i = 0; i < n;) {
+    unsigned char c = s[i];
+    UChar32 cp;
+    if (c < 0x80) {
+      cp = c;
+      i += 1;
+    } else if (c >= 0xC2 && c < 0xE0 && i + 1 < n) {
+      cp = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
+      i += 2;
+    } else if (c >= 0xE0 && c < 0xF0 && i + 2 < n) {
+      cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+      i += 3;
+    } else {
+      return false;
+    }
+    SClass k = table.of[cp];
+    if (k == kSReject) return false;
+    classes[m++] = static_cast<uint8_t>(k | ((cp == ' ' || cp == '\t') ? kBlankBit : 0));
+  }
+  *count = ApplySentenceRules(
+      m, [&](size_t k) { return static_cast<SClass>(classes[k] & ~kBlankBit); },
+      [&](size_t k) { return (classes[k] & kBlankBit) != 0; });
   return true;
 }
 
 size_t Segmenter::CountSentences(std::string_view text) {
-  // ASCII without '.', '!' or '?' has no sentence boundary: one sentence if
-  // anything but spaces and tabs, else none.
+  // ASCII without '.', '!', '?' or a line break has no sentence boundary:
+  // one sentence if anything but spaces and tabs, else none.
   bool content = false;
   size_t i = 0;
   for (; i < text.size(); ++i) {
     char c = text[i];
-    if (static_cast<unsigned char>(c) >= 0x80 || c == '.' || c == '!' || c == '?' || c == '\n') break;
+    if (static_cast<unsigned char>(c) >= 0x80 || c == '.' || c == '!' || c == '?' || c == '\n' || c == '\r') break;
     content = content || (c != ' ' && c != '\t');
   }
   if (i == text.size()) return content ? 1 : 0;
   size_t fast = 0;
-  if (text.find('\n') == std::string_view::npos && FastSentences(text, &fast)) return fast;
+  if (text.find('\n') == std::string_view::npos && FastSentences(text, &fast)) return fast;  // CR goes to ICU there
   return CountSentencesIcu(text);
 }
 

@@ -185,6 +185,38 @@ TEST(SegmentTest, FastPathAgreesWithIcuOnEveryExtendAndFormatCharacter) {
   EXPECT_EQ(mismatches, 0u);
 }
 
+// Sentence counts of the fast path against ICU on random lines: mostly
+// ASCII (read byte by byte), with every ASCII character now and then
+// (controls too), and some non-ASCII terminators, quotes and letters.
+TEST(SegmentTest, SentenceFastPathAgreesWithIcuOnRandomLines) {
+  const std::vector<std::string> pieces = {
+      "Mr", "word", "a", "B", "e.g", "1", "3.14", ".", ".", "!", "?", "...", ")", "(", "\"", "'", " ", " ", "\t", ",",
+      ";", ":", "-", "x", "Z", "\xE3\x80\x82" /* 。 */, "\xC3\xA9" /* é */, "\xC3\x89" /* É */,
+      "\xE2\x80\x9D" /* ” */, "\xC2\xBF" /* ¿ */, "\xD8\x9F" /* ؟ */, "\xC2\xA0" /* NBSP */};
+  std::mt19937_64 random(37);
+  Segmenter s;
+  size_t mismatches = 0;
+  for (int trial = 0; trial < 40000; ++trial) {
+    std::string line;
+    const size_t n = random() % 16;
+    for (size_t k = 0; k < n; ++k) {
+      if (random() % 12 == 0) {
+        line += static_cast<char>(1 + random() % 127);  // any ASCII character but NUL
+      } else {
+        const size_t choice = random() % pieces.size();
+        if (choice >= 25 && random() % 2 == 0) continue;  // keep most lines ASCII
+        line += pieces[choice];
+      }
+    }
+    if (line.find('\n') != std::string::npos) continue;  // lines, as the quality rules pass them
+    if (s.CountSentences(line) != s.CountSentencesIcu(line) && ++mismatches <= 5) {
+      ADD_FAILURE() << "sentences differ (" << s.CountSentences(line) << " vs ICU " << s.CountSentencesIcu(line)
+                    << ") on: " << line;
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
+}
+
 TEST(SegmentTest, LinesParagraphsAndCodePoints) {
   std::vector<std::string_view> out;
   SplitLines("a\n\nb", &out);
