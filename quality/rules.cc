@@ -956,18 +956,18 @@ RuleResult EvalFineWeb(const FineWebParams& p, TextFacts* f, RuleScratch* s) {
   RuleResult r;
   s->pieces.clear();
   size_t text_chars_no_newlines = 0;
+  double punct = 0, short_lines = 0;
   for (std::string_view line : f->lines()) {
-    text_chars_no_newlines += CodePoints(line);
-    if (!Trim(line).empty()) s->pieces.push_back(line);
+    const size_t chars = CodePoints(line);
+    text_chars_no_newlines += chars;
+    if (Trim(line).empty()) continue;
+    s->pieces.push_back(line);
+    punct += EndsWithTerminalPunctuation(line);
+    short_lines += static_cast<double>(chars) <= p.short_line_length;
   }
   if (s->pieces.empty()) return Fail(r, "empty");
   const std::string& lang = f->language();
   double n = static_cast<double>(s->pieces.size());
-  double punct = 0, short_lines = 0;
-  for (std::string_view line : s->pieces) {
-    punct += EndsWithTerminalPunctuation(line);
-    short_lines += static_cast<double>(CodePoints(line)) <= p.short_line_length;
-  }
   size_t dup_lines = 0, dup_chars = 0;
   FindDuplicates(s->pieces, &s->table, &dup_lines, &dup_chars);
   double dup_ratio = text_chars_no_newlines > 0 ? static_cast<double>(dup_chars) / static_cast<double>(text_chars_no_newlines) : 0;
