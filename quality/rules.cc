@@ -563,11 +563,14 @@ bool MatchesAt(std::string_view s, size_t pos, std::string_view needle) {
 
 }  // namespace
 
-// The first two letters of C4's phrases, lowercase: a bit per byte pair.
+// The first two letters of C4's phrases, lowercase.
+constexpr const char* kPhrasePrefixes[] = {"lo", "ja", "te", "pr", "co", "us"};
+
+// Those two letters in any ASCII case: a bit per byte pair.
 struct PhraseStarts {
   uint64_t bits[65536 / 64];
   constexpr PhraseStarts() : bits() {
-    for (const char* start : {"lo", "ja", "te", "pr", "co", "us"}) {
+    for (const char* start : kPhrasePrefixes) {
       for (int upper = 0; upper < 4; ++upper) {  // every ASCII case of the two letters
         int a = start[0] - ((upper & 1) ? 32 : 0), b = start[1] - ((upper & 2) ? 32 : 0);
         int pair = (a << 8) | b;
@@ -582,6 +585,18 @@ struct PhraseStarts {
 };
 constexpr PhraseStarts kPhraseStarts;
 
+// The first letters of C4's phrases, in either ASCII case: most bytes of a
+// line are ruled out by this one lookup before the pair is looked at.
+struct PhraseFirstLetters {
+  bool yes[256];
+  constexpr PhraseFirstLetters() : yes() {
+    for (const char* start : kPhrasePrefixes) {
+      yes[static_cast<unsigned char>(start[0])] = yes[static_cast<unsigned char>(start[0] - 32)] = true;
+    }
+  }
+};
+constexpr PhraseFirstLetters kPhraseFirst;
+
 const C4Line& TextFacts::C4Checked(size_t i) {
   C4Line& line = c4_lines_[i];
   if (line.checked) return line;
@@ -592,7 +607,7 @@ const C4Line& TextFacts::C4Checked(size_t i) {
   const auto* u = reinterpret_cast<const unsigned char*>(t.data());
   line.curly_bracket = t.find('{') != std::string_view::npos;
   for (size_t p = 0; p + 1 < t.size(); ++p) {
-    if (!kPhraseStarts.Has(u[p], u[p + 1])) continue;
+    if (!kPhraseFirst.yes[u[p]] || !kPhraseStarts.Has(u[p], u[p + 1])) continue;
     switch (AsciiLower(t[p])) {
       case 'l':
         line.lorem_ipsum = line.lorem_ipsum || MatchesAt(t, p, "lorem ipsum");
