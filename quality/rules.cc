@@ -350,20 +350,6 @@ void CountTable::Reset(size_t n) {
   }
 }
 
-uint32_t* CountTable::AddRef(uint64_t key) {
-  for (size_t i = Start(key);; i = (i + 1) & mask_) {
-    Slot& slot = slots_[i];
-    if (slot.generation != generation_) {
-      slot = Slot{key, generation_, 1};
-      return &slot.count;
-    }
-    if (slot.key == key) {
-      ++slot.count;
-      return &slot.count;
-    }
-  }
-}
-
 uint32_t CountTable::Count(uint64_t key) const {
   for (size_t i = Start(key);; i = (i + 1) & mask_) {
     const Slot& slot = slots_[i];
@@ -821,16 +807,10 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
     for (uint32_t i : candidates) grams[i] = Mix(grams[i], hashes[i + n - 1]);
     s->table.Reset(candidates.size());
     // Count every candidate n-gram, remembering where each one's count lives.
-    // The slot of the n-gram a few positions ahead is fetched early: large
-    // documents' tables do not fit the first-level cache.
     std::vector<uint32_t*>& counts = s->counts;
     const size_t m = candidates.size();
     counts.resize(m);
-    constexpr size_t kAhead = 8;
-    for (size_t k = 0; k < m; ++k) {
-      if (k + kAhead < m) s->table.Prefetch(grams[candidates[k + kAhead]]);
-      counts[k] = s->table.AddRef(grams[candidates[k]]);
-    }
+    for (size_t k = 0; k < m; ++k) counts[k] = s->table.AddRef(grams[candidates[k]]);
     // Keep the positions whose n-gram repeats (and where their counts are).
     size_t kept = 0;
     if (n <= 4) {

@@ -214,11 +214,22 @@ class CountTable {
   void Reset(size_t n);
   // Adds one occurrence of `key`; returns where its count is kept (valid
   // until the next Reset; the caller may overwrite it, e.g. as a mark).
-  uint32_t* AddRef(uint64_t key);
+  // Inline: the repetition rule calls it for every n-gram.
+  uint32_t* AddRef(uint64_t key) {
+    for (size_t i = Start(key);; i = (i + 1) & mask_) {
+      Slot& slot = slots_[i];
+      if (slot.generation != generation_) {
+        slot = Slot{key, generation_, 1};
+        return &slot.count;
+      }
+      if (slot.key == key) {
+        ++slot.count;
+        return &slot.count;
+      }
+    }
+  }
   // Adds one occurrence of `key`; returns its count so far.
   uint32_t Add(uint64_t key) { return *AddRef(key); }
-  // Starts loading the slot where `key` would be (no effect on contents).
-  void Prefetch(uint64_t key) const { __builtin_prefetch(&slots_[Start(key)]); }
   // The count of `key` (0 if absent).
   uint32_t Count(uint64_t key) const;
   // True if `key` was absent (and adds it).
