@@ -46,6 +46,10 @@ struct BmpClasses {
         u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC)) {
       return kReject;
     }
+    // NARROW NO-BREAK SPACE is white space and ExtendNumLet (WB13a joins it to
+    // words); a segment of it alone is white space, which Words() drops. The
+    // fast path's classes cannot say both: leave it to ICU.
+    if (c == 0x202F) return kReject;
     if (c == '@') return kLetter;  // ICU's root rules add '@' to ALetter
     switch (u_getIntPropertyValue(c, UCHAR_WORD_BREAK)) {
       case U_WB_ALETTER: return kLetter;

@@ -119,14 +119,15 @@ TEST(SegmentTest, FastPathsAgreeWithIcuOnCorpusText) {
 // outside words, Hangul, Indic and Arabic letters with their marks, the
 // Katakana sound marks, ZWJ, mid-word punctuation, digits and spaces.
 TEST(SegmentTest, FastPathAgreesWithIcuOnRandomLines) {
-  // Characters the fast path takes...
+  // Characters the fast path takes (and NNBSP, which it leaves to ICU)...
   const std::vector<std::string> fast_pieces = {
       "a", "Zx", "7", "42", "'", ".", ",", ":", ";", "_", "-", "\"", " ", "\t", "\xC2\xA0" /* NBSP */,
       "\xE3\x80\x80" /* U+3000 */, "\xC3\xA9" /* é */, "e\xCC\x81" /* e + U+0301 */, "\xCC\x81" /* U+0301 */,
       "\xD8\xA8" /* ب */, "\xD9\x8B" /* U+064B */, "\xD9\xA3" /* ٣ */, "\xE0\xA4\x95" /* क */,
       "\xE0\xA4\xBF" /* ि */, "\xE0\xA5\x8D" /* ् */, "\xE2\x80\x8C" /* ZWNJ */, "\xC2\xAD" /* soft hyphen */,
       "\xE2\x80\x8E" /* LRM */, "\xE2\x80\x8B" /* ZWSP */, "\xC2\xA9" /* © */, "\xD0\x96" /* Ж */,
-      "\xCE\xB1" /* α */, "\xE2\x80\x99" /* U+2019 */, "\xE3\x80\x82" /* 。 */, "\xEF\xBC\x8E" /* U+FF0E */};
+      "\xCE\xB1" /* α */, "\xE2\x80\x99" /* U+2019 */, "\xE3\x80\x82" /* 。 */, "\xEF\xBC\x8E" /* U+FF0E */,
+      "\xE2\x80\xAF" /* NNBSP: white space and ExtendNumLet */};
   // ...and some it leaves to ICU, mixed in now and then.
   const std::vector<std::string> icu_pieces = {
       "\xE2\x80\x8D" /* ZWJ */, "\xED\x95\x9C" /* 한 */, "\xE1\x84\x80" /* U+1100 */, "\xEF\xBE\xA1" /* U+FFA1 */,
