@@ -6,9 +6,11 @@
 // (n-1)-gram's as n grows; each round counts n-grams in a
 // generation-stamped open-addressing table and keeps only the positions
 // whose n-gram repeats, since a unique n-gram can only start unique longer
-// ones. Character lengths come from prefix sums of word lengths, so no
-// n-gram string is ever built. C4's per-line analysis is kept in TextFacts
-// and shared by every C4 rule evaluated on the same text.
+// ones; the next round follows a position only if the position after it was
+// kept too (an n-gram repeats only if both of its (n-1)-grams do).
+// Character lengths come from prefix sums of word lengths, so no n-gram
+// string is ever built. C4's per-line analysis is kept in TextFacts and
+// shared by every C4 rule evaluated on the same text.
 #include "quality/rules.h"
 
 #include <unicode/uchar.h>
