@@ -201,6 +201,7 @@ bool NoSpaceLanguage(std::string_view code) {
   return code == "zh" || code == "zh-Hant" || code == "ja" || code == "th" || code == "lo" || code == "km" ||
          code == "my";
 }
+
 // True if `trimmed` (a part of `raw` without its outer spaces and tabs) may
 // have UAX #29 segments other than those of `raw` without its blank ones:
 // only if leading blanks were removed and the text starts with a character

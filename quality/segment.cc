@@ -28,10 +28,10 @@ enum Class : uint8_t {
 // ICU: characters ICU segments with dictionaries (Han, Hiragana, Katakana,
 // Hangul, and the Complex_Context scripts Thai, Lao, Khmer, Burmese),
 // characters with their own joining rules (ZWJ, regional indicators, Hebrew
-// letters, Katakana), and surrogates. kExtend
-// (Extend and Format: combining marks, ZWNJ, soft hyphen, direction marks)
-// joins the character before it (WB4); the fast path takes it only inside
-// a word, and leaves a line with one elsewhere to ICU.
+// letters, Katakana), and surrogates. kExtend (Extend and Format: combining
+// marks, ZWNJ, soft hyphen, direction marks) joins the character before it
+// (WB4); the fast path takes it only inside a word, and leaves a line with
+// one elsewhere to ICU.
 struct BmpClasses {
   Class of[0x10000];
   BmpClasses() {
@@ -433,7 +433,7 @@ size_t Segmenter::CountSentences(std::string_view text) {
   }
   if (i == text.size()) return content ? 1 : 0;
   size_t fast = 0;
-  if (text.find('\n') == std::string_view::npos && FastSentences(text, &fast)) return fast;  // CR goes to ICU there
+  if (FastSentences(text, &fast)) return fast;  // false for CR or LF: ICU
   return CountSentencesIcu(text);
 }
 
