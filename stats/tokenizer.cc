@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <map>
@@ -21,9 +22,50 @@ namespace {
 
 constexpr uint32_t kNone = Encoding::kNoRank;
 
-// XXH3, inlined (the hot path hashes every piece; a library call per piece
-// showed in profiles). Same function for building and probing the table.
-inline uint64_t HashBytes(const void* bytes, size_t length) { return XXH3_64bits(bytes, length); }
+// The first eight bytes of a byte string (fewer, zero-padded, for shorter
+// ones) as one little-endian word, read without going past its end: two
+// loads that overlap in the middle, OR-ed (the overlap holds the same bytes).
+inline uint64_t HeadOf(const unsigned char* bytes, size_t length) {
+  if constexpr (std::endian::native != std::endian::little) {
+    uint64_t head = 0;
+    for (size_t i = 0; i < length && i < 8; ++i) head |= uint64_t{bytes[i]} << (8 * i);
+    return head;
+  }
+  if (length >= 8) {
+    uint64_t head;
+    std::memcpy(&head, bytes, 8);
+    return head;
+  }
+  if (length >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, bytes, 4);
+    std::memcpy(&hi, bytes + length - 4, 4);
+    return lo | (uint64_t{hi} << (8 * (length - 4)));
+  }
+  if (length >= 2) {
+    uint16_t lo, hi;
+    std::memcpy(&lo, bytes, 2);
+    std::memcpy(&hi, bytes + length - 2, 2);
+    return lo | (uint64_t{hi} << (8 * (length - 2)));
+  }
+  return length == 1 ? bytes[0] : 0;
+}
+
+// The key hash of the rank table and the piece cache. Strings of up to eight
+// bytes, most of the merge loop's lookups, mix their head word and length
+// (a multiply-xorshift finalizer, no call); longer ones take XXH3, inlined.
+// Same function for building and probing.
+inline uint64_t HashBytes(const void* data, size_t length) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  if (length > 8) return XXH3_64bits(bytes, length);
+  uint64_t x = HeadOf(bytes, length) ^ (uint64_t{length} << 59);
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ULL;
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ULL;
+  x ^= x >> 32;
+  return x;
+}
 
 // Equality of two byte strings of the same length; loads that overlap in the
 // middle instead of a library call for the short strings that dominate.
@@ -182,25 +224,34 @@ Status Encoding::Parse(std::string_view bytes) {
   slots_.assign(capacity, Slot{});
   mask_ = capacity - 1;
   two_byte_.assign(1u << 16, kNone);
+  filter_.assign((size_t{1} << kFilterBits) / 64, 0);
   uint32_t single[256];
   std::fill(std::begin(single), std::end(single), kNone);
+  uint32_t highest = 0;
+  for (const Entry& e : entries) highest = std::max(highest, e.rank);
+  if (highest >= (1u << 26)) return Status(StatusCode::kDataError, fmt::format("rank {} is too large", highest));
+  by_rank_.assign(size_t{highest} + 1, Token{});
   for (const Entry& e : entries) {
     const char* bytes_of = tokens_.data() + e.offset;
-    uint64_t hash = HashBytes(bytes_of, e.length);
-    uint32_t tag = static_cast<uint32_t>(hash >> 32);
+    const auto* u = reinterpret_cast<const unsigned char*>(bytes_of);
+    // Tokens are never empty (the base64 of nothing is rejected above).
+    if (by_rank_[e.rank].length != 0) {
+      return Status(StatusCode::kDataError, fmt::format("rank {} is given to two tokens", e.rank));
+    }
+    if (const uint32_t same = RankOf(u, e.length); same != kNone) {
+      return Status(StatusCode::kDataError, fmt::format("token of rank {} repeats the token of rank {}", e.rank, same));
+    }
+    by_rank_[e.rank] = Token{e.offset, e.length};
+    const uint64_t hash = HashBytes(u, e.length);
+    const uint64_t bit = hash >> (64 - kFilterBits);
+    filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
     for (uint64_t i = hash & mask_;; i = (i + 1) & mask_) {
       Slot& slot = slots_[i];
       if (slot.length == 0) {
-        slot = Slot{tag, e.rank, e.offset, e.length};
+        slot = Slot{HeadOf(u, e.length), e.rank, e.length};
         break;
       }
-      if (slot.tag == tag && slot.length == e.length &&
-          std::memcmp(tokens_.data() + slot.offset, bytes_of, e.length) == 0) {
-        return Status(StatusCode::kDataError,
-                      fmt::format("token of rank {} repeats the token of rank {}", e.rank, slot.rank));
-      }
     }
-    const auto* u = reinterpret_cast<const unsigned char*>(bytes_of);
     if (e.length == 1) single[u[0]] = e.rank;
     if (e.length == 2) two_byte_[(u[0] << 8) | u[1]] = e.rank;
     longest_ = std::max<size_t>(longest_, e.length);
@@ -211,11 +262,6 @@ Status Encoding::Parse(std::string_view bytes) {
     }
   }
   entries_ = entries.size();
-  uint32_t highest = 0;
-  for (const Entry& e : entries) highest = std::max(highest, e.rank);
-  if (highest >= (1u << 26)) return Status(StatusCode::kDataError, fmt::format("rank {} is too large", highest));
-  by_rank_.assign(size_t{highest} + 1, Slot{});
-  for (const Entry& e : entries) by_rank_[e.rank] = Slot{0, e.rank, e.offset, e.length};
   return Status::Ok();
 }
 
@@ -226,11 +272,16 @@ uint32_t Encoding::RankOf(const unsigned char* bytes, size_t length) const {
 }
 
 uint32_t Encoding::RankOfHashed(const unsigned char* bytes, size_t length, uint64_t hash) const {
-  uint32_t tag = static_cast<uint32_t>(hash >> 32);
+  // A token of up to eight bytes is its slot's head word and length; a longer
+  // one compares the rest of its bytes too (by rank, a second load).
+  const uint64_t bit = hash >> (64 - kFilterBits);
+  if ((filter_[bit >> 6] >> (bit & 63) & 1) == 0) return kNone;
+  const uint64_t head = HeadOf(bytes, length);
   for (uint64_t i = hash & mask_;; i = (i + 1) & mask_) {
     const Slot& slot = slots_[i];
     if (slot.length == 0) return kNone;
-    if (slot.tag == tag && slot.length == length && SameBytes(tokens_.data() + slot.offset, bytes, length)) {
+    if (slot.head == head && slot.length == length &&
+        (length <= 8 || SameBytes(tokens_.data() + by_rank_[slot.rank].offset + 8, bytes + 8, length - 8))) {
       return slot.rank;
     }
   }

@@ -96,11 +96,16 @@ class Encoding {
   uint32_t Rank(std::string_view bytes) const;
 
  private:
+  // A rank-table slot: the token's first eight bytes (zero-padded), its rank
+  // and length; the rest of a longer token's bytes are found by rank.
   struct Slot {
-    uint32_t tag = 0;
+    uint64_t head = 0;
     uint32_t rank = 0;
-    uint32_t offset = 0;
     uint32_t length = 0;  // 0: empty slot
+  };
+  struct Token {
+    uint32_t offset = 0;  // into tokens_
+    uint32_t length = 0;
   };
 
   Encoding() = default;
@@ -123,7 +128,13 @@ class Encoding {
   uint64_t mask_ = 0;
   size_t entries_ = 0;
   std::vector<uint32_t> two_byte_;  // rank of every two-byte string (64 Ki)
-  std::vector<Slot> by_rank_;       // rank -> its token's bytes
+  std::vector<Token> by_rank_;      // rank -> its token's bytes
+  // One bit per value of the key hash's top kFilterBits bits, set for every
+  // token: most strings the merge loops look up are not tokens, and this
+  // 256 KiB filter (it stays in L2 where the table does not) turns most of
+  // them away before the table is read.
+  static constexpr int kFilterBits = 21;
+  std::vector<uint64_t> filter_;
 };
 
 }  // namespace stocktake::stats

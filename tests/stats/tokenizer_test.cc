@@ -160,6 +160,53 @@ TEST(TokenizerTest, EmptyAndTinyTexts) {
   EXPECT_GT(encoding->Count("\xff\xfe\x80 abc", &scratch), 0u);
 }
 
+std::string Base64(std::string_view bytes) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    uint32_t v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    if (i + 2 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 2]);
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[v & 63] : '=';
+  }
+  return out;
+}
+
+// The rank table keeps a token's first eight bytes in its slot: tokens that
+// share them, or differ only in trailing zero bytes, or in length, must
+// still be told apart, at every length around the eight.
+TEST(TokenizerTest, TokensSharingTheirFirstBytesAreToldApart) {
+  std::string file;
+  for (int b = 0; b < 256; ++b) file += Base64(std::string(1, static_cast<char>(b))) + " " + std::to_string(b) + "\n";
+  std::vector<std::string> tokens;
+  const std::string letters = "abcdefghijklmnopqrstu";
+  for (size_t length = 2; length <= 20; ++length) {
+    tokens.push_back(letters.substr(0, length));
+    tokens.push_back(letters.substr(0, length - 1) + 'z');
+    tokens.push_back(letters.substr(0, length - 1) + std::string(1, '\0'));
+  }
+  uint32_t rank = 256;
+  for (const std::string& token : tokens) file += Base64(token) + " " + std::to_string(rank++) + "\n";
+  auto encoding = Encoding::FromBytes("heads", file, SplitPattern::kR50k);
+  ASSERT_TRUE(encoding.ok()) << encoding.status().message();
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    EXPECT_EQ((*encoding)->Rank(tokens[k]), 256 + k) << k;
+    EXPECT_EQ((*encoding)->Decode({static_cast<uint32_t>(256 + k)}), tokens[k]);
+  }
+  EXPECT_EQ((*encoding)->Rank(letters.substr(0, 9) + 'y'), Encoding::kNoRank);
+  EXPECT_EQ((*encoding)->Rank(std::string("abc\0\0", 5)), Encoding::kNoRank);
+  EXPECT_EQ((*encoding)->Rank(letters), Encoding::kNoRank);
+  EXPECT_EQ((*encoding)->Rank("a"), 'a');
+  EXPECT_EQ((*encoding)->Rank(std::string(1, '\0')), 0u);
+  // Merging reaches the longest token from its bytes.
+  TokenScratch scratch;
+  EXPECT_EQ((*encoding)->Count(letters.substr(0, 20), &scratch), 1u);
+  EXPECT_EQ((*encoding)->Count(letters.substr(0, 19) + 'z', &scratch), 1u);
+}
+
 TEST(TokenizerTest, RankFilesAreValidated) {
   std::string base;
   for (int b = 0; b < 256; ++b) {
@@ -180,6 +227,14 @@ TEST(TokenizerTest, RankFilesAreValidated) {
   EXPECT_FALSE(Encoding::FromBytes("x", base + "YWI= 256\nYWI= 257\n", SplitPattern::kR50k).ok());
   EXPECT_FALSE(Encoding::FromBytes("x", "YWI= 256\n", SplitPattern::kR50k).ok()) << "single bytes missing";
   EXPECT_FALSE(Encoding::FromBytes("x", "", SplitPattern::kR50k).ok());
+  auto twice = Encoding::FromBytes("x", base + "YWI= 256\nYWJj 256\n", SplitPattern::kR50k);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.status().message().find("rank 256 is given to two tokens"), std::string::npos);
+  // A repeated token longer than the slots' eight inline bytes.
+  auto long_repeat =
+      Encoding::FromBytes("x", base + "YWJjZGVmZ2hpams= 256\nYWJjZGVmZ2hpams= 257\n", SplitPattern::kR50k);
+  ASSERT_FALSE(long_repeat.ok());
+  EXPECT_NE(long_repeat.status().message().find("repeats the token of rank 256"), std::string::npos);
 
   stocktake::testing::TempDir dir;
   const std::string path = dir.File("tiny.tiktoken");
