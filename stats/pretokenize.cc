@@ -97,11 +97,12 @@ struct Char {
   uint8_t len;
 };
 
-// Decodes the character at s[i] (i < n). An invalid sequence is one
-// class-less byte, so the scanners always advance.
-inline Char Decode(const unsigned char* s, size_t i, size_t n, const std::array<uint8_t, 0x10000>& bmp) {
+// Decodes the character at s[i] (i < n), which starts with a byte of 0x80 or
+// more. An invalid sequence is one class-less byte, so the scanners always
+// advance. Kept out of line: the scanners' ASCII paths stay small.
+[[gnu::noinline]] Char DecodeMultibyte(const unsigned char* s, size_t i, size_t n,
+                                       const std::array<uint8_t, 0x10000>& bmp) {
   uint32_t c = s[i];
-  if (c < 0x80) return {c, bmp[c], 1};
   auto cont = [&](size_t k) { return i + k < n && (s[i + k] & 0xC0) == 0x80; };
   if (c >= 0xC2 && c <= 0xDF && cont(1)) {
     uint32_t v = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
@@ -124,12 +125,22 @@ class Scanner {
   Scanner(std::string_view text)
       : s_(reinterpret_cast<const unsigned char*>(text.data())), n_(text.size()), bmp_(BmpTable()) {}
 
-  Char At(size_t i) const { return Decode(s_, i, n_, bmp_); }
+  Char At(size_t i) const {
+    const uint32_t c = s_[i];
+    if (c < 0x80) [[likely]] return {c, bmp_[c], 1};
+    return DecodeMultibyte(s_, i, n_, bmp_);
+  }
 
   // End of the run of characters that have any bit of `mask`, from i.
   size_t RunOf(size_t i, uint8_t mask) const {
     while (i < n_) {
-      Char c = At(i);
+      const unsigned char b = s_[i];
+      if (b < 0x80) {
+        if ((bmp_[b] & mask) == 0) break;
+        ++i;
+        continue;
+      }
+      Char c = DecodeMultibyte(s_, i, n_, bmp_);
       if ((c.cls & mask) == 0) break;
       i += c.len;
     }
