@@ -113,20 +113,42 @@ inline Class Classify(const BmpClasses& bmp, const unsigned char* s, size_t left
 inline bool IsAHLetter(Class c) { return c == kLetter; }
 inline bool WordRun(Class c) { return c == kLetter || c == kNumeric || c == kExtendNumLet; }
 
-// Appends the words of `line`; false (with `out` restored) if the line holds
-// a character outside the fast path's alphabet.
-bool FastWords(std::string_view line, std::vector<std::string_view>* out) {
+// A safe start: a position where UAX #29 breaks whatever came before, so
+// segmenting from there gives the segments the whole line has there: the
+// line's start, or a character after an ASCII space or tab that is neither
+// white space (WB3d), nor Extend, Format or ZWJ (WB4), nor one the fast path
+// leaves to ICU. No rule looks back over a space otherwise (WB6, WB7, WB11,
+// WB12 and the regional-indicator pairs need letters, digits or indicators
+// to their left), and ICU's dictionaries work on runs that a space ends.
+inline bool Plain(Class c) { return c != kSpace && c != kExtend && c != kReject; }
+inline bool AfterSpaceOrTab(const unsigned char* s, size_t i) { return s[i - 1] == ' ' || s[i - 1] == '\t'; }
+
+struct FastStop {
+  size_t safe;    // the last safe start before the character below
+  size_t reject;  // a character the fast path cannot take here (size: none)
+};
+
+// Appends the words of line[from, n) (from a safe start) by the fast path.
+// At a character outside its alphabet, or an Extend that does not follow a
+// word character, it stops: `out` then holds the words before the last safe
+// start, which it returns with the character's position.
+FastStop FastWords(std::string_view line, size_t from, std::vector<std::string_view>* out) {
   const BmpClasses& bmp = Bmp();
   const auto* s = reinterpret_cast<const unsigned char*>(line.data());
   const size_t n = line.size();
-  const size_t restore = out->size();
-  size_t i = 0;
+  size_t safe = from;
+  size_t safe_size = out->size();
+  size_t i = from;
   size_t len = 0;
   while (i < n) {
     Class c = Classify(bmp, s + i, n - i, &len);
     if (c == kReject || c == kExtend) {  // an Extend here would join a space or a punctuation mark
-      out->resize(restore);
-      return false;
+      out->resize(safe_size);
+      return {safe, i};
+    }
+    if (i > from && Plain(c) && AfterSpaceOrTab(s, i)) {
+      safe = i;
+      safe_size = out->size();
     }
     size_t start = i;
     i += len;
@@ -147,7 +169,7 @@ bool FastWords(std::string_view line, std::vector<std::string_view>* out) {
       }
       size_t l1 = 0;
       Class x = Classify(bmp, s + i, n - i, &l1);
-      if (x == kReject) break;  // the outer loop gives up on this line
+      if (x == kReject) break;  // the outer loop stops at it
       if (x == kLetter || x == kNumeric) {
         // WB5, WB8, WB9, WB10, WB13b: letters and digits join, also after '_'.
         prev = x;
@@ -181,7 +203,36 @@ bool FastWords(std::string_view line, std::vector<std::string_view>* out) {
     }
     out->push_back(line.substr(start, i - start));
   }
-  return true;
+  return {n, n};
+}
+
+// Where ICU's stretch ends when the fast path stopped at `reject`: the first
+// safe start after it whose word (up to the next space or tab) holds nothing
+// the fast path leaves to ICU, or the end of the line. A run of such words
+// (Korean, say) goes to ICU in one call.
+size_t IcuStretchEnd(std::string_view line, size_t reject) {
+  const BmpClasses& bmp = Bmp();
+  const auto* s = reinterpret_cast<const unsigned char*>(line.data());
+  const size_t n = line.size();
+  size_t i = reject + 1;
+  for (;;) {
+    while (i < n && s[i] != ' ' && s[i] != '\t') ++i;
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) ++i;
+    if (i >= n) return n;
+    size_t len = 0;
+    if (!Plain(Classify(bmp, s + i, n - i, &len))) continue;
+    bool takes = true;
+    size_t j = i + len;
+    while (j < n && s[j] != ' ' && s[j] != '\t') {
+      if (Classify(bmp, s + j, n - j, &len) == kReject) {
+        takes = false;
+        break;
+      }
+      j += len;
+    }
+    if (takes) return i;
+    i = j;
+  }
 }
 
 bool IsWhitespaceSegment(std::string_view seg) {
@@ -241,7 +292,16 @@ void Segmenter::Words(std::string_view text, std::vector<std::string_view>* out)
 }
 
 void Segmenter::LineWords(std::string_view line, std::vector<std::string_view>* out) {
-  if (!FastWords(line, out)) IcuLine(line, out);
+  // The fast path up to what it cannot take, ICU from the last safe start
+  // before that to the next safe start it can take again, and so on: a line
+  // with one Hangul word or an emoji is not segmented by ICU as a whole.
+  for (size_t pos = 0;;) {
+    const FastStop stop = FastWords(line, pos, out);
+    if (stop.safe >= line.size()) return;
+    const size_t end = IcuStretchEnd(line, stop.reject);
+    IcuLine(line.substr(stop.safe, end - stop.safe), out);
+    pos = end;
+  }
 }
 
 void Segmenter::WordsIcu(std::string_view text, std::vector<std::string_view>* out) { IcuLine(text, out); }

@@ -132,16 +132,21 @@ TEST(SegmentTest, FastPathAgreesWithIcuOnRandomLines) {
   const std::vector<std::string> icu_pieces = {
       "\xE2\x80\x8D" /* ZWJ */, "\xED\x95\x9C" /* 한 */, "\xE1\x84\x80" /* U+1100 */, "\xEF\xBE\xA1" /* U+FFA1 */,
       "\xD7\x90" /* א */, "\xE3\x82\xAB" /* カ */, "\xE3\x82\x99" /* U+3099 */, "\xEF\xBE\x9E" /* U+FF9E */,
-      "\xE4\xB8\xAD" /* 中 */, "\xF0\x9F\x98\x80" /* U+1F600 */};
+      "\xE4\xB8\xAD" /* 中 */, "\xF0\x9F\x98\x80" /* U+1F600 */, "\xF0\x9F\x87\xA9" /* regional D */,
+      "\xF0\x9F\x87\xAA" /* regional E */, "\xE3\x83\xBC" /* ー */, "\xE0\xB8\x81" /* ก */};
   std::mt19937_64 random(29);
   Segmenter s;
   std::vector<std::string_view> fast, icu;
   size_t mismatches = 0;
-  for (int trial = 0; trial < 40000; ++trial) {
+  // Short lines, and long ones where ICU takes a stretch and hands the rest
+  // of the line back to the fast path, perhaps several times.
+  for (int trial = 0; trial < 60000; ++trial) {
+    const bool long_line = trial >= 40000;
     std::string line;
-    const size_t n = random() % 14;
+    const size_t n = random() % (long_line ? 60 : 14);
     for (size_t k = 0; k < n; ++k) {
-      line += random() % 16 == 0 ? icu_pieces[random() % icu_pieces.size()] : fast_pieces[random() % fast_pieces.size()];
+      const bool to_icu = random() % (long_line ? 10 : 16) == 0;
+      line += to_icu ? icu_pieces[random() % icu_pieces.size()] : fast_pieces[random() % fast_pieces.size()];
     }
     fast.clear();
     icu.clear();
