@@ -30,6 +30,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "crawler/html_text.h"
 
@@ -54,27 +55,45 @@ void LowerInto(std::string_view s, std::string* out) {
   for (char c : s) out->push_back(Lower(c));
 }
 
-bool ContainsAny(std::string_view lower, std::initializer_list<std::string_view> words) {
-  for (std::string_view w : words) {
-    if (lower.find(w) != std::string_view::npos) return true;
+// A set of substrings to look for in one pass over a class-and-id string:
+// only positions whose byte starts some word are compared (instead of one
+// search of the whole string per word).
+class WordSet {
+ public:
+  WordSet(std::initializer_list<std::string_view> words) {
+    for (std::string_view w : words) by_first_[static_cast<unsigned char>(w[0])].push_back(w);
   }
-  return false;
-}
+  bool FoundIn(std::string_view lower) const {
+    for (size_t i = 0; i < lower.size(); ++i) {
+      for (std::string_view w : by_first_[static_cast<unsigned char>(lower[i])]) {
+        if (lower.compare(i, w.size(), w) == 0) return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  std::vector<std::string_view> by_first_[256];
+};
 
 bool Unlikely(std::string_view m) {
-  return ContainsAny(m, {"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap",
-                         "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark",
-                         "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental",
-                         "ad-break", "agegate", "pagination", "pager", "popup", "yom-remote"});
+  static const WordSet kWords = {"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community",
+                                 "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu",
+                                 "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper",
+                                 "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager",
+                                 "popup", "yom-remote"};
+  return kWords.FoundIn(m);
 }
 
 bool MaybeCandidate(std::string_view m) {
-  return ContainsAny(m, {"and", "article", "body", "column", "content", "main", "shadow"});
+  static const WordSet kWords = {"and", "article", "body", "column", "content", "main", "shadow"};
+  return kWords.FoundIn(m);
 }
 
 bool Positive(std::string_view m) {
-  return ContainsAny(m, {"article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination",
-                         "post", "text", "blog", "story"});
+  static const WordSet kWords = {"article", "body", "content", "entry", "hentry", "h-entry", "main", "page",
+                                 "pagination", "post", "text", "blog", "story"};
+  return kWords.FoundIn(m);
 }
 
 // " hid " as a whole space-separated word.
@@ -88,14 +107,17 @@ bool HasWordHid(std::string_view m) {
 }
 
 bool Negative(std::string_view m) {
-  return HasWordHid(m) ||
-         ContainsAny(m, {"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "foot", "footer",
-                         "footnote", "gdpr", "masthead", "media", "meta", "outbrain", "promo", "related", "scroll",
-                         "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "tool",
-                         "widget"});
+  static const WordSet kWords = {"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "foot",
+                                 "footer", "footnote", "gdpr", "masthead", "media", "meta", "outbrain", "promo",
+                                 "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor",
+                                 "shopping", "tags", "tool", "widget"};
+  return HasWordHid(m) || kWords.FoundIn(m);
 }
 
-bool Byline(std::string_view m) { return ContainsAny(m, {"byline", "author", "dateline", "writtenby", "p-author"}); }
+bool Byline(std::string_view m) {
+  static const WordSet kWords = {"byline", "author", "dateline", "writtenby", "p-author"};
+  return kWords.FoundIn(m);
+}
 
 // (\b|_)(share|sharedaddy)(\b|_)
 bool ShareElement(std::string_view m) {
@@ -152,6 +174,15 @@ bool TagToScore(Tag t) {
   }
 }
 
+// Printable ASCII other than white space, ',' and '.'.
+struct PlainAscii {
+  bool yes[256];
+  constexpr PlainAscii() : yes() {
+    for (int c = 0x21; c < 0x7F; ++c) yes[c] = c != ',' && c != '.';
+  }
+};
+constexpr PlainAscii kPlainAscii;
+
 // Code point length of `s` if its whitespace runs count as one space.
 struct TextMeasure {
   size_t length = 0;
@@ -165,6 +196,20 @@ struct TextMeasure {
   void Add(std::string_view s) {
     for (size_t i = 0; i < s.size(); ++i) {
       auto c = static_cast<unsigned char>(s[i]);
+      if (kPlainAscii.yes[c]) {
+        // A run of printable ASCII other than white space, ',' and '.': each
+        // byte one character, and nothing else to note.
+        size_t j = i + 1;
+        while (j < s.size() && kPlainAscii.yes[static_cast<unsigned char>(s[j])]) ++j;
+        if (pending_space) ++length;
+        pending_space = false;
+        any = true;
+        length += j - i;
+        chars += j - i;
+        saw_period = false;
+        i = j - 1;
+        continue;
+      }
       if (IsSpace(static_cast<char>(c))) {
         if (any) pending_space = true;
         if (saw_period) ends_sentence = true;
