@@ -51,12 +51,26 @@ class Writer {
         pending_space_ = true;
         continue;
       }
-      Flush();
-      out_->push_back(c);
-      if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-        ++stats_->chars;
-        if (in_link) ++stats_->link_chars;
+      if (pre) {
+        Flush();
+        out_->push_back(c);
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+          ++stats_->chars;
+          if (in_link) ++stats_->link_chars;
+        }
+        continue;
       }
+      // Outside <pre>: the run of bytes up to the next white space or
+      // possible U+00A0 goes out in one piece.
+      size_t end = i + 1;
+      while (end < s.size() && !IsSpace(s[end]) && s[end] != '\xC2') ++end;
+      Flush();
+      out_->append(s.data() + i, end - i);
+      size_t chars = 0;
+      for (size_t k = i; k < end; ++k) chars += (static_cast<unsigned char>(s[k]) & 0xC0) != 0x80;
+      stats_->chars += chars;
+      if (in_link) stats_->link_chars += chars;
+      i = end - 1;
     }
   }
 
