@@ -32,6 +32,10 @@ uint64_t CountWhitespaceWords(std::string_view utf8) {
     if (s[i] < 0x80) {
       space = kAsciiSpace[s[i]];
       ++i;
+      if (!space) {
+        // The rest of a run of ASCII word bytes adds nothing.
+        while (i < n && s[i] < 0x80 && !kAsciiSpace[s[i]]) ++i;
+      }
     } else {
       UChar32 c;
       U8_NEXT(s, i, n, c);
