@@ -36,7 +36,6 @@ const ExtractedDocument& Extractor::Extract(std::string_view html) {
     html = html.substr(0, options_.max_html_bytes);
     result_.html_clipped = true;
   }
-  last_html_ = html;
   html::ParseOptions parse;
   parse.max_depth = options_.max_depth;
 
@@ -52,7 +51,12 @@ const ExtractedDocument& Extractor::Extract(std::string_view html) {
     }
   }
   if (!rendered) {
-    doc_.Parse(html, parse);  // a fresh tree: detection may have edited the old one
+    // A fresh tree: detection may have edited the old one.
+    if (options_.mode == ExtractMode::kMain) {
+      doc_ = finder_.parsed();
+    } else {
+      doc_.Parse(html, parse);
+    }
     RenderFrom(doc_.body());
   }
   result_.depth_limited = doc_.stats().depth_limited;
@@ -65,9 +69,7 @@ const ExtractedDocument& Extractor::Extract(std::string_view html) {
 
 std::string_view Extractor::FullTextOfLastPage() {
   if (options_.mode == ExtractMode::kFull || (!result_.main_found && !result_.whole_page)) return text_;
-  html::ParseOptions parse;
-  parse.max_depth = options_.max_depth;
-  doc_.Parse(last_html_, parse);
+  doc_ = finder_.parsed();  // main mode: the page before detection edited it
   full_text_.clear();
   html::TextStats stats;
   html::RenderText(doc_, doc_.body(), &full_text_, &stats, &scratch_);

@@ -64,7 +64,8 @@ class Extractor {
 
   // The full visible text of the page last passed to Extract() (whatever the
   // mode), e.g. as more evidence for language identification when the main
-  // content is short. Re-parses that page: its bytes must still be alive.
+  // content is short. Renders a copy of that page's parse, whose views need
+  // its bytes still alive.
   // Valid until the next call to either method; the last ExtractedDocument
   // stays valid.
   std::string_view FullTextOfLastPage();
@@ -73,7 +74,6 @@ class Extractor {
   void RenderFrom(html::NodeId root);
 
   ExtractOptions options_;
-  std::string_view last_html_;
   html::Document doc_;
   html::MainContentFinder finder_;
   std::string text_;

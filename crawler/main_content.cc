@@ -328,6 +328,7 @@ struct MainContentFinder::State {
   uint64_t max_work = 0;
   std::string article_title;
   bool have_byline = false;
+  Document parsed;  // the page as parsed, before any attempt edited it
 
   void Reset(size_t nodes) {
     score.assign(nodes, 0.0);
@@ -1275,6 +1276,8 @@ MainContentFinder::~MainContentFinder() = default;
 
 uint64_t MainContentFinder::work() const { return state_->work; }
 
+const Document& MainContentFinder::parsed() const { return state_->parsed; }
+
 bool MainContentFinder::Grab(Document* doc, uint32_t flags, Attempt* out) {
   state_->Reset(doc->size());
   Grabber g(doc, flags, state_.get());
@@ -1294,6 +1297,10 @@ MainContentResult MainContentFinder::Find(std::string_view html, const ParseOpti
   st.max_work = max_work;
   st.have_byline = false;
   doc->Parse(html, parse);
+  // Attempts edit the tree; each later one starts from a copy of the parse
+  // (nodes hold views into `html`, so a copy is the same tree, and far
+  // cheaper than parsing again).
+  st.parsed = *doc;
   st.article_title = ArticleTitle(*doc);
   result.title = st.article_title;
 
@@ -1303,7 +1310,7 @@ MainContentResult MainContentFinder::Find(std::string_view html, const ParseOpti
   size_t best_length = 0;
   int best_attempt = -1;
   for (int i = 0; i < 4; ++i) {
-    if (i > 0) doc->Parse(html, parse);
+    if (i > 0) *doc = st.parsed;
     byline_before[i] = st.have_byline;
     Attempt attempt;
     if (!Grab(doc, kAttempts[i], &attempt)) {
@@ -1324,7 +1331,7 @@ MainContentResult MainContentFinder::Find(std::string_view html, const ParseOpti
   }
   if (best_attempt < 0 || best_length == 0) return result;
   // Rebuild the longest attempt (documents are reused between attempts).
-  doc->Parse(html, parse);
+  *doc = st.parsed;
   st.have_byline = byline_before[best_attempt];
   Attempt attempt;
   if (Grab(doc, kAttempts[best_attempt], &attempt)) {

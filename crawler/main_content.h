@@ -54,6 +54,10 @@ class MainContentFinder {
   // Node visits the last Find() made (for calibrating max_work).
   uint64_t work() const;
 
+  // The page as the last Find() parsed it, before any attempt edited it. It
+  // holds views into that call's `html`, which must still be alive.
+  const Document& parsed() const;
+
  private:
   friend class Grabber;
   struct State;  // per-node scores and subtree summaries, reused across pages
