@@ -125,7 +125,7 @@ inline bool AfterSpaceOrTab(const unsigned char* s, size_t i) { return s[i - 1] 
 
 struct FastStop {
   size_t safe;    // the last safe start before the character below
-  size_t reject;  // a character the fast path cannot take here (size: none)
+  size_t reject;  // a character the fast path cannot take here (the line's size: none)
 };
 
 // Appends the words of line[from, n) (from a safe start) by the fast path.
