@@ -123,7 +123,8 @@ std::vector<std::string> SampleStratified(const std::vector<std::string>& paths,
     std::vector<Share> shares;
     uint64_t given = 0;
     for (auto& [segment, members] : strata) {
-      const unsigned __int128 exact = static_cast<unsigned __int128>(n) * members.size();
+      __extension__ typedef unsigned __int128 u128;  // GCC and Clang; -Wpedantic otherwise warns
+      const u128 exact = static_cast<u128>(n) * members.size();
       const uint64_t quota = static_cast<uint64_t>(exact / paths.size());
       shares.push_back({&members, quota, static_cast<uint64_t>(exact % paths.size()), shares.size()});
       given += quota;

@@ -27,7 +27,9 @@ TEST(CrawlManifestTest, SpecsParseAndBadOnesSayWhy) {
   for (const char* bad : {"cc:", "cc:X/html", "cc:X?sample=-1", "cc:X?size=3", "cc:X/../y", "CC-MAIN-2024-18"}) {
     auto r = ParseCrawlSpec(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_NE(r.status().message().find("e.g. cc:"), std::string::npos) << r.status().message();
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find("e.g. cc:"), std::string::npos) << r.status().message();
+    }
   }
   EXPECT_TRUE(IsCrawlSpec("cc:X"));
   EXPECT_FALSE(IsCrawlSpec("c:X"));

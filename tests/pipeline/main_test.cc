@@ -446,7 +446,9 @@ TEST(MainTest, WriteDocsKeepsOneDocumentPerClusterOrAllMarked) {
         const bool duplicate = bool(m["duplicate"]);
         duplicates += duplicate;
         // A representative's cluster id is its own id.
-        if (!duplicate) EXPECT_EQ(std::string_view(m["cluster_id"]), std::string_view(doc["id"]));
+        if (!duplicate) {
+          EXPECT_EQ(std::string_view(m["cluster_id"]), std::string_view(doc["id"]));
+        }
       }
     }
     EXPECT_EQ(ids.size(), lines);
@@ -545,7 +547,9 @@ TEST(MainTest, RunsKilledAtAnyPointResumeToTheSameBytes) {
   for (size_t i = 0; i < points.size(); ++i) {
     const std::string run = dir.File("run" + std::to_string(i));
     killed += KillWhen({"run", "-q", "--threads", "1", "-o", run, corpus}, [&] { return points[i].ready(run); });
-    if (i + 1 < points.size()) EXPECT_FALSE(std::filesystem::exists(run + "/stats.json")) << points[i].name;
+    if (i + 1 < points.size()) {
+      EXPECT_FALSE(std::filesystem::exists(run + "/stats.json")) << points[i].name;
+    }
     // Resume twice: after a kill, and once more after that (nothing to do).
     for (int round = 0; round < 2; ++round) {
       auto resumed = Stocktake({"run", "--resume", "-o", run});

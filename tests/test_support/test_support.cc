@@ -29,6 +29,11 @@ std::string SharedPath(const std::string& relative) { return std::string(STOCKTA
 std::string CorpusFile(const std::string& relative) { return SharedPath("corpus/warc/" + relative); }
 std::string StocktakeBinary() { return STOCKTAKE_BINARY; }
 std::string SourcePath(const std::string& relative) { return std::string(STOCKTAKE_SOURCE_DIR) + "/" + relative; }
+std::string WithoutSharedPrefix(std::string text) {
+  const std::string prefix = SharedPath("");
+  for (size_t at = 0; (at = text.find(prefix, at)) != std::string::npos;) text.erase(at, prefix.size());
+  return text;
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

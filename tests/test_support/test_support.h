@@ -25,6 +25,9 @@ std::string CorpusFile(const std::string& relative);
 // The built stocktake binary.
 std::string StocktakeBinary();
 std::string SourcePath(const std::string& relative);
+// `text` with every occurrence of SharedPath("") removed: run outputs that
+// name inputs under ../shared, independent of where the folder is.
+std::string WithoutSharedPrefix(std::string text);
 
 std::string ReadFile(const std::string& path);
 // A file's bytes after decompression (gzip, zstd, ... detected as inputs
