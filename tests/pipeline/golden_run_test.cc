@@ -13,9 +13,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <utility>
 
 #include "common/hash.h"
-
 #include "pipeline/config.h"
 #include "pipeline/default_model.h"
 #include "pipeline/inputs.h"
@@ -39,12 +39,13 @@ TEST(GoldenRunTest, CorpusStatsMatchTheCheckedInFiles) {
   ASSERT_TRUE(st.ok()) << st.message();
 
   const bool update = std::getenv("STOCKTAKE_UPDATE_GOLDEN") != nullptr;
-  for (const char* name : {"stats.json", "stats.csv", "clusters.tsv.sha256"}) {
+  const auto run_file = [&](const char* name) { return testing::WithoutSharedPrefix(testing::ReadFile(dir.File(name))); };
+  const std::pair<const char*, std::string> outputs[] = {
+      {"stats.json", run_file("run/stats.json")},
+      {"stats.csv", run_file("run/stats.csv")},
+      {"clusters.tsv.sha256", Sha256Hex(run_file("run/dedup/clusters.tsv")) + "\n"}};
+  for (const auto& [name, actual] : outputs) {
     const std::string golden_path = testing::SourcePath(std::string("tests/golden/corpus_warc/") + name);
-    const std::string actual =
-        name == std::string("clusters.tsv.sha256")
-            ? Sha256Hex(testing::WithoutSharedPrefix(testing::ReadFile(dir.File("run/dedup/clusters.tsv")))) + "\n"
-            : testing::WithoutSharedPrefix(testing::ReadFile(dir.File(std::string("run/") + name)));
     if (update) {
       testing::WriteFile(golden_path, actual);
       continue;
