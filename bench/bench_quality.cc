@@ -4,11 +4,12 @@
 // Extracts the main text of every STRIDE-th HTML page into memory, then
 // times, alternating and repeated (medians):
 //   normalize     TextNormalizer::Normalize (layout, controls, NFC)
-//   language      CLD2 on the normalized text
+//   language      CLD2 on the normalized text (quick sample, then full)
 //   words         UAX #29 words with the ASCII/Latin fast path
 //   words (ICU)   the same through ICU's break iterator only (the baseline)
 //   rules         every rule of the default tiers (QualityAssessor::Assess)
 //   stage         normalize + language + rules: what the pipeline runs
+//   stage, no quick sample   the same with language ID on the 4 KiB sample only
 //
 // Usage: stocktake-bench-quality [--stride N] [--repeat N] SHARD...
 #include <algorithm>
@@ -30,7 +31,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 namespace q = stocktake::quality;
-constexpr size_t kSampleBytes = 4096;  // the default [quality] language_sample_bytes
+// The default [quality] language_sample_bytes, language_quick_sample_bytes
+// and language_quick_min_score.
+constexpr q::LanguageSampling kSampling{4096, 1024, 0.95};
+// The same without the quick sample: the baseline of the "stage, no quick
+// sample" pass.
+constexpr q::LanguageSampling kFullSampleOnly{4096, 0, 0.95};
 
 }  // namespace
 
@@ -116,7 +122,8 @@ int main(int argc, char** argv) {
     std::vector<double> seconds;
   };
   std::vector<Pass> passes = {{"normalize", {}}, {"language", {}},       {"words", {}},
-                              {"words (ICU only)", {}}, {"rules", {}}, {"stage", {}}};
+                              {"words (ICU only)", {}}, {"rules", {}}, {"stage", {}},
+                              {"stage, no quick sample", {}}};
   std::vector<std::string_view> words;
   std::string sample;
   uint64_t sink = 0;
@@ -128,7 +135,7 @@ int main(int argc, char** argv) {
         if (name == "normalize") {
           sink += normalizer.Normalize(texts[i]).size();
         } else if (name == "language") {
-          sink += q::IdentifyLanguage(normalized[i], kSampleBytes, &sample).text_bytes;
+          sink += q::IdentifyLanguage(normalized[i], kSampling, &sample).text_bytes;
         } else if (name == "words") {
           words.clear();
           segmenter.Words(normalized[i], &words);
@@ -141,7 +148,8 @@ int main(int argc, char** argv) {
           sink += assessor.Assess(normalized[i], languages[i]).tier;
         } else {
           std::string_view n = assessor.Normalize(texts[i]);
-          q::LanguageGuess g = q::IdentifyLanguage(n, kSampleBytes, &sample);
+          q::LanguageGuess g =
+              q::IdentifyLanguage(n, name == "stage" ? kSampling : kFullSampleOnly, &sample);
           sink += assessor.Assess(n, g).tier;
         }
       }
@@ -183,6 +191,39 @@ int main(int argc, char** argv) {
     double sec = std::chrono::duration<double>(Clock::now() - start).count();
     std::printf("  language, sample of %6zu bytes %8.1f MB/s  agrees on %.2f%% of documents\n", cap,
                 text_bytes / 1e6 / sec, 100.0 * agree / texts.size());
+  }
+  // A quick sample first, the full one only when the quick guess is not
+  // reliable or scores under the bar: speed, agreement with the whole text
+  // and with the full sample alone, and how often the language rule's
+  // default bar (0.65) is decided the same way.
+  for (size_t quick : {512, 1024}) {
+    for (double min_score : {0.9, 0.95, 0.99}) {
+      q::LanguageSampling sampling = kSampling;
+      sampling.quick_bytes = quick;
+      sampling.quick_min_score = min_score;
+      std::vector<q::LanguageGuess> guesses;
+      size_t quick_decided = 0;
+      std::string sample;
+      auto start = Clock::now();
+      for (size_t i = 0; i < texts.size(); ++i) {
+        q::LanguageSample decided_on;
+        guesses.push_back(q::IdentifyLanguage(normalized[i], sampling, &sample, &decided_on));
+        quick_decided += decided_on == q::LanguageSample::kQuick;
+      }
+      double sec = std::chrono::duration<double>(Clock::now() - start).count();
+      size_t agree_whole = 0, agree_full = 0, same_bar = 0;
+      for (size_t i = 0; i < texts.size(); ++i) {
+        q::LanguageGuess full = q::IdentifyLanguage(normalized[i], kSampling.sample_bytes, &sample);
+        agree_whole += guesses[i].code == languages[i].code;
+        agree_full += guesses[i].code == full.code;
+        same_bar += (guesses[i].score >= 0.65) == (full.score >= 0.65);
+      }
+      std::printf(
+          "  language, quick %4zu at %.2f %8.1f MB/s  agrees on %.2f%% (full sample %.2f%%, bar %.2f%%), "
+          "%.1f%% decided quick\n",
+          quick, min_score, text_bytes / 1e6 / sec, 100.0 * agree_whole / texts.size(),
+          100.0 * agree_full / texts.size(), 100.0 * same_bar / texts.size(), 100.0 * quick_decided / texts.size());
+    }
   }
   double icu = text_bytes / 1e6 / Median(passes[3].seconds);
   for (const Pass& p : passes) {

@@ -415,6 +415,18 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path) {
              return InvalidArgument(w + " must be 0 (the whole text) or at least 256");
            }
            return Status::Ok();
+         }},
+        {"language_quick_sample_bytes",
+         [&](const toml::node& n, const std::string& w) {
+           STOCKTAKE_RETURN_IF_ERROR(SetUnsigned(n, w, 0, 1ull << 30, &config.language_quick_sample_bytes));
+           if (config.language_quick_sample_bytes != 0 && config.language_quick_sample_bytes < 256) {
+             return InvalidArgument(w + " must be 0 (no quick sample) or at least 256");
+           }
+           return Status::Ok();
+         }},
+        {"language_quick_min_score",
+         [&](const toml::node& n, const std::string& w) {
+           return SetFraction(n, w, &config.language_quick_min_score);
          }}}},
       {"tokens",
        {{"encodings",
@@ -682,6 +694,8 @@ void WriteConfigObject(const Config& config, JsonWriter* w) {
   w->Field("normal_form", config.quality.normal_form == quality::NormalForm::kNFKC ? "nfkc" : "nfc");
   w->Field("language_min_bytes", config.language_min_bytes);
   w->Field("language_sample_bytes", config.language_sample_bytes);
+  w->Field("language_quick_sample_bytes", config.language_quick_sample_bytes);
+  w->Field("language_quick_min_score", config.language_quick_min_score);
   w->Key("rules").BeginArray();
   for (quality::RuleSpec spec : config.quality.rules) {
     w->BeginObject();
@@ -786,6 +800,8 @@ std::string ConfigToml(const Config& config) {
   line("normal_form", TomlString(config.quality.normal_form == quality::NormalForm::kNFKC ? "nfkc" : "nfc"));
   line("language_min_bytes", number(config.language_min_bytes));
   line("language_sample_bytes", number(config.language_sample_bytes));
+  line("language_quick_sample_bytes", number(config.language_quick_sample_bytes));
+  line("language_quick_min_score", TomlFloat(config.language_quick_min_score));
 
   for (quality::RuleSpec spec : config.quality.rules) {
     out += fmt::format("\n[rules.{}]\n", spec.name);

@@ -50,6 +50,11 @@ struct Config {
   // Texts longer than this are identified on a spread sample of this many
   // bytes (0 = the whole text); see quality/language.h.
   uint64_t language_sample_bytes = 4096;
+  // A quick sample of this many bytes is identified first; its guess stands
+  // when CLD2 calls it reliable with a score of at least
+  // language_quick_min_score (0 = no quick sample); see quality/language.h.
+  uint64_t language_quick_sample_bytes = 1024;
+  double language_quick_min_score = 0.95;
 
   // [tokens] Encodings counted for every text version, at most
   // kMaxEncodings; the first is the unit of the rule funnel's token columns.

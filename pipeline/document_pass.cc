@@ -85,8 +85,10 @@ struct Scratch {
       : jsonl(config.jsonl),
         payload(config.max_payload_bytes),
         extractor(config.extract),
-        language_min_bytes(config.language_min_bytes),
-        language_sample_bytes(config.language_sample_bytes) {
+        language_min_bytes(config.language_min_bytes) {
+    language_sampling.sample_bytes = config.language_sample_bytes;
+    language_sampling.quick_bytes = config.language_quick_sample_bytes;
+    language_sampling.quick_min_score = config.language_quick_min_score;
     if (model != nullptr) assessor = std::make_unique<quality::QualityAssessor>(model);
     std::vector<std::shared_ptr<const stats::Encoding>> encodings;
     for (const Config::TokenEncoding& e : config.encodings) {
@@ -113,7 +115,7 @@ struct Scratch {
   crawler::Utf8Text utf8;
   std::string media_type;
   uint64_t language_min_bytes;
-  uint64_t language_sample_bytes;
+  quality::LanguageSampling language_sampling;
   std::string language_sample;
   std::unique_ptr<quality::QualityAssessor> assessor;
   // The last assessed document.
@@ -253,7 +255,7 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
     s->language = *given_language;
     s->language_source = "full_text";
   } else {
-    s->language = quality::IdentifyLanguage(evidence, s->language_sample_bytes, &s->language_sample);
+    s->language = quality::IdentifyLanguage(evidence, s->language_sampling, &s->language_sample);
   }
   r->quality.language_sources.Add(s->language_source);
   const quality::Assessment& a = s->assessor->Assess(s->text, s->language);

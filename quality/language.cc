@@ -41,11 +41,9 @@ std::string_view Sample(std::string_view text, size_t sample_bytes, std::string*
   return *out;
 }
 
-}  // namespace
-
-LanguageGuess IdentifyLanguage(std::string_view text, size_t sample_bytes, std::string* scratch) {
+// CLD2 on all of `text`.
+LanguageGuess Identify(std::string_view text) {
   LanguageGuess g;
-  if (sample_bytes >= 64 && text.size() > sample_bytes) text = Sample(text, sample_bytes, scratch);
   text = text.substr(0, std::min<size_t>(text.size(), INT_MAX));
   CLD2::Language language3[3];
   int percent3[3] = {0, 0, 0};
@@ -74,6 +72,28 @@ LanguageGuess IdentifyLanguage(std::string_view text, size_t sample_bytes, std::
     g.score = 0;
   }
   return g;
+}
+
+bool Samples(std::string_view text, size_t bytes) { return bytes >= 64 && text.size() > bytes; }
+
+}  // namespace
+
+LanguageGuess IdentifyLanguage(std::string_view text, const LanguageSampling& sampling, std::string* scratch,
+                               LanguageSample* decided_on) {
+  LanguageSample unused;
+  if (decided_on == nullptr) decided_on = &unused;
+  const bool full_samples = Samples(text, sampling.sample_bytes);
+  // The quick sample only helps when it is smaller than what would be read.
+  const size_t full_bytes = full_samples ? sampling.sample_bytes : text.size();
+  if (Samples(text, sampling.quick_bytes) && sampling.quick_bytes < full_bytes) {
+    LanguageGuess g = Identify(Sample(text, sampling.quick_bytes, scratch));
+    if (g.reliable && g.score >= sampling.quick_min_score) {
+      *decided_on = LanguageSample::kQuick;
+      return g;
+    }
+  }
+  *decided_on = full_samples ? LanguageSample::kFull : LanguageSample::kWhole;
+  return Identify(full_samples ? Sample(text, sampling.sample_bytes, scratch) : text);
 }
 
 }  // namespace stocktake::quality

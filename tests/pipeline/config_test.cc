@@ -52,6 +52,7 @@ TEST(ConfigTest, ExtractSection) {
 TEST(ConfigTest, QualitySectionRulesAndTiers) {
   auto c = LoadText(
       "[quality]\nnormal_form = \"nfkc\"\nlanguage_min_bytes = 0\nlanguage_sample_bytes = 0\n"
+      "language_quick_sample_bytes = 512\nlanguage_quick_min_score = 0.75\n"
       "[rules.language]\nmin_score = 0.5\nlanguages = [\"en\", \"de\"]\n"
       "[rules.short_lines]\nkind = \"fineweb\"\nmax_short_line_ratio = 0.5\n"
       "[[tiers]]\nname = \"any\"\nrules = []\n"
@@ -60,6 +61,8 @@ TEST(ConfigTest, QualitySectionRulesAndTiers) {
   EXPECT_EQ(c->quality.normal_form, quality::NormalForm::kNFKC);
   EXPECT_EQ(c->language_min_bytes, 0u);
   EXPECT_EQ(c->language_sample_bytes, 0u);
+  EXPECT_EQ(c->language_quick_sample_bytes, 512u);
+  EXPECT_EQ(c->language_quick_min_score, 0.75);
   const quality::RuleSpec& language = c->quality.rules[0];
   EXPECT_EQ(language.name, "language");
   EXPECT_EQ(language.language.min_score, 0.5);
@@ -98,6 +101,8 @@ TEST(ConfigTest, QualityErrorsAreExplained) {
   EXPECT_NE(error("[[tiers]]\nname = \"a\"\nrule = []\n").find("tiers.rule' is not a known key"), std::string::npos);
   EXPECT_NE(error("[quality]\nnormal_form = \"nfd\"\n").find("\"nfc\", \"nfkc\""), std::string::npos);
   EXPECT_NE(error("[quality]\nlanguage_sample_bytes = 10\n").find("at least 256"), std::string::npos);
+  EXPECT_NE(error("[quality]\nlanguage_quick_sample_bytes = 10\n").find("at least 256"), std::string::npos);
+  EXPECT_NE(error("[quality]\nlanguage_quick_min_score = 1.5\n").find("at most 1"), std::string::npos);
   EXPECT_NE(error("[rules.edu]\nkind = \"classifier\"\n").find("must name a fastText model"), std::string::npos);
   EXPECT_NE(error("[rules.edu]\nkind = \"classifier\"\nmodel = \"missing.bin\"\n").find("cannot read"),
             std::string::npos);
@@ -265,6 +270,7 @@ TEST(ConfigTest, TomlOfCustomConfigRoundTrips) {
                      "[http]\nmax_payload_bytes = 2048\n"
                      "[extract]\nmode = \"full\"\nmax_depth = 64\n"
                      "[quality]\nnormal_form = \"nfkc\"\nlanguage_min_bytes = 0\nlanguage_sample_bytes = 0\n"
+                     "language_quick_sample_bytes = 0\nlanguage_quick_min_score = 0.123\n"
                      "[rules.language]\nmin_score = 0.123456789\nlanguages = [\"en\", \"zh-Hant\"]\n"
                      "[rules.gopher_quality]\nstop_words = [\"a\\\"b\", \"c\\\\d\", \"\u00e9t\u00e9\", \"tab\\there\"]\n"
                      "[rules.short_lines]\nkind = \"fineweb\"\nmax_short_line_ratio = 0.5\nshort_line_length = 1e9\n"

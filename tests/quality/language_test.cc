@@ -7,6 +7,16 @@
 namespace stocktake::quality {
 namespace {
 
+// English first, French after, `bytes` long in all.
+std::string EnglishThenFrench(size_t bytes) {
+  std::string en = "The committee will meet again next week to discuss the budget for the coming year. ";
+  std::string fr = "Le comité se réunira de nouveau la semaine prochaine pour discuter du budget de l'année. ";
+  std::string text;
+  while (text.size() < bytes / 2) text += en;
+  while (text.size() < bytes) text += fr;
+  return text;
+}
+
 TEST(LanguageTest, IdentifiesCommonLanguages) {
   struct Case {
     const char* code;
@@ -58,11 +68,7 @@ TEST(LanguageTest, MixedTextReportsShares) {
 TEST(LanguageTest, SampleCoversTheWholeText) {
   // 40 KB: English first, French after. A prefix sample would see only
   // English; the spread sample sees both, in about their proportions.
-  std::string en = "The committee will meet again next week to discuss the budget for the coming year. ";
-  std::string fr = "Le comité se réunira de nouveau la semaine prochaine pour discuter du budget de l'année. ";
-  std::string text;
-  while (text.size() < 20000) text += en;
-  while (text.size() < 40000) text += fr;
+  std::string text = EnglishThenFrench(40000);
   std::string scratch;
   LanguageGuess sampled = IdentifyLanguage(text, 4096, &scratch);
   LanguageGuess whole = IdentifyLanguage(text);
@@ -75,6 +81,59 @@ TEST(LanguageTest, SampleCoversTheWholeText) {
   LanguageGuess again = IdentifyLanguage(text, 4096, &scratch);
   EXPECT_EQ(again.code, sampled.code);
   EXPECT_EQ(again.score, sampled.score);
+}
+
+TEST(LanguageTest, QuickSampleDecidesConfidentTextsAndEscalatesOthers) {
+  LanguageSampling sampling;
+  sampling.sample_bytes = 4096;
+  sampling.quick_bytes = 1024;
+  sampling.quick_min_score = 0.9;
+  std::string scratch;
+  LanguageSample on = LanguageSample::kWhole;
+
+  // One language throughout: the quick sample is reliable and scores ~1.
+  std::string english;
+  while (english.size() < 20000) {
+    english += "Volunteers look after the roses in the garden behind the old library every summer. ";
+  }
+  LanguageGuess quick = IdentifyLanguage(english, sampling, &scratch, &on);
+  EXPECT_EQ(on, LanguageSample::kQuick);
+  EXPECT_EQ(quick.code, "en");
+  EXPECT_LE(quick.text_bytes, 1024u);
+  EXPECT_GE(quick.score, 0.9);
+
+  // Half English, half French: the quick guess scores about 0.5, so the text
+  // is identified again on the full sample, with the full sample's result.
+  std::string mixed = EnglishThenFrench(40000);
+  LanguageGuess escalated = IdentifyLanguage(mixed, sampling, &scratch, &on);
+  EXPECT_EQ(on, LanguageSample::kFull);
+  LanguageGuess full = IdentifyLanguage(mixed, 4096, &scratch);
+  EXPECT_EQ(escalated.code, full.code);
+  EXPECT_EQ(escalated.score, full.score);
+  EXPECT_EQ(escalated.text_bytes, full.text_bytes);
+  EXPECT_GT(escalated.text_bytes, 1024u);
+
+  // Between the two sizes, an escalated text is read whole; under the quick
+  // size it is read whole at once.
+  std::string medium = EnglishThenFrench(3000);
+  IdentifyLanguage(medium, sampling, &scratch, &on);
+  EXPECT_EQ(on, LanguageSample::kWhole);
+  EXPECT_EQ(IdentifyLanguage(medium, sampling, &scratch).score, IdentifyLanguage(medium).score);
+  IdentifyLanguage(english.substr(0, 800), sampling, &scratch, &on);
+  EXPECT_EQ(on, LanguageSample::kWhole);
+
+  // A bar no guess reaches, or no quick size, turns the quick sample off.
+  sampling.quick_min_score = 1.01;
+  IdentifyLanguage(english, sampling, &scratch, &on);
+  EXPECT_EQ(on, LanguageSample::kFull);
+  sampling.quick_min_score = 0.9;
+  sampling.quick_bytes = 0;
+  IdentifyLanguage(english, sampling, &scratch, &on);
+  EXPECT_EQ(on, LanguageSample::kFull);
+  // A quick size at or above the full sample's is not a quick sample.
+  sampling.quick_bytes = 4096;
+  IdentifyLanguage(english, sampling, &scratch, &on);
+  EXPECT_EQ(on, LanguageSample::kFull);
 }
 
 }  // namespace
