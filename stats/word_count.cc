@@ -1,10 +1,14 @@
-// Word counting with an ASCII fast path: a byte below 0x80 is classified by a
-// 128-entry table; only multi-byte sequences are decoded and checked against
-// ICU's White_Space property.
+// Word counting with ASCII fast paths: 16 ASCII bytes at a time with SSE2,
+// other bytes below 0x80 by a 128-entry table; only multi-byte sequences are
+// decoded and checked against ICU's White_Space property.
 #include "stats/word_count.h"
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -27,7 +31,8 @@ uint64_t CountWhitespaceWords(std::string_view utf8) {
   const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
   const int32_t n = static_cast<int32_t>(std::min<size_t>(utf8.size(), INT32_MAX));
   int32_t i = 0;
-  while (i < n) {
+  // One character, or one run of ASCII word bytes.
+  auto step = [&] {
     bool space;
     if (s[i] < 0x80) {
       space = kAsciiSpace[s[i]];
@@ -47,6 +52,34 @@ uint64_t CountWhitespaceWords(std::string_view utf8) {
       in_word = true;
       ++words;
     }
+  };
+  while (i < n) {
+#if defined(__SSE2__)
+    // 16 ASCII bytes at a time: a word starts at every non-space byte whose
+    // predecessor is a space (or, for the first, when no word is open).
+    while (n - i >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+      if (_mm_movemask_epi8(v) != 0) {
+        // A multi-byte character: these 16 bytes one by one.
+        const int32_t end = i + 16;
+        while (i < end) step();
+        continue;
+      }
+      // ASCII bytes compare correctly as signed: 0x09-0x0D, 0x1C-0x1F, 0x20.
+      const __m128i controls = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x08)),
+                                             _mm_cmplt_epi8(v, _mm_set1_epi8(0x0E)));
+      const __m128i separators = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1B)),
+                                               _mm_cmplt_epi8(v, _mm_set1_epi8(0x21)));
+      const auto space = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(controls, separators)));
+      const uint32_t word = ~space & 0xFFFFu;
+      const uint32_t starts = word & ~((word << 1) | (in_word ? 1u : 0u));
+      words += static_cast<uint64_t>(__builtin_popcount(starts));
+      in_word = (word >> 15) != 0;
+      i += 16;
+    }
+    if (i >= n) break;
+#endif
+    step();
   }
   return words;
 }
