@@ -26,6 +26,7 @@ TextMeasurer::TextMeasurer(std::vector<std::shared_ptr<const stats::Encoding>> e
     : encodings_(std::move(encodings)), words_(words) {
   if (encodings_.size() > kMaxEncodings) encodings_.resize(kMaxEncodings);
   scratch_.resize(encodings_.size());
+  for (const auto& e : encodings_) break_runs_ = break_runs_ && e->pattern() != stats::SplitPattern::kR50k;
 }
 
 TextSize TextMeasurer::Measure(std::string_view text, const std::vector<std::string_view>* segments) {
@@ -40,26 +41,75 @@ TextSize TextMeasurer::Measure(std::string_view text, const std::vector<std::str
   return size;
 }
 
-bool TextMeasurer::SafeCut(std::string_view text, size_t pos) {
+bool TextMeasurer::SafeCut(std::string_view text, size_t pos, bool break_runs) {
   // Every piece of the three patterns that holds a line break either ends
   // with it (a punctuation run's trailing newlines, \s*[\r\n]+, \s+) or is
   // white space only. So after "X\n" (X not white space) a piece ends, in
   // the text and in its prefix alike, unless the next character is white
   // space (\s*[\r\n]+ and \s+(?!\S) could run on) or '/' (o200k_base's
   // [\r\n/]*). r50k_base's \s+(?!\S) gives "\n\n" back one character when
-  // text follows and not at the end, hence the single line break.
+  // text follows and not at the end, hence the single line break. In
+  // cl100k_base and o200k_base, \s*[\r\n]+ comes first and takes the whole
+  // run up to its last line break, text following or not.
   if (pos < 2 || pos >= text.size() || pos >= INT32_MAX || text[pos - 1] != '\n') return false;
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const auto n = static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
   const auto p = static_cast<int32_t>(pos);
-  int32_t before_end = p - 1;
-  UChar32 before;
-  U8_PREV(s, 0, before_end, before);
-  if (Blank(before)) return false;
+  if (!break_runs) {
+    int32_t before_end = p - 1;
+    UChar32 before;
+    U8_PREV(s, 0, before_end, before);
+    if (Blank(before)) return false;
+  }
   int32_t after_at = p;
   UChar32 after;
   U8_NEXT(s, after_at, n, after);
   return !Blank(after) && after != '/';
+}
+
+namespace {
+
+bool TailByte(char c) {
+  return c != '_' && ((c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+                      (c >= '{' && c <= '~'));
+}
+
+bool AlnumByte(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+}  // namespace
+
+size_t TextMeasurer::TailCut(std::string_view text, size_t begin, size_t newline) {
+  // Letters and digits end every pattern's letter and number pieces (o200k_base
+  // would let a combining mark run on, so only ASCII ones), and a punctuation
+  // run starts a piece of its own: the tail cannot take a contraction (no
+  // letter follows it). Of ASCII punctuation, UAX #29 joins only '_' to a
+  // letter before it (WB13a); a lone '_' is no word, so the counts would
+  // still agree, but no word segment then crosses a cut.
+  size_t c = newline;
+  while (c > begin && TailByte(text[c - 1])) --c;
+  return c > begin && AlnumByte(text[c - 1]) ? c : std::string_view::npos;
+}
+
+size_t TextMeasurer::NextCut(std::string_view text, size_t begin, bool* splits_word) const {
+  *splits_word = false;
+  for (size_t from = begin; from < text.size();) {
+    const void* nl = std::memchr(text.data() + from, '\n', text.size() - from);
+    if (nl == nullptr) break;
+    const size_t newline = static_cast<size_t>(static_cast<const char*>(nl) - text.data());
+    // A line's body and its tail are units of their own, so a version whose
+    // line ends differently ("\n" instead of "\n\n") still shares the body.
+    if (const size_t tail = TailCut(text, begin, newline); tail != std::string_view::npos) {
+      *splits_word = tail < newline;
+      return tail;
+    }
+    size_t after = newline + 1;
+    if (break_runs_) {
+      while (after < text.size() && text[after] == '\n') ++after;
+    }
+    if (SafeCut(text, after, break_runs_)) return after;
+    from = after;
+  }
+  return text.size();
 }
 
 void TextMeasurer::BeginDocument() {
@@ -119,19 +169,11 @@ uint64_t TextMeasurer::Uax29Words(std::string_view unit, const std::span<const s
 TextSize TextMeasurer::MeasureVersion(std::string_view text, const std::vector<std::string_view>* segments) {
   TextSize total;
   size_t next_segment = 0;
+  uint64_t split_words = 0;  // whitespace words cut in two between units
   for (size_t begin = 0; begin < text.size();) {
-    // The next safe cut: just after a line break.
-    size_t end = text.size();
-    for (size_t from = begin + 1; from < text.size();) {
-      const void* nl = std::memchr(text.data() + from, '\n', text.size() - from);
-      if (nl == nullptr) break;
-      const size_t cut = static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1;
-      if (SafeCut(text, cut)) {
-        end = cut;
-        break;
-      }
-      from = cut;
-    }
+    bool splits_word = false;
+    const size_t end = NextCut(text, begin, &splits_word);
+    split_words += splits_word;
     const TextSize unit = MeasureUnit(text.substr(begin, end - begin), segments, &next_segment);
     total.bytes += unit.bytes;
     total.words += unit.words;
@@ -139,6 +181,7 @@ TextSize TextMeasurer::MeasureVersion(std::string_view text, const std::vector<s
     for (size_t e = 0; e < kMaxEncodings; ++e) total.tokens[e] += unit.tokens[e];
     begin = end;
   }
+  if (words_) total.words -= split_words;
   return total;
 }
 

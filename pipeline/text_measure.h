@@ -5,12 +5,16 @@
 //
 // The versions of one document share most of their lines (C4 keeps lines,
 // C4 with its punctuation rule keeps some of those), so MeasureVersion cuts
-// a text into units at line breaks where every split pattern starts a new
-// piece whatever follows (SafeCut), measures each unit once per document and
-// adds them up. Tokens, words and UAX #29 words are all sums over such units
-// (no piece and no word crosses one of those line breaks), so the result is
-// the same as measuring the whole text; the tests check it. UAX #29 words
-// are also sums over lines: a line of a later version that is a line of the
+// a text into units where every split pattern starts a new piece whatever
+// follows, measures each unit once per document and adds them up. It cuts
+// after line breaks (SafeCut) and before a line's tail, the punctuation
+// between its last ASCII letter or digit and the line break (TailCut): a
+// line's body is then one unit whether the line ends in "\n" (C4's text)
+// or "\n\n" (the document's paragraphs). Tokens, words and UAX #29 words
+// are all sums over such units (no piece and no UAX #29 word crosses a cut;
+// a whitespace word cut at a tail is counted once), so the result is the
+// same as measuring the whole text; the tests check it. UAX #29 words are
+// also sums over lines: a line of a later version that is a line of the
 // document (C4 keeps lines whole) takes the document's count for it.
 #ifndef STOCKTAKE_PIPELINE_TEXT_MEASURE_H_
 #define STOCKTAKE_PIPELINE_TEXT_MEASURE_H_
@@ -51,8 +55,20 @@ class TextMeasurer {
   // True if every split pattern (and word rule) starts afresh at byte `pos`
   // of `text`: pos follows a single line break that follows a character
   // other than white space, and starts a character other than white space
-  // or '/' (o200k_base lets a punctuation piece run on over "\n/").
-  static bool SafeCut(std::string_view text, size_t pos);
+  // or '/' (o200k_base lets a punctuation piece run on over "\n/"). With
+  // `break_runs` (for cl100k_base and o200k_base only, whose \s*[\r\n]+
+  // takes any white space that ends in line breaks) pos may follow any run
+  // of white space that ends in a line break.
+  static bool SafeCut(std::string_view text, size_t pos, bool break_runs = false);
+
+  // The start of a line's tail, if it is a safe cut: `newline` is the
+  // position of a line break, the tail is the run of ASCII punctuation other
+  // than '_' just before it, and an ASCII letter or digit precedes the tail
+  // at or after `begin` + 1. Every split pattern ends a piece between a
+  // letter or digit and punctuation or a line break, and no UAX #29 word
+  // crosses there; but a whitespace word does when the tail is not empty.
+  // std::string_view::npos if there is no such cut.
+  static size_t TailCut(std::string_view text, size_t begin, size_t newline);
 
  private:
   // The measure of `unit`; its UAX #29 words from `segments` (the text's,
@@ -64,8 +80,13 @@ class TextMeasurer {
   // document; else from the segmenter.
   uint64_t Uax29Words(std::string_view unit, const std::span<const std::string_view>* own);
 
+  // The next cut after `begin` (text.size() if none); *splits_word says a
+  // whitespace word runs on across it.
+  size_t NextCut(std::string_view text, size_t begin, bool* splits_word) const;
+
   std::vector<std::shared_ptr<const stats::Encoding>> encodings_;
   bool words_;
+  bool break_runs_ = true;  // no encoding splits with r50k_base's pattern
   std::vector<stats::TokenScratch> scratch_;  // per encoding: each has its piece cache
   quality::Segmenter segmenter_;
   std::vector<std::string_view> segments_;
