@@ -60,13 +60,19 @@ void LowerInto(std::string_view s, std::string* out) {
 // search of the whole string per word).
 class WordSet {
  public:
+  // Every word has at least two bytes.
   WordSet(std::initializer_list<std::string_view> words) {
     for (std::string_view w : words) by_first_[static_cast<unsigned char>(w[0])].push_back(w);
   }
   bool FoundIn(std::string_view lower) const {
-    for (size_t i = 0; i < lower.size(); ++i) {
+    for (size_t i = 0; i + 1 < lower.size(); ++i) {
       for (std::string_view w : by_first_[static_cast<unsigned char>(lower[i])]) {
-        if (lower.compare(i, w.size(), w) == 0) return true;
+        // The second byte first: most positions that start a word's first
+        // byte (a vowel, an 's') fail there without a comparison call.
+        if (lower[i + 1] == w[1] && w.size() <= lower.size() - i &&
+            std::memcmp(lower.data() + i + 2, w.data() + 2, w.size() - 2) == 0) {
+          return true;
+        }
       }
     }
     return false;
@@ -183,6 +189,23 @@ struct PlainAscii {
 };
 constexpr PlainAscii kPlainAscii;
 
+// True if `s` starts with one of the other commas: U+060C, U+FE50, U+FE10,
+// U+FE11, U+2E41, U+2E34, U+2E32, U+FF0C (lead bytes D8, E2 and EF only).
+bool OtherComma(std::string_view s) {
+  auto at = [&](size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0; };
+  switch (at(0)) {
+    case 0xD8:  // U+060C
+      return at(1) == 0x8C;
+    case 0xE2:  // U+2E41, U+2E34, U+2E32
+      return (at(1) == 0xB9 && at(2) == 0x81) || (at(1) == 0xB8 && (at(2) == 0xB4 || at(2) == 0xB2));
+    case 0xEF:  // U+FE50, U+FE10, U+FE11, U+FF0C
+      return (at(1) == 0xB9 && at(2) == 0x90) || (at(1) == 0xB8 && (at(2) == 0x90 || at(2) == 0x91)) ||
+             (at(1) == 0xBC && at(2) == 0x8C);
+    default:
+      return false;
+  }
+}
+
 // Code point length of `s` if its whitespace runs count as one space.
 struct TextMeasure {
   size_t length = 0;
@@ -225,13 +248,8 @@ struct TextMeasure {
       saw_period = c == '.';
       if (c == ',') {
         ++commas;
-      } else if (c >= 0xD8) {
-        // Other commas: U+060C, U+FE50, U+FE10, U+FE11, U+2E41, U+2E34, U+2E32, U+FF0C.
-        std::string_view rest = s.substr(i);
-        for (std::string_view comma : {"\xD8\x8C", "\xEF\xB9\x90", "\xEF\xB8\x90", "\xEF\xB8\x91", "\xE2\xB9\x81",
-                                       "\xE2\xB8\xB4", "\xE2\xB8\xB2", "\xEF\xBC\x8C"}) {
-          if (rest.substr(0, comma.size()) == comma) ++commas;
-        }
+      } else if (c == 0xD8 || c == 0xE2 || c == 0xEF) {
+        commas += OtherComma(s.substr(i));
       }
     }
   }
