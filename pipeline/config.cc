@@ -39,6 +39,15 @@ Status SetUnsigned(const toml::node& node, const std::string& where, uint64_t mi
   return Status::Ok();
 }
 
+// A language-ID sample size: 0 (`zero_means`) or 256 bytes to 1 GiB.
+Status SetSampleBytes(const toml::node& node, const std::string& where, const char* zero_means, uint64_t* out) {
+  uint64_t v = 0;
+  STOCKTAKE_RETURN_IF_ERROR(SetUnsigned(node, where, 0, 1ull << 30, &v));
+  if (v != 0 && v < 256) return InvalidArgument(fmt::format("{} must be 0 ({}) or at least 256", where, zero_means));
+  *out = v;
+  return Status::Ok();
+}
+
 Status SetChoice(const toml::node& node, const std::string& where, std::initializer_list<const char*> choices,
                  std::string* out) {
   if (!node.is_string()) return InvalidArgument(where + " must be a string");
@@ -410,19 +419,11 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path) {
          }},
         {"language_sample_bytes",
          [&](const toml::node& n, const std::string& w) {
-           STOCKTAKE_RETURN_IF_ERROR(SetUnsigned(n, w, 0, 1ull << 30, &config.language_sample_bytes));
-           if (config.language_sample_bytes != 0 && config.language_sample_bytes < 256) {
-             return InvalidArgument(w + " must be 0 (the whole text) or at least 256");
-           }
-           return Status::Ok();
+           return SetSampleBytes(n, w, "the whole text", &config.language_sample_bytes);
          }},
         {"language_quick_sample_bytes",
          [&](const toml::node& n, const std::string& w) {
-           STOCKTAKE_RETURN_IF_ERROR(SetUnsigned(n, w, 0, 1ull << 30, &config.language_quick_sample_bytes));
-           if (config.language_quick_sample_bytes != 0 && config.language_quick_sample_bytes < 256) {
-             return InvalidArgument(w + " must be 0 (no quick sample) or at least 256");
-           }
-           return Status::Ok();
+           return SetSampleBytes(n, w, "no quick sample", &config.language_quick_sample_bytes);
          }},
         {"language_quick_min_score",
          [&](const toml::node& n, const std::string& w) {
