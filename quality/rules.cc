@@ -16,6 +16,10 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -443,6 +447,59 @@ const std::vector<uint64_t>& TextFacts::word_hashes() {
   return word_hashes_;
 }
 
+namespace {
+
+// The words of `text` split on spaces and tabs: how many, and the first of
+// the longest in bytes.
+struct SplitWords {
+  uint32_t words = 0;
+  size_t longest_bytes = 0;
+  size_t longest_start = 0;
+};
+
+SplitWords SplitOnBlanks(std::string_view text) {
+  SplitWords out;
+  const size_t n = text.size();
+  bool in_word = false;
+  size_t start = 0;
+  auto boundary = [&](size_t i, bool blank) {
+    if (blank == in_word) {  // a word ends at i, or starts there
+      if (in_word) {
+        ++out.words;
+        if (i - start > out.longest_bytes) {
+          out.longest_bytes = i - start;
+          out.longest_start = start;
+        }
+      } else {
+        start = i;
+      }
+      in_word = !in_word;
+    }
+  };
+  size_t i = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time: a mask of the blanks, and a jump from one change
+  // between blank and not to the next.
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    const auto blanks = static_cast<uint32_t>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')))));
+    for (uint32_t k = 0; k < 16;) {
+      // The next byte at or after k that changes the state.
+      const uint32_t changes = (in_word ? blanks : ~blanks & 0xFFFFu) >> k;
+      if (changes == 0) break;
+      k += static_cast<uint32_t>(__builtin_ctz(changes));
+      boundary(i + k, in_word);  // blank if a word was open
+    }
+  }
+#endif
+  for (; i < n; ++i) boundary(i, text[i] == ' ' || text[i] == '\t');
+  boundary(n, true);
+  return out;
+}
+
+}  // namespace
+
 std::vector<C4Line>& TextFacts::c4_lines(bool remove_citations) {
   if (c4_citations_ == static_cast<int>(remove_citations)) return c4_lines_;
   c4_citations_ = remove_citations;
@@ -496,18 +553,10 @@ std::vector<C4Line>& TextFacts::c4_lines(bool remove_citations) {
         line.longest = std::max<uint32_t>(line.longest, static_cast<uint32_t>(CodePoints(w)));
       }
     } else {
-      for (size_t i = 0; i < text.size();) {
-        while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-        size_t start = i;
-        while (i < text.size() && text[i] != ' ' && text[i] != '\t') ++i;
-        if (i > start) {
-          ++line.words;
-          if (i - start > longest_bytes) {
-            longest_bytes = i - start;
-            line.longest = static_cast<uint32_t>(CodePoints(text.substr(start, i - start)));
-          }
-        }
-      }
+      const SplitWords split = SplitOnBlanks(text);
+      line.words = split.words;
+      longest_bytes = split.longest_bytes;
+      line.longest = static_cast<uint32_t>(CodePoints(text.substr(split.longest_start, split.longest_bytes)));
       // The longest in bytes need not be the longest in code points.
       if (longest_bytes > line.longest) {
         line.longest = 0;
@@ -595,8 +644,8 @@ const C4Line& TextFacts::C4Checked(size_t i) {
   std::string_view t = line.kept;
   const auto* u = reinterpret_cast<const unsigned char*>(t.data());
   line.curly_bracket = t.find('{') != std::string_view::npos;
-  for (size_t p = 0; p + 1 < t.size(); ++p) {
-    if (!kPhraseFirst.yes[u[p]] || !kPhraseStarts.Has(u[p], u[p + 1])) continue;
+  auto check = [&](size_t p) {
+    if (!kPhraseStarts.Has(u[p], u[p + 1])) return;
     switch (AsciiLower(t[p])) {
       case 'l':
         line.lorem_ipsum = line.lorem_ipsum || MatchesAt(t, p, "lorem ipsum");
@@ -618,6 +667,29 @@ const C4Line& TextFacts::C4Checked(size_t i) {
                       MatchesAt(t, p, "use cookies");
         break;
     }
+  };
+  size_t p = 0;
+#if defined(__SSE2__)
+  // 16 positions at a time: a byte that is a phrase's first letter in some
+  // case (OR 0x20 lowercases ASCII letters and leaves no other byte on one)
+  // followed by one of their second letters; the pair itself is checked
+  // exactly.
+  const __m128i lower = _mm_set1_epi8(0x20);
+  auto any_of = [](__m128i v, std::initializer_list<char> letters) {
+    __m128i m = _mm_setzero_si128();
+    for (char c : letters) m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+    return m;
+  };
+  for (; p + 17 <= t.size(); p += 16) {
+    const __m128i first = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p)), lower);
+    const __m128i second = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p + 1)), lower);
+    auto pairs = static_cast<uint32_t>(_mm_movemask_epi8(
+        _mm_and_si128(any_of(first, {'l', 'j', 't', 'p', 'c', 'u'}), any_of(second, {'o', 'a', 'e', 'r', 's'}))));
+    for (; pairs != 0; pairs &= pairs - 1) check(p + static_cast<size_t>(__builtin_ctz(pairs)));
+  }
+#endif
+  for (; p + 1 < t.size(); ++p) {
+    if (kPhraseFirst.yes[u[p]]) check(p);
   }
   return line;
 }

@@ -377,6 +377,65 @@ TEST(C4Test, NoSpaceLanguageLineWordsMatchSegmentingEachTrimmedLine) {
   }
 }
 
+// C4's per-line words (split on spaces and tabs, the longest in code
+// points) and phrase checks, 16 bytes at a time, against a plain
+// computation: random lines of words, blanks and phrases in any ASCII case,
+// long enough to cross several blocks at every alignment.
+TEST(C4Test, LineWordsAndPhrasesMatchAPlainScan) {
+  std::mt19937_64 random(23);
+  const std::vector<std::string> pieces = {
+      " ", "\t", "  ", "a", "word", "x1", "Lorem Ipsum", "JavaScript", "terms of use", "Privacy Policy",
+      "cookie policy", "USES COOKIES", "use of cookies", "use cookies", "lorem", "ipsum", "java", "privacy",
+      "to", "co", "us", "l", "u", "{", "\xC3\xA9\xC3\xA9\xC3\xA9" /* ééé */, "\xE4\xB8\xAD" /* 中 */,
+      "averyveryveryverylongwordindeed", "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82"};
+  auto lower = [](std::string_view t) {
+    std::string out(t);
+    for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    return out;
+  };
+  Segmenter segmenter;
+  LanguageGuess guess = Guess("en");
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string text;
+    const size_t n_lines = 1 + random() % 3;
+    for (size_t l = 0; l < n_lines; ++l) {
+      if (l > 0) text += "\n";
+      const size_t n = random() % 24;
+      for (size_t k = 0; k < n; ++k) text += pieces[random() % pieces.size()];
+    }
+    TextFacts facts;
+    facts.Reset(text, &guess, &segmenter);
+    const std::vector<C4Line>& lines = facts.c4_lines(false);
+    std::vector<std::string_view> raw;
+    SplitLines(text, &raw);
+    ASSERT_EQ(lines.size(), raw.size());
+    for (size_t l = 0; l < raw.size(); ++l) {
+      std::string_view t = lines[l].kept;
+      uint32_t words = 0, longest = 0;
+      for (size_t i = 0; i < t.size();) {
+        while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i;
+        const size_t start = i;
+        while (i < t.size() && t[i] != ' ' && t[i] != '\t') ++i;
+        if (i == start) continue;
+        ++words;
+        longest = std::max<uint32_t>(longest, static_cast<uint32_t>(CodePoints(t.substr(start, i - start))));
+      }
+      const std::string low = lower(t);
+      auto has = [&](const char* phrase) { return low.find(phrase) != std::string::npos; };
+      const C4Line& checked = facts.C4Checked(l);
+      const std::string what = "line " + std::to_string(l) + " of: " + text;
+      EXPECT_EQ(checked.words, words) << what;
+      EXPECT_EQ(checked.longest, longest) << what;
+      EXPECT_EQ(checked.lorem_ipsum, has("lorem ipsum")) << what;
+      EXPECT_EQ(checked.javascript, has("javascript")) << what;
+      EXPECT_EQ(checked.curly_bracket, has("{")) << what;
+      EXPECT_EQ(checked.policy, has("terms of use") || has("privacy policy") || has("cookie policy") ||
+                                    has("uses cookies") || has("use of cookies") || has("use cookies"))
+          << what;
+    }
+  }
+}
+
 TEST(C4Test, DocumentRules) {
   EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kC4), "Some text with lorem ipsum dolor sit amet."), "lorem_ipsum"));
   EXPECT_TRUE(Failed(Eval(Spec(RuleKind::kC4), "function code() { return 1; } is here."), "curly_bracket"));
