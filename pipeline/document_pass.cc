@@ -255,7 +255,11 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
     s->language = *given_language;
     s->language_source = "full_text";
   } else {
-    s->language = quality::IdentifyLanguage(evidence, s->language_sampling, &s->language_sample);
+    quality::LanguageSample read = quality::LanguageSample::kWhole;
+    s->language = quality::IdentifyLanguage(evidence, s->language_sampling, &s->language_sample, &read);
+    r->quality.language_samples.Add(read == quality::LanguageSample::kQuick  ? "quick_sample"
+                                    : read == quality::LanguageSample::kFull ? "full_sample"
+                                                                             : "whole_text");
   }
   r->quality.language_sources.Add(s->language_source);
   const quality::Assessment& a = s->assessor->Assess(s->text, s->language);

@@ -112,6 +112,7 @@ void QualityCounts::Merge(const QualityCounts& o) {
   MergeVector(&rules, o.rules);
   languages.Merge(o.languages);
   language_sources.Merge(o.language_sources);
+  language_samples.Merge(o.language_samples);
   reliable_language += o.reliable_language;
   normalization_changed += o.normalization_changed;
   controls_removed += o.controls_removed;
@@ -133,6 +134,7 @@ void QualityCounts::Write(const quality::QualityConfig& config, const std::vecto
   w->EndArray();
   w->Field("languages", languages);
   w->Field("language_sources", language_sources);
+  w->Field("language_samples", language_samples);
   w->Field("reliable_language", reliable_language);
   w->Field("normalization_changed", normalization_changed);
   w->Field("controls_removed", controls_removed);

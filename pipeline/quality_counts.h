@@ -75,6 +75,7 @@ struct QualityCounts {
   std::vector<RuleCounts> rules;  // in the model's sequence order
   Counts languages;               // top language of every document
   Counts language_sources;        // "main", "full_text" (main text too short)
+  Counts language_samples;        // what CLD2 read: "whole_text", "quick_sample", "full_sample"
   uint64_t reliable_language = 0;
   uint64_t normalization_changed = 0;  // documents NFC/NFKC changed
   uint64_t controls_removed = 0;       // control and private-use characters

@@ -24,7 +24,9 @@
 namespace stocktake::pipeline {
 namespace {
 
-constexpr char kMagic[8] = {'S', 'T', 'S', 'H', 'A', 'R', 'D', '1'};
+// The last byte is the layout's version: a shard written by another layout
+// is redone, not misread.
+constexpr char kMagic[8] = {'S', 'T', 'S', 'H', 'A', 'R', 'D', '2'};
 constexpr const char kDoneSchema[] = "stocktake.shard/1";
 
 class Encoder {
@@ -90,6 +92,7 @@ class Encoder {
     for (const RuleCounts& r : q.rules) Put(r);
     Put(q.languages);
     Put(q.language_sources);
+    Put(q.language_samples);
     U64(q.reliable_language);
     U64(q.normalization_changed);
     U64(q.controls_removed);
@@ -214,6 +217,7 @@ class Decoder {
     for (RuleCounts& r : q->rules) Get(&r);
     Get(&q->languages);
     Get(&q->language_sources);
+    Get(&q->language_samples);
     q->reliable_language = U64();
     q->normalization_changed = U64();
     q->controls_removed = U64();

@@ -37,6 +37,38 @@ TEST(DocumentPassTest, CommonCrawlWarcGivesDocumentsWithCharsets) {
   ExpectFunnelOrdered(r);
 }
 
+// Every identified document counts what CLD2 read for it; turning the
+// quick sample off moves its documents to the full sample or the whole
+// text, and with no sampling at all every text is read whole.
+TEST(DocumentPassTest, LanguageSamplesCountWhatLanguageIdRead) {
+  const std::string path =
+      testing::CorpusFile("jeffharwell+CommonCrawlScalaTools/warcparser/src/test/resources/filter_test_1.wet.gz");
+  InputResult sampled = ScanInput(path, Config{}, DefaultModel());
+  const Counts& read = sampled.quality.language_samples;
+  EXPECT_EQ(read.Total(), sampled.documents);
+  EXPECT_GT(read.Get("quick_sample"), 0u);
+  EXPECT_GT(read.Get("whole_text") + read.Get("full_sample"), 0u);
+  for (const auto& [name, n] : read.map()) {
+    EXPECT_TRUE(name == "quick_sample" || name == "full_sample" || name == "whole_text") << name;
+  }
+
+  Config no_quick;
+  no_quick.language_quick_sample_bytes = 0;
+  const Counts full = ScanInput(path, no_quick, DefaultModel()).quality.language_samples;
+  // A text between the quick and the full sample's size is read whole
+  // unless the quick sample decides it.
+  EXPECT_EQ(full.Get("quick_sample"), 0u);
+  EXPECT_EQ(full.Total(), read.Total());
+  EXPECT_GT(full.Get("full_sample"), read.Get("full_sample"));
+  EXPECT_GT(full.Get("whole_text"), read.Get("whole_text"));
+
+  Config whole = no_quick;
+  whole.language_sample_bytes = 0;
+  const Counts all = ScanInput(path, whole, DefaultModel()).quality.language_samples;
+  EXPECT_EQ(all.Get("whole_text"), sampled.documents);
+  EXPECT_EQ(all.size(), 1u);
+}
+
 TEST(DocumentPassTest, MainAndFullModesCountTheirOutcomes) {
   std::string path = testing::CorpusFile("oduwsdl+ipwb/samples/warcs/sample-1.warc.gz");
   Config full;

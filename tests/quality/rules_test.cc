@@ -328,6 +328,19 @@ TEST(C4Test, LineRulesAndSentences) {
   EXPECT_EQ(s.values["lines_no_terminal_punctuation"], 2);
 }
 
+// 1 to max_lines lines of up to max_pieces - 1 random pieces each.
+std::string RandomLines(const std::vector<std::string>& pieces, size_t max_lines, size_t max_pieces,
+                        std::mt19937_64* random) {
+  std::string text;
+  const size_t n_lines = 1 + (*random)() % max_lines;
+  for (size_t l = 0; l < n_lines; ++l) {
+    if (l > 0) text += "\n";
+    const size_t n = (*random)() % max_pieces;
+    for (size_t k = 0; k < n; ++k) text += pieces[(*random)() % pieces.size()];
+  }
+  return text;
+}
+
 // For languages written without spaces, C4's per-line words come from the
 // document's UAX #29 words (segmented on untrimmed lines). Checked against
 // segmenting each trimmed line afresh, on lines that start with blanks
@@ -344,13 +357,7 @@ TEST(C4Test, NoSpaceLanguageLineWordsMatchSegmentingEachTrimmedLine) {
   for (const char* language : {"zh", "ja", "th"}) {
     LanguageGuess guess = Guess(language);
     for (int trial = 0; trial < 1000; ++trial) {
-      std::string text;
-      const size_t n_lines = 1 + random() % 6;
-      for (size_t l = 0; l < n_lines; ++l) {
-        if (l > 0) text += "\n";
-        const size_t n = random() % 8;
-        for (size_t k = 0; k < n; ++k) text += pieces[random() % pieces.size()];
-      }
+      const std::string text = RandomLines(pieces, 6, 8, &random);
       TextFacts facts;
       facts.Reset(text, &guess, &segmenter);
       if (trial % 2 == 0) facts.words();  // with and without the words segmented first
@@ -396,13 +403,7 @@ TEST(C4Test, LineWordsAndPhrasesMatchAPlainScan) {
   Segmenter segmenter;
   LanguageGuess guess = Guess("en");
   for (int trial = 0; trial < 3000; ++trial) {
-    std::string text;
-    const size_t n_lines = 1 + random() % 3;
-    for (size_t l = 0; l < n_lines; ++l) {
-      if (l > 0) text += "\n";
-      const size_t n = random() % 24;
-      for (size_t k = 0; k < n; ++k) text += pieces[random() % pieces.size()];
-    }
+    const std::string text = RandomLines(pieces, 3, 24, &random);
     TextFacts facts;
     facts.Reset(text, &guess, &segmenter);
     const std::vector<C4Line>& lines = facts.c4_lines(false);
