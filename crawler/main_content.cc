@@ -58,10 +58,10 @@ void LowerInto(std::string_view s, std::string* out) {
 // A set of substrings to look for in one pass over a class-and-id string:
 // only positions whose byte starts some word are compared (instead of one
 // search of the whole string per word).
-class WordSet {
+class KeywordSet {
  public:
   // Every word has at least two bytes.
-  WordSet(std::initializer_list<std::string_view> words) {
+  KeywordSet(std::initializer_list<std::string_view> words) {
     for (std::string_view w : words) by_first_[static_cast<unsigned char>(w[0])].push_back(w);
   }
   bool FoundIn(std::string_view lower) const {
@@ -83,22 +83,22 @@ class WordSet {
 };
 
 bool Unlikely(std::string_view m) {
-  static const WordSet kWords = {"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community",
-                                 "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu",
-                                 "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper",
-                                 "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager",
-                                 "popup", "yom-remote"};
+  static const KeywordSet kWords = {"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community",
+                                    "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu",
+                                    "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper",
+                                    "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager",
+                                    "popup", "yom-remote"};
   return kWords.FoundIn(m);
 }
 
 bool MaybeCandidate(std::string_view m) {
-  static const WordSet kWords = {"and", "article", "body", "column", "content", "main", "shadow"};
+  static const KeywordSet kWords = {"and", "article", "body", "column", "content", "main", "shadow"};
   return kWords.FoundIn(m);
 }
 
 bool Positive(std::string_view m) {
-  static const WordSet kWords = {"article", "body", "content", "entry", "hentry", "h-entry", "main", "page",
-                                 "pagination", "post", "text", "blog", "story"};
+  static const KeywordSet kWords = {"article", "body", "content", "entry", "hentry", "h-entry", "main", "page",
+                                    "pagination", "post", "text", "blog", "story"};
   return kWords.FoundIn(m);
 }
 
@@ -113,15 +113,15 @@ bool HasWordHid(std::string_view m) {
 }
 
 bool Negative(std::string_view m) {
-  static const WordSet kWords = {"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "foot",
-                                 "footer", "footnote", "gdpr", "masthead", "media", "meta", "outbrain", "promo",
-                                 "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor",
-                                 "shopping", "tags", "tool", "widget"};
+  static const KeywordSet kWords = {"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "foot",
+                                    "footer", "footnote", "gdpr", "masthead", "media", "meta", "outbrain", "promo",
+                                    "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor",
+                                    "shopping", "tags", "tool", "widget"};
   return HasWordHid(m) || kWords.FoundIn(m);
 }
 
 bool Byline(std::string_view m) {
-  static const WordSet kWords = {"byline", "author", "dateline", "writtenby", "p-author"};
+  static const KeywordSet kWords = {"byline", "author", "dateline", "writtenby", "p-author"};
   return kWords.FoundIn(m);
 }
 
