@@ -670,21 +670,20 @@ const C4Line& TextFacts::C4Checked(size_t i) {
   };
   size_t p = 0;
 #if defined(__SSE2__)
-  // 16 positions at a time: a byte that is a phrase's first letter in some
-  // case (OR 0x20 lowercases ASCII letters and leaves no other byte on one)
-  // followed by one of their second letters; the pair itself is checked
+  // 16 positions at a time: a byte that is some phrase's first letter in
+  // any case (OR 0x20 lowercases ASCII letters and leaves no other byte on
+  // one) followed by some phrase's second letter; the pair itself is checked
   // exactly.
   const __m128i lower = _mm_set1_epi8(0x20);
-  auto any_of = [](__m128i v, std::initializer_list<char> letters) {
-    __m128i m = _mm_setzero_si128();
-    for (char c : letters) m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
-    return m;
-  };
   for (; p + 17 <= t.size(); p += 16) {
     const __m128i first = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p)), lower);
     const __m128i second = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p + 1)), lower);
-    auto pairs = static_cast<uint32_t>(_mm_movemask_epi8(
-        _mm_and_si128(any_of(first, {'l', 'j', 't', 'p', 'c', 'u'}), any_of(second, {'o', 'a', 'e', 'r', 's'}))));
+    __m128i firsts = _mm_setzero_si128(), seconds = _mm_setzero_si128();
+    for (const char* prefix : kPhrasePrefixes) {
+      firsts = _mm_or_si128(firsts, _mm_cmpeq_epi8(first, _mm_set1_epi8(prefix[0])));
+      seconds = _mm_or_si128(seconds, _mm_cmpeq_epi8(second, _mm_set1_epi8(prefix[1])));
+    }
+    auto pairs = static_cast<uint32_t>(_mm_movemask_epi8(_mm_and_si128(firsts, seconds)));
     for (; pairs != 0; pairs &= pairs - 1) check(p + static_cast<size_t>(__builtin_ctz(pairs)));
   }
 #endif
