@@ -212,6 +212,16 @@ void CountPayloadInfo(const crawler::PayloadInfo& info, Counts* errors) {
   if (info.clipped) errors->Add("http_payload_clipped");
 }
 
+// The stats.json name of what language ID read.
+std::string_view LanguageSampleName(quality::LanguageSample read) {
+  switch (read) {
+    case quality::LanguageSample::kQuick: return "quick_sample";
+    case quality::LanguageSample::kFull: return "full_sample";
+    case quality::LanguageSample::kWhole: break;
+  }
+  return "whole_text";
+}
+
 // Measures each version of the text once, and each line the versions share
 // once (TextMeasurer::MeasureVersion). The normalized text's word segments
 // come from the quality stage, which has them already.
@@ -257,9 +267,7 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
   } else {
     quality::LanguageSample read = quality::LanguageSample::kWhole;
     s->language = quality::IdentifyLanguage(evidence, s->language_sampling, &s->language_sample, &read);
-    r->quality.language_samples.Add(read == quality::LanguageSample::kQuick  ? "quick_sample"
-                                    : read == quality::LanguageSample::kFull ? "full_sample"
-                                                                             : "whole_text");
+    r->quality.language_samples.Add(LanguageSampleName(read));
   }
   r->quality.language_sources.Add(s->language_source);
   const quality::Assessment& a = s->assessor->Assess(s->text, s->language);
