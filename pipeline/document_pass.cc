@@ -81,7 +81,9 @@ namespace {
 
 // Per-input helpers, created once and reused for every record.
 struct Scratch {
-  Scratch(const Config& config, const quality::QualityModel* model, const DedupPlan* plan = nullptr)
+  // `detail`: every rule value for `extract`, only the decisions for `run`.
+  Scratch(const Config& config, const quality::QualityModel* model, quality::RuleDetail detail,
+          const DedupPlan* plan = nullptr)
       : jsonl(config.jsonl),
         payload(config.max_payload_bytes),
         extractor(config.extract),
@@ -89,7 +91,7 @@ struct Scratch {
     language_sampling.sample_bytes = config.language_sample_bytes;
     language_sampling.quick_bytes = config.language_quick_sample_bytes;
     language_sampling.quick_min_score = config.language_quick_min_score;
-    if (model != nullptr) assessor = std::make_unique<quality::QualityAssessor>(model);
+    if (model != nullptr) assessor = std::make_unique<quality::QualityAssessor>(model, detail);
     std::vector<std::shared_ptr<const stats::Encoding>> encodings;
     for (const Config::TokenEncoding& e : config.encodings) {
       if (encodings.size() == kMaxEncodings) break;
@@ -731,7 +733,8 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
                                           [&](Batch* b) {
                                             std::unique_ptr<Scratch>& s = scratch_->slots.local();
                                             if (s == nullptr) {
-                                              s = std::make_unique<Scratch>(config_, quality_, plan_);
+                                              s = std::make_unique<Scratch>(config_, quality_, quality::RuleDetail::kDecision,
+                                                                            plan_);
                                               s->write_docs = options_.write_docs;
                                             }
                                             for (const Batch::Item& item : b->items) {
@@ -817,7 +820,7 @@ InputResult ExtractDocuments(const std::string& path, const Config& config, cons
   r.path = path;
   std::unique_ptr<FileSource> source = OpenInput(path, &r);
   if (source == nullptr) return r;
-  Scratch scratch(config, &quality);
+  Scratch scratch(config, &quality, quality::RuleDetail::kEveryValue);
   // Fills the quality part of `record` for `doc` and emits it.
   auto assess_and_emit = [&](ExtractedRecord record) {
     const quality::Assessment* a =

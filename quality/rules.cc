@@ -816,8 +816,9 @@ RuleResult EvalGopherQuality(const GopherQualityParams& p, const WordSet& stop_w
   return r;
 }
 
-RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, RuleScratch* s) {
+RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, RuleScratch* s, RuleDetail detail) {
   RuleResult r;
+  const bool decide = detail == RuleDetail::kDecision;
   const std::string_view text = f->text();
   double chars = static_cast<double>(f->chars());
   if (chars == 0) return Fail(r, "empty");
@@ -828,6 +829,9 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
   FindDuplicates(s->pieces, &s->table, &dup_paras, &dup_para_chars);
   double para_frac = static_cast<double>(dup_paras) / static_cast<double>(s->pieces.size());
   double para_char_frac = static_cast<double>(dup_para_chars) / chars;
+  r.values = {{"dup_para_frac", para_frac}, {"dup_para_char_frac", para_char_frac}};
+  if (decide && para_frac > p.dup_para_frac) return Fail(r, "dup_para_frac");
+  if (decide && para_char_frac > p.dup_para_char_frac) return Fail(r, "dup_para_char_frac");
   s->pieces.clear();
   for (std::string_view line : f->lines()) {
     if (!line.empty()) s->pieces.push_back(line);
@@ -837,10 +841,10 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
   FindDuplicates(s->pieces, &s->table, &dup_lines, &dup_line_chars);
   double line_frac = static_cast<double>(dup_lines) / static_cast<double>(s->pieces.size());
   double line_char_frac = static_cast<double>(dup_line_chars) / chars;
-  r.values = {{"dup_para_frac", para_frac},
-              {"dup_para_char_frac", para_char_frac},
-              {"dup_line_frac", line_frac},
-              {"dup_line_char_frac", line_char_frac}};
+  r.values.push_back({"dup_line_frac", line_frac});
+  r.values.push_back({"dup_line_char_frac", line_char_frac});
+  if (decide && line_frac > p.dup_line_frac) return Fail(r, "dup_line_frac");
+  if (decide && line_char_frac > p.dup_line_char_frac) return Fail(r, "dup_line_char_frac");
 
   // n-gram statistics over words. grams[i] is the hash of the n-gram
   // starting at word i, extended in place from the (n-1)-gram as n grows.
@@ -865,6 +869,7 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
                                      "dup_10_gram"};
   double top[3] = {0, 0, 0};
   double dup[6] = {0, 0, 0, 0, 0, 0};
+  size_t measured = 10;  // n-grams up to this size were measured (a decision stops at a failure)
   for (size_t n = 2; n <= 10 && n <= n_words; ++n) {
     if (n > 2) {
       // The n-gram at i repeats only if the (n-1)-grams at i and at i + 1
@@ -935,13 +940,17 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
       }
       dup[n - 5] = static_cast<double>(repeated) / chars;
     }
+    if (decide && (n <= 4 ? top[n - 2] > p.top_ngram[n - 2] : dup[n - 5] > p.dup_ngram[n - 5])) {
+      measured = n;
+      break;
+    }
     candidates.resize(kept);
     if (candidates.empty() && n >= 4) break;  // nothing repeats from here on: the rest are 0
   }
-  for (size_t n = 2; n <= 4; ++n) {
+  for (size_t n = 2; n <= 4 && n <= measured; ++n) {
     if (n_words >= n) r.values.push_back({kTopNames[n - 2], top[n - 2]});
   }
-  for (size_t n = 5; n <= 10; ++n) r.values.push_back({kDupNames[n - 5], dup[n - 5]});
+  for (size_t n = 5; n <= measured; ++n) r.values.push_back({kDupNames[n - 5], dup[n - 5]});
 
   if (para_frac > p.dup_para_frac) return Fail(r, "dup_para_frac");
   if (para_char_frac > p.dup_para_char_frac) return Fail(r, "dup_para_char_frac");
@@ -1058,14 +1067,14 @@ RuleResult EvalFineWeb(const FineWebParams& p, TextFacts* f, RuleScratch* s) {
 
 }  // namespace
 
-RuleResult Rule::Evaluate(TextFacts* facts, RuleScratch* scratch) const {
+RuleResult Rule::Evaluate(TextFacts* facts, RuleScratch* scratch, RuleDetail detail) const {
   switch (spec_.kind) {
     case RuleKind::kLanguage:
       return EvalLanguage(spec_.language, facts->language_guess());
     case RuleKind::kGopherQuality:
       return EvalGopherQuality(spec_.gopher_quality, stop_words_, facts);
     case RuleKind::kGopherRepetition:
-      return EvalGopherRepetition(spec_.gopher_repetition, facts, scratch);
+      return EvalGopherRepetition(spec_.gopher_repetition, facts, scratch, detail);
     case RuleKind::kC4:
       return EvalC4(spec_.c4, facts, scratch);
     case RuleKind::kFineWeb:

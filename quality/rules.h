@@ -138,10 +138,18 @@ struct Measured {
   double value;
 };
 
+// How much of a rule's measurement a caller needs. `stocktake extract` shows
+// every check's value; `stocktake run` counts only each rule's status and
+// reason, so a rule may stop measuring at its first failing check, as
+// datatrove's filters do (their checks run in the same order as ours).
+// Status, reason, skipped checks and line counts are the same either way;
+// `values` then holds the values measured up to the failing check.
+enum class RuleDetail { kEveryValue, kDecision };
+
 struct RuleResult {
   RuleStatus status = RuleStatus::kPass;
   const char* reason = "";            // the failing check, or why the rule does not apply
-  std::vector<Measured> values;       // every check's measured value
+  std::vector<Measured> values;       // every check's measured value (see RuleDetail)
   std::vector<const char*> skipped;   // checks not applicable to the language
   size_t lines_removed = 0;           // line-level rules (c4)
   size_t chars_removed = 0;
@@ -285,8 +293,10 @@ class Rule {
   bool edits_text() const { return spec_.kind == RuleKind::kC4; }
 
   // Evaluates the rule on `facts`. A text-editing rule that passes writes its
-  // output text to scratch->text.
-  RuleResult Evaluate(TextFacts* facts, RuleScratch* scratch) const;
+  // output text to scratch->text. With RuleDetail::kDecision the result's
+  // status and reason are the same, but a rule may stop at its first failing
+  // check (see RuleDetail).
+  RuleResult Evaluate(TextFacts* facts, RuleScratch* scratch, RuleDetail detail = RuleDetail::kEveryValue) const;
 
  private:
   explicit Rule(RuleSpec spec);

@@ -64,8 +64,8 @@ std::unique_ptr<QualityModel> QualityModel::Create(const QualityConfig& config, 
   return model;
 }
 
-QualityAssessor::QualityAssessor(const QualityModel* model)
-    : model_(model), normalizer_(model->config().normal_form), edited_texts_(model->rule_count()) {
+QualityAssessor::QualityAssessor(const QualityModel* model, RuleDetail detail)
+    : model_(model), detail_(detail), normalizer_(model->config().normal_form), edited_texts_(model->rule_count()) {
   result_.rules.resize(model->rule_count());
   result_.alone.resize(model->rule_count());
   result_.rule_text.resize(model->rule_count());
@@ -94,7 +94,7 @@ const Assessment& QualityAssessor::Assess(std::string_view text, const LanguageG
     const Rule& rule = model_->rule(i);
     const bool saw_original = facts == &original_;
     a.rule_text[i] = current;
-    a.rules[i] = rule.Evaluate(facts, &scratch_);
+    a.rules[i] = rule.Evaluate(facts, &scratch_, detail_);
     if (rule.edits_text() && a.rules[i].status == RuleStatus::kPass && scratch_.text != current) {
       edited_texts_[i].swap(scratch_.text);
       current = edited_texts_[i];
@@ -106,7 +106,7 @@ const Assessment& QualityAssessor::Assess(std::string_view text, const LanguageG
       facts = &edited_;
     }
     // Alone, on the original text: the same result until the first edit.
-    a.alone[i] = saw_original ? a.rules[i] : rule.Evaluate(&original_, &scratch_);
+    a.alone[i] = saw_original ? a.rules[i] : rule.Evaluate(&original_, &scratch_, detail_);
     // The text of the rule's tier and every tier above it.
     for (size_t t = model_->rule_tier(i); t < n_tiers; ++t) a.tier_text[t] = current;
     if (a.missed_rule < 0 && a.rules[i].status == RuleStatus::kFail) {

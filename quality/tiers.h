@@ -95,7 +95,9 @@ struct Assessment {
 // Per-thread evaluator.
 class QualityAssessor {
  public:
-  explicit QualityAssessor(const QualityModel* model);
+  // `detail`: whether every rule reports every check's value (`stocktake
+  // extract`) or only what decides its status and reason (`stocktake run`).
+  explicit QualityAssessor(const QualityModel* model, RuleDetail detail = RuleDetail::kEveryValue);
 
   // Normalizes extracted text into the counting form (normalize.h).
   std::string_view Normalize(std::string_view text, NormalizeStats* stats = nullptr) {
@@ -113,6 +115,7 @@ class QualityAssessor {
 
  private:
   const QualityModel* model_;
+  RuleDetail detail_;
   TextNormalizer normalizer_;
   Segmenter segmenter_;
   RuleScratch scratch_;

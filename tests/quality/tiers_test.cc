@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "crawler/charset.h"
@@ -149,6 +150,70 @@ TEST(TiersTest, SequenceResultsEqualFreshEvaluationsOnRealPages) {
   }
   EXPECT_GT(pages, 100u);
   EXPECT_GT(edited, 100u);  // rules after C4 saw edited text on many pages
+}
+
+// `stocktake run` assesses with RuleDetail::kDecision: every status, reason,
+// edit and tier must be what the full assessment gives, with the values a
+// prefix of the full ones.
+TEST(TiersTest, DecisionsEqualTheFullAssessmentOnRealPages) {
+  std::string error;
+  auto model = QualityModel::Create(QualityConfig{}, &error);
+  QualityAssessor full(model.get());
+  QualityAssessor decider(model.get(), RuleDetail::kDecision);
+  crawler::ExtractOptions options;
+  options.mode = crawler::ExtractMode::kFull;
+  crawler::Extractor extractor(options);
+  crawler::CharsetConverter charset;
+  size_t pages = 0, stopped_early = 0;
+  std::set<std::string> early_reasons;
+  auto same = [&](const RuleResult& f, const RuleResult& d, const std::string& where) {
+    EXPECT_EQ(f.status, d.status) << where;
+    EXPECT_STREQ(f.reason, d.reason) << where;
+    EXPECT_EQ(f.skipped, d.skipped) << where;
+    EXPECT_EQ(f.lines_removed, d.lines_removed) << where;
+    EXPECT_EQ(f.chars_removed, d.chars_removed) << where;
+    ASSERT_LE(d.values.size(), f.values.size()) << where;
+    for (size_t k = 0; k < d.values.size(); ++k) {
+      EXPECT_STREQ(f.values[k].name, d.values[k].name) << where;
+      EXPECT_EQ(f.values[k].value, d.values[k].value) << where;
+    }
+    if (d.values.size() < f.values.size()) {
+      EXPECT_EQ(d.status, RuleStatus::kFail) << where << ": only a failing rule stops early";
+      ++stopped_early;
+      early_reasons.insert(d.reason);
+    }
+  };
+  for (const auto& entry : std::filesystem::directory_iterator(testing::SharedPath("corpus/extraction/readability"))) {
+    std::string path = entry.path().string() + "/source.html";
+    if (!std::filesystem::exists(path)) continue;
+    std::string html = testing::ReadFile(path);
+    crawler::Utf8Text utf8 = charset.ToUtf8(html, "", /*html=*/true);
+    std::string text(full.Normalize(extractor.Extract(utf8.text).text));
+    // Each page also with its paragraphs repeated, so the repetition rule
+    // fails at every kind of check.
+    for (const std::string& t : {text, text + "\n\n" + text, text + text.substr(0, text.size() / 7)}) {
+      if (t.empty()) continue;
+      ++pages;
+      LanguageGuess language = IdentifyLanguage(t);
+      const Assessment f = full.Assess(t, language);
+      const Assessment& d = decider.Assess(t, language);
+      EXPECT_EQ(f.tier, d.tier) << path;
+      EXPECT_EQ(f.missed_rule, d.missed_rule) << path;
+      EXPECT_STREQ(f.missed_reason, d.missed_reason) << path;
+      EXPECT_EQ(f.tier_text, d.tier_text) << path;
+      EXPECT_EQ(f.rule_text, d.rule_text) << path;
+      for (size_t i = 0; i < model->rule_count(); ++i) {
+        same(f.rules[i], d.rules[i], path + " " + model->rule(i).spec().name + " in sequence");
+        same(f.alone[i], d.alone[i], path + " " + model->rule(i).spec().name + " alone");
+      }
+    }
+  }
+  EXPECT_GT(pages, 300u);
+  EXPECT_GT(stopped_early, 50u);
+  // Stops after the paragraph, line, top and duplicate n-gram checks.
+  for (const char* reason : {"dup_para_frac", "dup_line_frac", "top_2_gram", "dup_5_gram"}) {
+    EXPECT_EQ(early_reasons.count(reason), 1u) << reason;
+  }
 }
 
 TEST(TiersTest, InvalidConfigurationsAreExplained) {
