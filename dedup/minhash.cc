@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "common/hash.h"
+#include "common/hash_inline.h"
 
 namespace stocktake::dedup {
 namespace {
@@ -130,13 +131,13 @@ bool MinHasher::SignWords(const std::vector<std::string_view>& words, std::vecto
   // Each word hashed once; a shingle is the hash of its n word hashes.
   thread_local std::vector<uint64_t> word_hashes;
   word_hashes.resize(words.size());
-  for (size_t i = 0; i < words.size(); ++i) word_hashes[i] = Hash64(words[i], params_.seed);
+  for (size_t i = 0; i < words.size(); ++i) word_hashes[i] = Hash64Inline(words[i], params_.seed);
   const size_t span = std::min(n, words.size());
   thread_local std::vector<uint64_t> shingles;
   shingles.clear();
   for (size_t i = 0; i + span <= words.size(); ++i) {
     shingles.push_back(
-        Hash64(std::string_view(reinterpret_cast<const char*>(&word_hashes[i]), span * sizeof(uint64_t)), span));
+        Hash64Inline(std::string_view(reinterpret_cast<const char*>(&word_hashes[i]), span * sizeof(uint64_t)), span));
   }
   Fold(shingles, signature->data());
   return true;
@@ -158,7 +159,7 @@ bool MinHasher::SignChars(std::string_view text, std::vector<uint64_t>* signatur
   shingles.clear();
   for (size_t i = 0; i + span <= chars; ++i) {
     size_t end = std::min<size_t>(starts[i + span], text.size());
-    shingles.push_back(Hash64(text.substr(starts[i], end - starts[i]), params_.seed));
+    shingles.push_back(Hash64Inline(text.substr(starts[i], end - starts[i]), params_.seed));
   }
   Fold(shingles, signature->data());
   return true;

@@ -26,6 +26,7 @@
 #include <span>
 
 #include "common/hash.h"
+#include "common/hash_inline.h"
 #include "quality/classifier.h"
 
 namespace stocktake::quality {
@@ -441,7 +442,7 @@ const std::vector<size_t>& TextFacts::word_chars() {
 const std::vector<uint64_t>& TextFacts::word_hashes() {
   if (!have_hashes_) {
     word_hashes_.clear();
-    for (std::string_view w : words()) word_hashes_.push_back(Hash64(w));
+    for (std::string_view w : words()) word_hashes_.push_back(Hash64Inline(w));
     have_hashes_ = true;
   }
   return word_hashes_;

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "common/hash_inline.h"
+
 namespace stocktake {
 namespace {
 
@@ -18,6 +22,18 @@ TEST(HashTest, SeedAndInputChangeTheHash) {
   EXPECT_NE(Hash128Of("abc"), Hash128Of("abc", 7));
   EXPECT_EQ(Hash128Of("abc"), Hash128Of(std::string("abc")));
   EXPECT_EQ(HexOf(Hash128Of("x")).size(), 32u);
+}
+
+// Every XXH3 input-length path (0, 1-3, 4-8, 9-16, 17-128, 129-240, longer)
+// gives the library's value when inlined.
+TEST(HashTest, InlineHashEqualsTheLibrarys) {
+  std::string bytes;
+  for (size_t n = 0; n <= 600; ++n) {
+    for (uint64_t seed : {0ULL, 1ULL, 0x9E3779B97F4A7C15ULL}) {
+      EXPECT_EQ(Hash64Inline(bytes, seed), Hash64(bytes, seed)) << n << " bytes, seed " << seed;
+    }
+    bytes.push_back(static_cast<char>(n * 131 + 7));
+  }
 }
 
 }  // namespace
