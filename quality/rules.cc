@@ -966,8 +966,11 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
   return r;
 }
 
-RuleResult EvalC4(const C4Params& p, TextFacts* f, RuleScratch* s) {
+RuleResult EvalC4(const C4Params& p, TextFacts* f, RuleScratch* s, RuleDetail detail) {
   RuleResult r;
+  // A decision needs the sentences only up to the minimum: counting them is
+  // most of the rule's cost on long documents.
+  const bool decide = detail == RuleDetail::kDecision;
   const std::string& lang = f->language();
   bool punct_applies = p.terminal_punctuation && !NoTerminalPunctuation(lang);
   if (p.terminal_punctuation && !punct_applies) r.skipped.push_back("terminal_punctuation");
@@ -1008,7 +1011,7 @@ RuleResult EvalC4(const C4Params& p, TextFacts* f, RuleScratch* s) {
       ++removed_policy, ++removed_lines;
       continue;
     }
-    sentences += f->C4Sentences(i);
+    if (!decide || static_cast<double>(sentences) < p.min_sentences) sentences += f->C4Sentences(i);
     if (!s->kept_lines.empty()) s->text.push_back('\n');
     s->text.append(line.kept);
     s->kept_lines.push_back(static_cast<uint32_t>(i));
@@ -1017,15 +1020,19 @@ RuleResult EvalC4(const C4Params& p, TextFacts* f, RuleScratch* s) {
   size_t before = f->chars();
   size_t after = CodePoints(s->text);
   r.chars_removed = before > after ? before - after : 0;
-  r.values = {{"sentences", static_cast<double>(sentences)},
-              {"lines", static_cast<double>(lines.size())},
-              {"lines_removed", static_cast<double>(removed_lines)},
-              {"lines_too_long_word", static_cast<double>(removed_too_long)},
-              {"lines_no_terminal_punctuation", static_cast<double>(removed_punct)},
-              {"lines_too_few_words", static_cast<double>(removed_short)},
-              {"lines_javascript", static_cast<double>(removed_js)},
-              {"lines_policy", static_cast<double>(removed_policy)},
-              {"chars_removed", static_cast<double>(r.chars_removed)}};
+  // A decision's sentence count may stop at the minimum: then no values (an
+  // empty prefix of the list; RuleDetail).
+  if (!decide) {
+    r.values = {{"sentences", static_cast<double>(sentences)},
+                {"lines", static_cast<double>(lines.size())},
+                {"lines_removed", static_cast<double>(removed_lines)},
+                {"lines_too_long_word", static_cast<double>(removed_too_long)},
+                {"lines_no_terminal_punctuation", static_cast<double>(removed_punct)},
+                {"lines_too_few_words", static_cast<double>(removed_short)},
+                {"lines_javascript", static_cast<double>(removed_js)},
+                {"lines_policy", static_cast<double>(removed_policy)},
+                {"chars_removed", static_cast<double>(r.chars_removed)}};
+  }
   if (doc_failure != nullptr) return Fail(r, doc_failure);
   if (static_cast<double>(sentences) < p.min_sentences) return Fail(r, "too_few_sentences");
   return r;
@@ -1077,7 +1084,7 @@ RuleResult Rule::Evaluate(TextFacts* facts, RuleScratch* scratch, RuleDetail det
     case RuleKind::kGopherRepetition:
       return EvalGopherRepetition(spec_.gopher_repetition, facts, scratch, detail);
     case RuleKind::kC4:
-      return EvalC4(spec_.c4, facts, scratch);
+      return EvalC4(spec_.c4, facts, scratch, detail);
     case RuleKind::kFineWeb:
       return EvalFineWeb(spec_.fineweb, facts, scratch);
     case RuleKind::kClassifier: {

@@ -140,10 +140,12 @@ struct Measured {
 
 // How much of a rule's measurement a caller needs. `stocktake extract` shows
 // every check's value; `stocktake run` counts only each rule's status and
-// reason, so a rule may stop measuring at its first failing check, as
-// datatrove's filters do (their checks run in the same order as ours).
-// Status, reason, skipped checks and line counts are the same either way;
-// `values` then holds the values measured up to the failing check.
+// reason, so with kDecision a rule may stop measuring once those are known:
+// the repetition rule at its first failing check (as datatrove's filter does;
+// its checks run in the same order as ours), C4 once it has counted the
+// minimum number of sentences. Status, reason, skipped checks, kept text and
+// line counts are the same either way; `values` is then a prefix of the full
+// list (C4's is empty).
 enum class RuleDetail { kEveryValue, kDecision };
 
 struct RuleResult {
