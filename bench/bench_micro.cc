@@ -1,14 +1,18 @@
 // Micro-benchmarks (Google Benchmark) for per-byte hot paths, so any later
-// SIMD work has a baseline: UTF-8 validation, whitespace word counting, text
-// extraction and header-block scanning, on a real page from the corpus.
+// SIMD work has a baseline: UTF-8 validation, whitespace word counting, code
+// points per line, text extraction and header-block scanning, on a real page
+// from the corpus.
 #include <benchmark/benchmark.h>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/byte_source.h"
 #include "crawler/charset.h"
 #include "crawler/headers.h"
 #include "crawler/extractor.h"
+#include "quality/segment.h"
 #include "stats/word_count.h"
 
 namespace {
@@ -50,6 +54,21 @@ void BM_WhitespaceWords(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
 BENCHMARK(BM_WhitespaceWords);
+
+// Code points of every line of the page's text, as the quality rules count them.
+void BM_CodePointsPerLine(benchmark::State& state) {
+  stocktake::crawler::Extractor x;
+  std::string text(x.Extract(Page()).text);
+  std::vector<std::string_view> lines;
+  stocktake::quality::SplitLines(text, &lines);
+  for (auto _ : state) {
+    size_t n = 0;
+    for (std::string_view line : lines) n += stocktake::quality::CodePoints(line);
+    benchmark::DoNotOptimize(n);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_CodePointsPerLine);
 
 void BM_HeaderBlock(benchmark::State& state) {
   const std::string block =

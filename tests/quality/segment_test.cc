@@ -223,6 +223,34 @@ TEST(SegmentTest, SentenceFastPathAgreesWithIcuOnRandomLines) {
   EXPECT_EQ(mismatches, 0u);
 }
 
+// The 16-byte path and its 255-block counters against a byte-by-byte count,
+// at every length and alignment around the block sizes.
+TEST(SegmentTest, CodePointsOfLongTextsMatchAByteCount) {
+  std::string bytes;
+  uint32_t state = 12345;
+  for (size_t k = 0; k < 5000; ++k) {
+    state = state * 1103515245 + 12345;
+    bytes.push_back(static_cast<char>(state >> 16));  // any byte value, continuation bytes included
+  }
+  auto plain = [](std::string_view s) {
+    size_t n = 0;
+    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+  };
+  for (size_t start = 0; start < 17; ++start) {
+    for (size_t len : {0, 1, 15, 16, 17, 31, 32, 33, 100, 4079, 4080, 4081, 4096, 4500}) {
+      std::string_view s = std::string_view(bytes).substr(start, len);
+      EXPECT_EQ(CodePointsLong(s), plain(s)) << start << " " << len;
+      EXPECT_EQ(CodePoints(s), plain(s)) << start << " " << len;
+    }
+  }
+  // All continuation bytes, and none, past one round of counters.
+  EXPECT_EQ(CodePointsLong(std::string(5000, '\x80')), 0u);
+  EXPECT_EQ(CodePointsLong(std::string(5000, '\xBF')), 0u);
+  EXPECT_EQ(CodePointsLong(std::string(5000, '\xC0')), 5000u);
+  EXPECT_EQ(CodePointsLong(std::string(5000, 'a')), 5000u);
+}
+
 TEST(SegmentTest, LinesParagraphsAndCodePoints) {
   std::vector<std::string_view> out;
   SplitLines("a\n\nb", &out);
