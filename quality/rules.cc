@@ -767,8 +767,11 @@ RuleResult EvalLanguage(const LanguageParams& p, const LanguageGuess* g) {
   return r;
 }
 
-RuleResult EvalGopherQuality(const GopherQualityParams& p, const WordSet& stop_words, TextFacts* f) {
+RuleResult EvalGopherQuality(const GopherQualityParams& p, const WordSet& stop_words, TextFacts* f,
+                             RuleDetail detail) {
   RuleResult r;
+  // A decision needs the stop words only up to the minimum.
+  const double stops_needed = detail == RuleDetail::kDecision ? p.min_stop_words : HUGE_VAL;
   const auto& words = f->words();
   const auto& hashes = f->word_hashes();
   const auto& lengths = f->word_chars();
@@ -782,7 +785,7 @@ RuleResult EvalGopherQuality(const GopherQualityParams& p, const WordSet& stop_w
       non_symbol_chars += static_cast<double>(lengths[i]);
     }
     if (HasLetter(words[i])) ++alpha;
-    if (stop_words.Contains(words[i], hashes[i])) ++stops;
+    if (stops < stops_needed && stop_words.Contains(words[i], hashes[i])) ++stops;
   }
   double mean = non_symbol > 0 ? non_symbol_chars / non_symbol : 0;
   double denom = std::max(n_words, 1.0);
@@ -800,6 +803,7 @@ RuleResult EvalGopherQuality(const GopherQualityParams& p, const WordSet& stop_w
               {"hash_ratio", hash_ratio},      {"ellipsis_ratio", ellipsis_ratio},
               {"bullet_lines", bullets / n_lines}, {"ellipsis_lines", end_ellipsis / n_lines},
               {"alpha_words", alpha_ratio},    {"stop_words", stops}};
+  if (stops_needed != HUGE_VAL) r.values.pop_back();  // a decision's count may stop at the minimum
   bool word_length_applies = !NoSpaceLanguage(lang);
   bool stop_words_apply = lang == p.stop_words_language;
   if (!word_length_applies) r.skipped.push_back("mean_word_length");
@@ -1080,7 +1084,7 @@ RuleResult Rule::Evaluate(TextFacts* facts, RuleScratch* scratch, RuleDetail det
     case RuleKind::kLanguage:
       return EvalLanguage(spec_.language, facts->language_guess());
     case RuleKind::kGopherQuality:
-      return EvalGopherQuality(spec_.gopher_quality, stop_words_, facts);
+      return EvalGopherQuality(spec_.gopher_quality, stop_words_, facts, detail);
     case RuleKind::kGopherRepetition:
       return EvalGopherRepetition(spec_.gopher_repetition, facts, scratch, detail);
     case RuleKind::kC4:

@@ -143,9 +143,10 @@ struct Measured {
 // reason, so with kDecision a rule may stop measuring once those are known:
 // the repetition rule at its first failing check (as datatrove's filter does;
 // its checks run in the same order as ours), C4 once it has counted the
-// minimum number of sentences. Status, reason, skipped checks, kept text and
-// line counts are the same either way; `values` is then a prefix of the full
-// list (C4's is empty).
+// minimum number of sentences, the Gopher quality rule once it has counted
+// the minimum number of stop words. Status, reason, skipped checks, kept text
+// and line counts are the same either way; `values` is then a prefix of the
+// full list (C4's is empty, Gopher quality's lacks the stop-word count).
 enum class RuleDetail { kEveryValue, kDecision };
 
 struct RuleResult {
