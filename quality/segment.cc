@@ -90,6 +90,25 @@ struct AsciiAlnum {
 };
 constexpr AsciiAlnum kAsciiAlnum;
 
+// The end of the run of ASCII letters and digits at s[i] (i < n): 16 bytes
+// at a time, so a word's end costs no mispredicted loop exit.
+inline size_t AsciiAlnumRunEnd(const unsigned char* s, size_t i, size_t n) {
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    // c - 'a' <= 25 (unsigned) after folding case, or c - '0' <= 9.
+    const __m128i letter = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+    const __m128i digit = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    const __m128i alnum = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(25)), letter),
+                                       _mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit));
+    const auto other = static_cast<uint32_t>(~_mm_movemask_epi8(alnum)) & 0xFFFFu;
+    if (other != 0) return i + static_cast<size_t>(__builtin_ctz(other));
+  }
+#endif
+  while (i < n && kAsciiAlnum.yes[s[i]]) ++i;
+  return i;
+}
+
 const BmpClasses& Bmp() {
   static const BmpClasses* table = new BmpClasses();  // immutable after construction
   return *table;
@@ -165,9 +184,7 @@ FastStop FastWords(std::string_view line, size_t from, std::vector<std::string_v
     while (i < n) {
       // The common case first: a run of ASCII letters and digits.
       if (kAsciiAlnum.yes[s[i]]) {
-        do {
-          ++i;
-        } while (i < n && kAsciiAlnum.yes[s[i]]);
+        i = AsciiAlnumRunEnd(s, i, n);
         prev = bmp.of[s[i - 1]];
         if (i == n) break;
       }

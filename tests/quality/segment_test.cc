@@ -127,7 +127,10 @@ TEST(SegmentTest, FastPathAgreesWithIcuOnRandomLines) {
       "\xE0\xA4\xBF" /* ि */, "\xE0\xA5\x8D" /* ् */, "\xE2\x80\x8C" /* ZWNJ */, "\xC2\xAD" /* soft hyphen */,
       "\xE2\x80\x8E" /* LRM */, "\xE2\x80\x8B" /* ZWSP */, "\xC2\xA9" /* © */, "\xD0\x96" /* Ж */,
       "\xCE\xB1" /* α */, "\xE2\x80\x99" /* U+2019 */, "\xE3\x80\x82" /* 。 */, "\xEF\xBC\x8E" /* U+FF0E */,
-      "\xE2\x80\xAF" /* NNBSP: white space and ExtendNumLet */};
+      "\xE2\x80\xAF" /* NNBSP: white space and ExtendNumLet */,
+      // Runs of ASCII letters and digits past 16 bytes (scanned 16 at a
+      // time), and the bytes just outside the letter and digit ranges.
+      "abcdefghijklmnopq", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", "@", "`", "{", "/", "[", "\x7F"};
   // ...and some it leaves to ICU, mixed in now and then.
   const std::vector<std::string> icu_pieces = {
       "\xE2\x80\x8D" /* ZWJ */, "\xED\x95\x9C" /* 한 */, "\xE1\x84\x80" /* U+1100 */, "\xEF\xBE\xA1" /* U+FFA1 */,
