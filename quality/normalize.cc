@@ -22,6 +22,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace stocktake::quality {
 
 namespace {
@@ -109,6 +113,28 @@ struct SpecialBytes {
 };
 constexpr SpecialBytes kSpecial;
 
+namespace {
+
+// The first byte in p[i, end) that kSpecial marks: 16 bytes at a time.
+inline size_t NextSpecial(const unsigned char* p, size_t i, size_t end) {
+#if defined(__SSE2__)
+  for (; i + 16 <= end; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    auto is = [&](int byte) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(byte))); };
+    // Controls but tab (c <= 0x1F unsigned), DEL, and Classify's lead bytes.
+    const __m128i control = _mm_andnot_si128(is('\t'), _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+    const __m128i leads = _mm_or_si128(_mm_or_si128(_mm_or_si128(is(0xC2), is(0xE2)), _mm_or_si128(is(0xEE), is(0xEF))),
+                                       _mm_or_si128(is(0xF3), is(0xF4)));
+    const auto mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(control, is(0x7F)), leads)));
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+  }
+#endif
+  while (i < end && !kSpecial.yes[p[i]]) ++i;
+  return i;
+}
+
+}  // namespace
+
 size_t CanonicalizeWhitespace(std::string_view text, std::string* out) {
   out->clear();
   out->reserve(text.size());
@@ -166,8 +192,12 @@ size_t CanonicalizeWhitespace(std::string_view text, std::string* out) {
   for (size_t start = 0; start < n;) {
     const void* nl = std::memchr(p + start, '\n', n - start);
     size_t end = nl == nullptr ? n : static_cast<size_t>(static_cast<const unsigned char*>(nl) - p);
-    size_t i = start;
-    while (i < end && !kSpecial.yes[p[i]]) ++i;
+    // A line needs the careful path only for a character it changes: a
+    // control, or a lead byte that Classify() finds special (most are not:
+    // U+2019, U+2014, NBSP and other punctuation share those lead bytes).
+    const size_t piece_end = nl == nullptr ? end : end + 1;
+    size_t i = NextSpecial(p, start, end);
+    while (i < end && p[i] >= 0x80 && Classify(p + i, piece_end - i) == Special::kNone) i = NextSpecial(p, i + 1, end);
     if (i < end) {
       careful(text.substr(start, (nl == nullptr ? end : end + 1) - start));
     } else {

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 namespace stocktake::quality {
 namespace {
@@ -35,6 +37,65 @@ TEST(NormalizeTest, ControlAndPrivateUseCharactersAreRemovedUtf8Kept) {
   EXPECT_EQ(removed, 4u);
   // U+2028 and U+2029 are line breaks.
   EXPECT_EQ(Canon("one\xE2\x80\xA8two\xE2\x80\xA9\xE2\x80\xA9three"), "one\ntwo\n\nthree");
+}
+
+// The rules of CanonicalizeWhitespace one code point at a time (valid
+// UTF-8): what its per-line bulk path must agree with.
+std::string CanonByCodePoint(std::string_view in, size_t* removed) {
+  std::string out, spaces;
+  size_t newlines = 0;
+  *removed = 0;
+  for (size_t i = 0; i < in.size();) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(in[i + k]) & 0x3F);
+    std::string_view bytes = in.substr(i, len);
+    i += len;
+    if (cp == '\r' && i < in.size() && in[i] == '\n') continue;
+    if (cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029) {
+      ++newlines;
+      spaces.clear();
+    } else if (cp == ' ' || cp == '\t') {
+      spaces += static_cast<char>(cp);
+    } else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000) {
+      ++*removed;
+    } else {
+      if (!out.empty()) out += (newlines > 1 ? "\n\n" : newlines == 1 ? "\n" : "") + spaces;
+      newlines = 0;
+      spaces.clear();
+      out += bytes;
+    }
+  }
+  return out;
+}
+
+TEST(NormalizeTest, LinesTakeTheBulkPathOnlyWhenNothingChanges) {
+  const std::vector<std::string> pieces = {
+      "word", "a", "ASCII letters past sixteen bytes", " ", "  ", "\t", "\n", "\n\n", "\r", "\r\n",
+      std::string(1, '\0'), "\x07", "\x1F", "\x7F",
+      "\xC2\x85" /* C1 */, "\xC2\x9F" /* C1 */, "\xC2\xA0" /* NBSP */, "\xC2\xA9" /* (c) */,
+      "\xC3\xA9" /* e acute */, "\xE2\x80\x99" /* right quote */, "\xE2\x80\x94" /* em dash */,
+      "\xE2\x80\xA8" /* U+2028 */, "\xE2\x80\xA9" /* U+2029 */, "\xE2\x80\xA7" /* U+2027 */,
+      "\xEE\x80\x80" /* U+E000 */, "\xEF\xA3\xBF" /* U+F8FF */, "\xEF\xA4\x80" /* U+F900 */,
+      "\xEF\xBC\xA1" /* fullwidth A */, "\xF0\x9F\x98\x80" /* emoji */, "\xF3\xB0\x80\x80" /* plane 15 */,
+      "\xF3\xAF\xBF\xBF" /* plane 14 */, "\xF4\x8F\xBF\xBF" /* U+10FFFF */, "\xE4\xB8\xAD" /* CJK */};
+  std::mt19937_64 random(7);
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::string text;
+    const size_t n = random() % 40;
+    for (size_t k = 0; k < n; ++k) {
+      // Mostly ordinary characters, so that many lines have nothing to change.
+      const size_t pick = random() % 4 == 0 ? random() % pieces.size() : random() % 3;
+      text += pieces[pick];
+      if (random() % 3 == 0) text += " ";
+    }
+    size_t removed = 0, want_removed = 0;
+    const std::string want = CanonByCodePoint(text, &want_removed);
+    EXPECT_EQ(Canon(text, &removed), want) << testing::PrintToString(text);
+    EXPECT_EQ(removed, want_removed) << testing::PrintToString(text);
+    if (HasFailure()) break;
+  }
 }
 
 TEST(NormalizeTest, NfcRecomposesAndNfkcFoldsCompatibilityForms) {
