@@ -403,11 +403,18 @@ const std::vector<std::string_view>& TextFacts::words() {
     word_chars_.clear();
     line_words_count_.clear();
     for (std::string_view line : lines()) {
-      size_t before = words_.size();
+      const size_t before = words_.size();
       segmenter_->LineWords(line, &words_);
       line_words_count_.push_back(static_cast<uint32_t>(words_.size() - before));
+      // Code points per word. In a line without continuation bytes (as many
+      // code points as bytes) each word has as many code points as bytes.
+      word_chars_.resize(words_.size());
+      if (CodePoints(line) == line.size()) {
+        for (size_t k = before; k < words_.size(); ++k) word_chars_[k] = words_[k].size();
+      } else {
+        for (size_t k = before; k < words_.size(); ++k) word_chars_[k] = CodePoints(words_[k]);
+      }
     }
-    for (std::string_view w : words_) word_chars_.push_back(CodePoints(w));
     have_words_ = true;
   }
   return words_;
