@@ -308,6 +308,14 @@ class Rule {
   std::unique_ptr<Classifier> classifier_;
 };
 
+// What the Gopher quality rule counts in a text: '#' characters, and
+// ellipses ("..." without overlap, as str.count does, plus U+2026).
+struct GopherMarks {
+  size_t hashes = 0;
+  size_t ellipses = 0;
+};
+GopherMarks CountGopherMarks(std::string_view text);
+
 // Helpers exposed for tests.
 bool EndsWithTerminalPunctuation(std::string_view line);
 bool IsSymbolWord(std::string_view word);

@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace stocktake::quality {
 namespace {
@@ -162,6 +163,27 @@ TEST(GopherQualityTest, LanguageSpecificChecksSayNotApplicable) {
 }
 
 // ---------------------------------------------------- gopher repetition ----
+
+// CountGopherMarks against counting each needle the way str.count does
+// (left to right, without overlap), at every alignment of the 16-byte scan.
+TEST(GopherQualityTest, MarksMatchCountingEachNeedle) {
+  auto count = [](std::string_view text, std::string_view needle) {
+    size_t n = 0;
+    for (size_t pos = text.find(needle); pos != std::string_view::npos; pos = text.find(needle, pos + needle.size())) ++n;
+    return n;
+  };
+  const std::vector<std::string> pieces = {"a", "word ", ".", "..", "...", "#", "##", "\xE2\x80\xA6" /* U+2026 */,
+                                           "\xE2\x80\x99" /* U+2019 */, "\xE2", "\xE2\x80", "\n", "plain text here "};
+  std::mt19937_64 random(11);
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::string text;
+    const size_t n = random() % 30;
+    for (size_t k = 0; k < n; ++k) text += pieces[random() % pieces.size()];
+    const GopherMarks m = CountGopherMarks(text);
+    ASSERT_EQ(m.hashes, count(text, "#")) << text;
+    ASSERT_EQ(m.ellipses, count(text, "...") + count(text, "\xE2\x80\xA6")) << text;
+  }
+}
 
 TEST(GopherRepetitionTest, DuplicateLinesAndParagraphs) {
   // Lines "a b", "a b": one duplicate of two, 3 of 7 characters.
