@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <span>
 
 #include "common/hash.h"
@@ -686,7 +687,6 @@ const C4Line& TextFacts::C4Checked(size_t i) {
   // ASCII case, like C4's line.lower()) start a comparison.
   std::string_view t = line.kept;
   const auto* u = reinterpret_cast<const unsigned char*>(t.data());
-  line.curly_bracket = t.find('{') != std::string_view::npos;
   auto check = [&](size_t p) {
     if (!kPhraseStarts.Has(u[p], u[p + 1])) return;
     switch (AsciiLower(t[p])) {
@@ -717,19 +717,32 @@ const C4Line& TextFacts::C4Checked(size_t i) {
   // any case (OR 0x20 lowercases ASCII letters and leaves no other byte on
   // one) followed by some phrase's second letter; the pair itself is checked
   // exactly.
+  // The same pass looks for '{' (C4's curly-bracket rule).
   const __m128i lower = _mm_set1_epi8(0x20);
+  const __m128i curly = _mm_set1_epi8('{');
+  constexpr size_t kPrefixes = std::size(kPhrasePrefixes);
+  __m128i first_letter[kPrefixes], second_letter[kPrefixes];
+  for (size_t k = 0; k < kPrefixes; ++k) {
+    first_letter[k] = _mm_set1_epi8(kPhrasePrefixes[k][0]);
+    second_letter[k] = _mm_set1_epi8(kPhrasePrefixes[k][1]);
+  }
+  uint32_t curlies = 0;
   for (; p + 17 <= t.size(); p += 16) {
-    const __m128i first = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p)), lower);
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p));
+    curlies |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, curly)));
+    const __m128i first = _mm_or_si128(bytes, lower);
     const __m128i second = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p + 1)), lower);
     __m128i firsts = _mm_setzero_si128(), seconds = _mm_setzero_si128();
-    for (const char* prefix : kPhrasePrefixes) {
-      firsts = _mm_or_si128(firsts, _mm_cmpeq_epi8(first, _mm_set1_epi8(prefix[0])));
-      seconds = _mm_or_si128(seconds, _mm_cmpeq_epi8(second, _mm_set1_epi8(prefix[1])));
+    for (size_t k = 0; k < kPrefixes; ++k) {
+      firsts = _mm_or_si128(firsts, _mm_cmpeq_epi8(first, first_letter[k]));
+      seconds = _mm_or_si128(seconds, _mm_cmpeq_epi8(second, second_letter[k]));
     }
     auto pairs = static_cast<uint32_t>(_mm_movemask_epi8(_mm_and_si128(firsts, seconds)));
     for (; pairs != 0; pairs &= pairs - 1) check(p + static_cast<size_t>(__builtin_ctz(pairs)));
   }
+  line.curly_bracket = curlies != 0;
 #endif
+  for (size_t q = p; q < t.size() && !line.curly_bracket; ++q) line.curly_bracket = u[q] == '{';
   for (; p + 1 < t.size(); ++p) {
     if (kPhraseFirst.yes[u[p]]) check(p);
   }

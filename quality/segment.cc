@@ -535,16 +535,29 @@ size_t Segmenter::CountSentencesIcu(std::string_view text) {
 }
 
 void SplitLines(std::string_view text, std::vector<std::string_view>* out) {
-  size_t pos = 0;
-  for (;;) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) {
-      out->push_back(text.substr(pos));
-      return;
+  // Lines are short: a 16-byte newline mask instead of a memchr call each.
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t start = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    for (auto mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')))); mask != 0;
+         mask &= mask - 1) {
+      const size_t nl = i + static_cast<size_t>(__builtin_ctz(mask));
+      out->push_back(text.substr(start, nl - start));
+      start = nl + 1;
     }
-    out->push_back(text.substr(pos, nl - pos));
-    pos = nl + 1;
   }
+#endif
+  for (; i < n; ++i) {
+    if (p[i] == '\n') {
+      out->push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out->push_back(text.substr(start));
 }
 
 void SplitParagraphs(std::string_view text, std::vector<std::string_view>* out) {

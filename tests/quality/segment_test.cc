@@ -254,6 +254,27 @@ TEST(SegmentTest, CodePointsOfLongTextsMatchAByteCount) {
   EXPECT_EQ(CodePointsLong(std::string(5000, 'a')), 5000u);
 }
 
+// SplitLines (16 bytes at a time) against splitting at each '\n' found.
+TEST(SegmentTest, SplitLinesMatchesSplittingAtEveryNewline) {
+  std::mt19937_64 random(5);
+  const std::vector<std::string> pieces = {"\n", "\n\n", "a", "line of text ", "\xC3\xA9", "\r"};
+  for (int trial = 0; trial < 5000; ++trial) {
+    std::string text;
+    const size_t n = random() % 40;
+    for (size_t k = 0; k < n; ++k) text += pieces[random() % pieces.size()];
+    std::vector<std::string_view> want;
+    std::string_view rest = text;
+    for (size_t nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
+      want.push_back(rest.substr(0, nl));
+      rest.remove_prefix(nl + 1);
+    }
+    want.push_back(rest);
+    std::vector<std::string_view> got;
+    SplitLines(text, &got);
+    ASSERT_EQ(got, want) << ::testing::PrintToString(text);
+  }
+}
+
 TEST(SegmentTest, LinesParagraphsAndCodePoints) {
   std::vector<std::string_view> out;
   SplitLines("a\n\nb", &out);
