@@ -105,6 +105,23 @@ TEST(TiersTest, RulesAfterAnEditSeeTheEditedTextAndAloneTheOriginal) {
   EXPECT_EQ(a.rules[0].lines_removed, 5u);
 }
 
+// Calls visit(path, text) with the normalized full text (boilerplate
+// included: more for C4 to remove) of every Readability corpus page.
+template <typename Visit>
+void ForEachCorpusPage(TextNormalizer* normalizer, Visit visit) {
+  crawler::ExtractOptions options;
+  options.mode = crawler::ExtractMode::kFull;
+  crawler::Extractor extractor(options);
+  crawler::CharsetConverter charset;
+  for (const auto& entry : std::filesystem::directory_iterator(testing::SharedPath("corpus/extraction/readability"))) {
+    std::string path = entry.path().string() + "/source.html";
+    if (!std::filesystem::exists(path)) continue;
+    std::string html = testing::ReadFile(path);
+    crawler::Utf8Text utf8 = charset.ToUtf8(html, "", /*html=*/true);
+    visit(path, std::string(normalizer->Normalize(extractor.Extract(utf8.text).text)));
+  }
+}
+
 // The assessor reuses facts of the unedited text for the edited one (lines
 // a rule kept unchanged keep their words and C4 analysis). On real pages,
 // every rule's result in sequence must equal a fresh evaluation on the text
@@ -113,10 +130,7 @@ TEST(TiersTest, SequenceResultsEqualFreshEvaluationsOnRealPages) {
   std::string error;
   auto model = QualityModel::Create(QualityConfig{}, &error);
   QualityAssessor assessor(model.get());
-  crawler::ExtractOptions options;
-  options.mode = crawler::ExtractMode::kFull;  // more boilerplate: more for C4 to remove
-  crawler::Extractor extractor(options);
-  crawler::CharsetConverter charset;
+  TextNormalizer normalizer;
   Segmenter segmenter;
   TextFacts facts;
   RuleScratch scratch;
@@ -128,13 +142,8 @@ TEST(TiersTest, SequenceResultsEqualFreshEvaluationsOnRealPages) {
     }
     return true;
   };
-  for (const auto& entry : std::filesystem::directory_iterator(testing::SharedPath("corpus/extraction/readability"))) {
-    std::string path = entry.path().string() + "/source.html";
-    if (!std::filesystem::exists(path)) continue;
-    std::string html = testing::ReadFile(path);
-    crawler::Utf8Text utf8 = charset.ToUtf8(html, "", /*html=*/true);
-    std::string text(assessor.Normalize(extractor.Extract(utf8.text).text));
-    if (text.empty()) continue;
+  ForEachCorpusPage(&normalizer, [&](const std::string& path, const std::string& text) {
+    if (text.empty()) return;
     ++pages;
     LanguageGuess language = IdentifyLanguage(text);
     const Assessment& a = assessor.Assess(text, language);
@@ -147,7 +156,7 @@ TEST(TiersTest, SequenceResultsEqualFreshEvaluationsOnRealPages) {
       EXPECT_TRUE(same(a.alone[i], model->rule(i).Evaluate(&facts, &scratch)))
           << path << " rule " << model->rule(i).spec().name << " alone";
     }
-  }
+  });
   EXPECT_GT(pages, 100u);
   EXPECT_GT(edited, 100u);  // rules after C4 saw edited text on many pages
 }
@@ -161,10 +170,7 @@ TEST(TiersTest, DecisionsEqualTheFullAssessmentOnRealPages) {
   auto model = QualityModel::Create(QualityConfig{}, &error);
   QualityAssessor full(model.get());
   QualityAssessor decider(model.get(), RuleDetail::kDecision);
-  crawler::ExtractOptions options;
-  options.mode = crawler::ExtractMode::kFull;
-  crawler::Extractor extractor(options);
-  crawler::CharsetConverter charset;
+  TextNormalizer normalizer;
   size_t pages = 0, stopped_early = 0, few_sentences = 0, enough_sentences = 0;
   std::set<std::string> early_reasons;
   auto same = [&](const RuleResult& f, const RuleResult& d, const std::string& where) {
@@ -183,12 +189,7 @@ TEST(TiersTest, DecisionsEqualTheFullAssessmentOnRealPages) {
       early_reasons.insert(d.reason);
     }
   };
-  for (const auto& entry : std::filesystem::directory_iterator(testing::SharedPath("corpus/extraction/readability"))) {
-    std::string path = entry.path().string() + "/source.html";
-    if (!std::filesystem::exists(path)) continue;
-    std::string html = testing::ReadFile(path);
-    crawler::Utf8Text utf8 = charset.ToUtf8(html, "", /*html=*/true);
-    std::string text(full.Normalize(extractor.Extract(utf8.text).text));
+  ForEachCorpusPage(&normalizer, [&](const std::string& path, const std::string& text) {
     // Each page also with its paragraphs repeated, so the repetition rule
     // fails at every kind of check.
     for (const std::string& t : {text, text + "\n\n" + text, text + text.substr(0, text.size() / 7),
@@ -211,7 +212,7 @@ TEST(TiersTest, DecisionsEqualTheFullAssessmentOnRealPages) {
         }
       }
     }
-  }
+  });
   EXPECT_GT(pages, 300u);
   EXPECT_GT(stopped_early, 50u);
   EXPECT_GT(few_sentences, 50u);
