@@ -493,53 +493,45 @@ const std::vector<uint64_t>& TextFacts::word_hashes() {
 
 namespace {
 
-// The words of `text` split on spaces and tabs: how many, and the first of
-// the longest in bytes.
-struct SplitWords {
-  uint32_t words = 0;
-  size_t longest_bytes = 0;
-  size_t longest_start = 0;
-};
-
-SplitWords SplitOnBlanks(std::string_view text) {
-  SplitWords out;
+// How many words `text` has split on spaces and tabs (line.split()): how
+// many bytes start one, after a blank or at the start.
+uint32_t CountBlankSplitWords(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  bool in_word = false;
-  size_t start = 0;
-  auto boundary = [&](size_t i, bool blank) {
-    if (blank == in_word) {  // a word ends at i, or starts there
-      if (in_word) {
-        ++out.words;
-        if (i - start > out.longest_bytes) {
-          out.longest_bytes = i - start;
-          out.longest_start = start;
-        }
-      } else {
-        start = i;
-      }
-      in_word = !in_word;
-    }
-  };
+  uint32_t words = 0;
+  bool after_word = false;  // the byte before i is part of a word
   size_t i = 0;
 #if defined(__SSE2__)
-  // 16 bytes at a time: a mask of the blanks, and a jump from one change
-  // between blank and not to the next.
+  // 16 bytes at a time: the starts are the word bytes whose predecessor
+  // (the byte before in the mask, or the last of the previous block) is not.
   for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
     const auto blanks = static_cast<uint32_t>(_mm_movemask_epi8(
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')))));
-    for (uint32_t k = 0; k < 16;) {
-      // The next byte at or after k that changes the state.
-      const uint32_t changes = (in_word ? blanks : ~blanks & 0xFFFFu) >> k;
-      if (changes == 0) break;
-      k += static_cast<uint32_t>(__builtin_ctz(changes));
-      boundary(i + k, in_word);  // blank if a word was open
-    }
+    const uint32_t word_bytes = ~blanks & 0xFFFFu;
+    const uint32_t starts = word_bytes & ~((word_bytes << 1) | static_cast<uint32_t>(after_word));
+    words += static_cast<uint32_t>(__builtin_popcount(starts));
+    after_word = (word_bytes >> 15) != 0;
   }
 #endif
-  for (; i < n; ++i) boundary(i, text[i] == ' ' || text[i] == '\t');
-  boundary(n, true);
-  return out;
+  for (; i < n; ++i) {
+    const bool blank = p[i] == ' ' || p[i] == '\t';
+    words += !blank && !after_word;
+    after_word = !blank;
+  }
+  return words;
+}
+
+// Code points of the longest word of `text` split on spaces and tabs.
+uint32_t LongestBlankSplitWord(std::string_view text) {
+  uint32_t longest = 0;
+  for (size_t i = 0; i < text.size();) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    const size_t start = i;
+    while (i < text.size() && text[i] != ' ' && text[i] != '\t') ++i;
+    longest = std::max<uint32_t>(longest, static_cast<uint32_t>(CodePoints(text.substr(start, i - start))));
+  }
+  return longest;
 }
 
 }  // namespace
@@ -581,7 +573,7 @@ std::vector<C4Line>& TextFacts::c4_lines(bool remove_citations) {
     std::string_view text = Trim(raw);
     // Words: line.split() as C4 does, or for languages written without
     // spaces the UAX #29 words that are not punctuation.
-    size_t longest_bytes = 0;
+    line.bytes = static_cast<uint32_t>(std::min<size_t>(text.size(), UINT32_MAX));
     if (no_spaces) {
       std::span<const std::string_view> segments(words_.data() + line_first_word, line_words_count_[j]);
       line_first_word += line_words_count_[j];
@@ -590,27 +582,14 @@ std::vector<C4Line>& TextFacts::c4_lines(bool remove_citations) {
         segmenter_->LineWords(text, &line_words_);
         segments = line_words_;
       }
+      line.longest = 0;
       for (std::string_view w : segments) {
         if (IsSymbolWord(w)) continue;
         ++line.words;
-        longest_bytes = std::max(longest_bytes, w.size());
-        line.longest = std::max<uint32_t>(line.longest, static_cast<uint32_t>(CodePoints(w)));
+        line.longest = std::max<int32_t>(line.longest, static_cast<int32_t>(CodePoints(w)));
       }
     } else {
-      const SplitWords split = SplitOnBlanks(text);
-      line.words = split.words;
-      longest_bytes = split.longest_bytes;
-      line.longest = static_cast<uint32_t>(CodePoints(text.substr(split.longest_start, split.longest_bytes)));
-      // The longest in bytes need not be the longest in code points.
-      if (longest_bytes > line.longest) {
-        line.longest = 0;
-        for (size_t i = 0; i < text.size();) {
-          while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-          size_t start = i;
-          while (i < text.size() && text[i] != ' ' && text[i] != '\t') ++i;
-          line.longest = std::max<uint32_t>(line.longest, static_cast<uint32_t>(CodePoints(text.substr(start, i - start))));
-        }
-      }
+      line.words = CountBlankSplitWords(text);  // the longest word on demand (C4Longest)
     }
     line.kept = text;
     if (remove_citations && text.find('[') != std::string_view::npos) {
@@ -747,6 +726,16 @@ const C4Line& TextFacts::C4Checked(size_t i) {
     if (kPhraseFirst.yes[u[p]]) check(p);
   }
   return line;
+}
+
+size_t TextFacts::C4Longest(size_t i) {
+  C4Line& line = c4_lines_[i];
+  // Only blank-split lines wait (words of languages without spaces are
+  // measured with the line). Their line is the trimmed text the words were
+  // counted in: lines() is the raw text here, or, for a text derived from
+  // unchanged kept lines, those trimmed lines themselves.
+  if (line.longest < 0) line.longest = static_cast<int32_t>(LongestBlankSplitWord(Trim(lines()[i])));
+  return static_cast<size_t>(line.longest);
 }
 
 size_t TextFacts::C4Sentences(size_t i) {
@@ -1042,7 +1031,9 @@ RuleResult EvalC4(const C4Params& p, TextFacts* f, RuleScratch* s, RuleDetail de
   const std::vector<C4Line>& lines = f->c4_lines(p.remove_citations);
   for (size_t i = 0; i < lines.size(); ++i) {
     const C4Line& line = lines[i];
-    if (static_cast<double>(line.longest) > p.max_word_length) {
+    // A word has at most as many code points as its line has bytes.
+    if (static_cast<double>(line.bytes) > p.max_word_length &&
+        static_cast<double>(f->C4Longest(i)) > p.max_word_length) {
       ++removed_too_long, ++removed_lines;
       continue;
     }

@@ -163,7 +163,8 @@ struct C4Line {
   std::string_view kept;     // trimmed, citations removed (if asked for)
   uint32_t words = 0;        // line.split() words; UAX #29 words without punctuation for
                              // languages written without spaces
-  uint32_t longest = 0;      // code points of the longest of those words
+  uint32_t bytes = 0;        // of the trimmed line: no word of it has more code points
+  int32_t longest = -1;      // code points of the longest of those words (C4Longest; -1: not yet)
   bool terminal = false;     // ends in terminal punctuation (and not in an ellipsis)
   bool cleaned = false;      // citations were removed (kept differs from the trimmed line)
   // Content checks on the lowercased kept text, computed on demand.
@@ -193,10 +194,13 @@ class TextFacts {
   size_t word_count();  // words().size(), without listing them when derived
   const std::vector<std::string_view>& lines();
   // The C4 view of every line; content checks and sentences are filled in
-  // by C4Checked() and C4Sentences() when a rule needs them.
+  // by C4Checked(), C4Sentences() and C4Longest() when a rule needs them.
   std::vector<C4Line>& c4_lines(bool remove_citations);
   const C4Line& C4Checked(size_t line);
   size_t C4Sentences(size_t line);
+  // Code points of the longest word of a line of c4_lines() (computed on
+  // demand: a rule needs it only for lines longer than its word limit).
+  size_t C4Longest(size_t line);
 
  private:
   std::string_view text_;
