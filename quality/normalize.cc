@@ -22,9 +22,7 @@
 #include <algorithm>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "common/byte_scan.h"
 
 namespace stocktake::quality {
 
@@ -117,20 +115,18 @@ namespace {
 
 // The first byte in p[i, end) that kSpecial marks: 16 bytes at a time.
 inline size_t NextSpecial(const unsigned char* p, size_t i, size_t end) {
-#if defined(__SSE2__)
-  for (; i + 16 <= end; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    auto is = [&](int byte) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(byte))); };
-    // Controls but tab (c <= 0x1F unsigned), DEL, and Classify's lead bytes.
-    const __m128i control = _mm_andnot_si128(is('\t'), _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
-    const __m128i leads = _mm_or_si128(_mm_or_si128(_mm_or_si128(is(0xC2), is(0xE2)), _mm_or_si128(is(0xEE), is(0xEF))),
-                                       _mm_or_si128(is(0xF3), is(0xF4)));
-    const auto mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(control, is(0x7F)), leads)));
-    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
-  }
-#endif
-  while (i < end && !kSpecial.yes[p[i]]) ++i;
-  return i;
+  return FindByte(
+      p, i, end,
+      [](const auto& v) {
+        // Controls but tab (c <= 0x1F unsigned), DEL, and Classify's lead bytes.
+        const auto control =
+            _mm_andnot_si128(Equal16(v, '\t'), _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+        const auto leads = _mm_or_si128(_mm_or_si128(_mm_or_si128(Equal16(v, 0xC2), Equal16(v, 0xE2)),
+                                                     _mm_or_si128(Equal16(v, 0xEE), Equal16(v, 0xEF))),
+                                        _mm_or_si128(Equal16(v, 0xF3), Equal16(v, 0xF4)));
+        return Mask16(_mm_or_si128(_mm_or_si128(control, Equal16(v, 0x7F)), leads));
+      },
+      [](unsigned char c) { return kSpecial.yes[c]; });
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include <iterator>
 #include <span>
 
+#include "common/byte_scan.h"
 #include "common/hash.h"
 #include "common/hash_inline.h"
 #include "quality/classifier.h"
@@ -235,18 +236,12 @@ bool NoTerminalPunctuation(std::string_view code) {
 // The first '#', '.' or 0xE2 (the lead byte of U+2026) in p[i, n): 16 bytes
 // at a time.
 inline size_t NextGopherMark(const unsigned char* p, size_t i, size_t n) {
-#if defined(__SSE2__)
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i marks =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('#')), _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xE2))));
-    const auto mask = static_cast<uint32_t>(_mm_movemask_epi8(marks));
-    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
-  }
-#endif
-  while (i < n && p[i] != '#' && p[i] != '.' && p[i] != 0xE2) ++i;
-  return i;
+  return FindByte(
+      p, i, n,
+      [](const auto& v) {
+        return Mask16(_mm_or_si128(_mm_or_si128(Equal16(v, '#'), Equal16(v, '.')), Equal16(v, 0xE2)));
+      },
+      [](unsigned char c) { return c == '#' || c == '.' || c == 0xE2; });
 }
 
 std::string_view Trim(std::string_view s) {
@@ -273,7 +268,7 @@ void FindDuplicates(const std::vector<std::string_view>& items, CountTable* tabl
   *dup_items = 0;
   *dup_chars = 0;
   for (std::string_view item : items) {
-    if (!table->Insert(Hash64(item))) {
+    if (!table->Insert(Hash64Inline(item))) {
       ++*dup_items;
       *dup_chars += CodePoints(item);
     }
@@ -510,7 +505,7 @@ uint32_t CountBlankSplitWords(std::string_view text) {
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')))));
     const uint32_t word_bytes = ~blanks & 0xFFFFu;
     const uint32_t starts = word_bytes & ~((word_bytes << 1) | static_cast<uint32_t>(after_word));
-    words += static_cast<uint32_t>(__builtin_popcount(starts));
+    words += PopCount16(starts);
     after_word = (word_bytes >> 15) != 0;
   }
 #endif
@@ -814,23 +809,31 @@ RuleResult EvalLanguage(const LanguageParams& p, const LanguageGuess* g) {
 RuleResult EvalGopherQuality(const GopherQualityParams& p, const WordSet& stop_words, TextFacts* f,
                              RuleDetail detail) {
   RuleResult r;
-  // A decision needs the stop words only up to the minimum.
-  const double stops_needed = detail == RuleDetail::kDecision ? p.min_stop_words : HUGE_VAL;
+  const bool decide = detail == RuleDetail::kDecision;
   const auto& words = f->words();
   const auto& hashes = f->word_hashes();
   const auto& lengths = f->word_chars();
   const std::string_view text = f->text();
   const std::string& lang = f->language();
   double n_words = static_cast<double>(words.size());
-  double non_symbol = 0, non_symbol_chars = 0, alpha = 0, stops = 0;
+  size_t non_symbol_words = 0, non_symbol_total = 0, alpha_words = 0;
+  double stops = 0;
   for (size_t i = 0; i < words.size(); ++i) {
-    if (!IsSymbolWord(words[i])) {
-      ++non_symbol;
-      non_symbol_chars += static_cast<double>(lengths[i]);
+    const std::string_view w = words[i];
+    // Most words start with an ASCII letter: not all symbols, and a letter.
+    const auto first = w.empty() ? 0 : static_cast<unsigned char>(w[0]);
+    const bool letter_first = first < 0x80 && kKinds.letter[first];
+    if (letter_first || !IsSymbolWord(w)) {
+      ++non_symbol_words;
+      non_symbol_total += lengths[i];
     }
-    if (HasLetter(words[i])) ++alpha;
-    if (stops < stops_needed && stop_words.Contains(words[i], hashes[i])) ++stops;
+    alpha_words += letter_first || HasLetter(w);
+    // A decision needs the stop words only up to the minimum.
+    if (!(decide && stops >= p.min_stop_words) && stop_words.Contains(w, hashes[i])) ++stops;
   }
+  const auto non_symbol = static_cast<double>(non_symbol_words);
+  const auto non_symbol_chars = static_cast<double>(non_symbol_total);
+  const auto alpha = static_cast<double>(alpha_words);
   double mean = non_symbol > 0 ? non_symbol_chars / non_symbol : 0;
   double denom = std::max(n_words, 1.0);
   const GopherMarks marks = CountGopherMarks(text);
@@ -848,7 +851,7 @@ RuleResult EvalGopherQuality(const GopherQualityParams& p, const WordSet& stop_w
               {"hash_ratio", hash_ratio},      {"ellipsis_ratio", ellipsis_ratio},
               {"bullet_lines", bullets / n_lines}, {"ellipsis_lines", end_ellipsis / n_lines},
               {"alpha_words", alpha_ratio},    {"stop_words", stops}};
-  if (stops_needed != HUGE_VAL) r.values.pop_back();  // a decision's count may stop at the minimum
+  if (decide) r.values.pop_back();  // a decision's count may stop at the minimum
   bool word_length_applies = !NoSpaceLanguage(lang);
   bool stop_words_apply = lang == p.stop_words_language;
   if (!word_length_applies) r.skipped.push_back("mean_word_length");

@@ -19,6 +19,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "common/byte_scan.h"
+
 namespace stocktake::quality {
 
 namespace {
@@ -93,20 +95,17 @@ constexpr AsciiAlnum kAsciiAlnum;
 // The end of the run of ASCII letters and digits at s[i] (i < n): 16 bytes
 // at a time, so a word's end costs no mispredicted loop exit.
 inline size_t AsciiAlnumRunEnd(const unsigned char* s, size_t i, size_t n) {
-#if defined(__SSE2__)
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
-    // c - 'a' <= 25 (unsigned) after folding case, or c - '0' <= 9.
-    const __m128i letter = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-    const __m128i digit = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-    const __m128i alnum = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(25)), letter),
-                                       _mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit));
-    const auto other = static_cast<uint32_t>(~_mm_movemask_epi8(alnum)) & 0xFFFFu;
-    if (other != 0) return i + static_cast<size_t>(__builtin_ctz(other));
-  }
-#endif
-  while (i < n && kAsciiAlnum.yes[s[i]]) ++i;
-  return i;
+  return FindByte(
+      s, i, n,
+      [](const auto& v) {
+        // c - 'a' <= 25 (unsigned) after folding case, or c - '0' <= 9.
+        const auto letter = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+        const auto digit = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+        const auto alnum = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(25)), letter),
+                                        _mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit));
+        return ~Mask16(alnum) & 0xFFFFu;
+      },
+      [](unsigned char c) { return !kAsciiAlnum.yes[c]; });
 }
 
 const BmpClasses& Bmp() {
@@ -536,27 +535,14 @@ size_t Segmenter::CountSentencesIcu(std::string_view text) {
 
 void SplitLines(std::string_view text, std::vector<std::string_view>* out) {
   // Lines are short: a 16-byte newline mask instead of a memchr call each.
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
   size_t start = 0;
-  size_t i = 0;
-#if defined(__SSE2__)
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    for (auto mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')))); mask != 0;
-         mask &= mask - 1) {
-      const size_t nl = i + static_cast<size_t>(__builtin_ctz(mask));
-      out->push_back(text.substr(start, nl - start));
-      start = nl + 1;
-    }
-  }
-#endif
-  for (; i < n; ++i) {
-    if (p[i] == '\n') {
-      out->push_back(text.substr(start, i - start));
-      start = i + 1;
-    }
-  }
+  ForEachByte(
+      reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+      [](const auto& v) { return Mask16(Equal16(v, '\n')); }, [](unsigned char c) { return c == '\n'; },
+      [&](size_t nl) {
+        out->push_back(text.substr(start, nl - start));
+        start = nl + 1;
+      });
   out->push_back(text.substr(start));
 }
 

@@ -14,6 +14,8 @@
 #include <array>
 #include <climits>
 
+#include "common/byte_scan.h"
+
 namespace stocktake::stats {
 
 namespace {
@@ -73,7 +75,7 @@ uint64_t CountWhitespaceWords(std::string_view utf8) {
       const auto space = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(controls, separators)));
       const uint32_t word = ~space & 0xFFFFu;
       const uint32_t starts = word & ~((word << 1) | (in_word ? 1u : 0u));
-      words += static_cast<uint64_t>(__builtin_popcount(starts));
+      words += PopCount16(starts);
       in_word = (word >> 15) != 0;
       i += 16;
     }
