@@ -687,32 +687,34 @@ const C4Line& TextFacts::C4Checked(size_t i) {
   };
   size_t p = 0;
 #if defined(__SSE2__)
-  // 16 positions at a time: a byte that is some phrase's first letter in
-  // any case (OR 0x20 lowercases ASCII letters and leaves no other byte on
-  // one) followed by some phrase's second letter; the pair itself is checked
-  // exactly.
+  // 16 positions at a time: the positions where some phrase's first three
+  // letters start, in any ASCII case (OR 0x20 lowercases ASCII letters and
+  // leaves no other byte on one); check() compares the whole phrase.
   // The same pass looks for '{' (C4's curly-bracket rule).
   const __m128i lower = _mm_set1_epi8(0x20);
   const __m128i curly = _mm_set1_epi8('{');
-  constexpr size_t kPrefixes = std::size(kPhrasePrefixes);
-  __m128i first_letter[kPrefixes], second_letter[kPrefixes];
-  for (size_t k = 0; k < kPrefixes; ++k) {
-    first_letter[k] = _mm_set1_epi8(kPhrasePrefixes[k][0]);
-    second_letter[k] = _mm_set1_epi8(kPhrasePrefixes[k][1]);
+  constexpr const char* kHeads[] = {"lor", "jav", "ter", "pri", "coo", "use"};
+  constexpr size_t kPhrases = std::size(kHeads);
+  __m128i head[kPhrases][3];
+  for (size_t k = 0; k < kPhrases; ++k) {
+    for (size_t j = 0; j < 3; ++j) head[k][j] = _mm_set1_epi8(kHeads[k][j]);
   }
   uint32_t curlies = 0;
-  for (; p + 17 <= t.size(); p += 16) {
+  for (; p + 18 <= t.size(); p += 16) {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p));
     curlies |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, curly)));
-    const __m128i first = _mm_or_si128(bytes, lower);
-    const __m128i second = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p + 1)), lower);
-    __m128i firsts = _mm_setzero_si128(), seconds = _mm_setzero_si128();
-    for (size_t k = 0; k < kPrefixes; ++k) {
-      firsts = _mm_or_si128(firsts, _mm_cmpeq_epi8(first, first_letter[k]));
-      seconds = _mm_or_si128(seconds, _mm_cmpeq_epi8(second, second_letter[k]));
+    const __m128i at[3] = {_mm_or_si128(bytes, lower),
+                           _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p + 1)), lower),
+                           _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p + 2)), lower)};
+    __m128i starts = _mm_setzero_si128();
+    for (size_t k = 0; k < kPhrases; ++k) {
+      starts = _mm_or_si128(starts, _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(at[0], head[k][0]),
+                                                                _mm_cmpeq_epi8(at[1], head[k][1])),
+                                                  _mm_cmpeq_epi8(at[2], head[k][2])));
     }
-    auto pairs = static_cast<uint32_t>(_mm_movemask_epi8(_mm_and_si128(firsts, seconds)));
-    for (; pairs != 0; pairs &= pairs - 1) check(p + static_cast<size_t>(__builtin_ctz(pairs)));
+    for (auto mask = static_cast<uint32_t>(_mm_movemask_epi8(starts)); mask != 0; mask &= mask - 1) {
+      check(p + static_cast<size_t>(__builtin_ctz(mask)));
+    }
   }
   line.curly_bracket = curlies != 0;
 #endif
