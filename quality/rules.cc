@@ -268,7 +268,7 @@ void FindDuplicates(const std::vector<std::string_view>& items, CountTable* tabl
   *dup_items = 0;
   *dup_chars = 0;
   for (std::string_view item : items) {
-    if (!table->Insert(Hash64Inline(item))) {
+    if (!table->Insert(Hash64(item))) {
       ++*dup_items;
       *dup_chars += CodePoints(item);
     }
