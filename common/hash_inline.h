@@ -2,6 +2,8 @@
 // xxHash's implementation compiled inline (its XXH_INLINE_ALL mode) instead
 // of a call into libxxhash. For loops that hash many short strings (words):
 // most of a call's cost on a five-byte word is the call.
+// GCC decides the inlining per translation unit: with more than one call
+// site in a file it may outline the whole of XXH3 again (check with perf).
 #ifndef STOCKTAKE_COMMON_HASH_INLINE_H_
 #define STOCKTAKE_COMMON_HASH_INLINE_H_
 
