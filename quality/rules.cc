@@ -403,7 +403,7 @@ void TextFacts::Reset(std::string_view text, const LanguageGuess* language, Segm
   text_ = text;
   language_ = language;
   segmenter_ = segmenter;
-  have_chars_ = have_words_ = have_lines_ = have_hashes_ = false;
+  have_chars_ = have_words_ = have_lines_ = have_line_chars_ = have_hashes_ = false;
   c4_citations_ = -1;
   source_ = nullptr;
 }
@@ -422,10 +422,21 @@ const std::string& TextFacts::language() const {
 
 size_t TextFacts::chars() {
   if (!have_chars_) {
-    chars_ = CodePoints(text_);
+    // The text is its lines joined by newlines.
+    chars_ = lines().size() - 1;
+    for (size_t n : line_chars()) chars_ += n;
     have_chars_ = true;
   }
   return chars_;
+}
+
+const std::vector<size_t>& TextFacts::line_chars() {
+  if (!have_line_chars_) {
+    line_chars_.clear();
+    for (std::string_view line : lines()) line_chars_.push_back(CodePoints(line));
+    have_line_chars_ = true;
+  }
+  return line_chars_;
 }
 
 const std::vector<std::string_view>& TextFacts::words() {
@@ -433,14 +444,17 @@ const std::vector<std::string_view>& TextFacts::words() {
     words_.clear();
     word_chars_.clear();
     line_words_count_.clear();
-    for (std::string_view line : lines()) {
+    const std::vector<std::string_view>& all = lines();
+    const std::vector<size_t>& chars = line_chars();
+    for (size_t j = 0; j < all.size(); ++j) {
+      const std::string_view line = all[j];
       const size_t before = words_.size();
       segmenter_->LineWords(line, &words_);
       line_words_count_.push_back(static_cast<uint32_t>(words_.size() - before));
       // Code points per word. In a line without continuation bytes (as many
       // code points as bytes) each word has as many code points as bytes.
       word_chars_.resize(words_.size());
-      if (CodePoints(line) == line.size()) {
+      if (chars[j] == line.size()) {
         for (size_t k = before; k < words_.size(); ++k) word_chars_[k] = words_[k].size();
       } else {
         for (size_t k = before; k < words_.size(); ++k) word_chars_[k] = CodePoints(words_[k]);
@@ -1099,8 +1113,11 @@ RuleResult EvalFineWeb(const FineWebParams& p, TextFacts* f, RuleScratch* s) {
   s->pieces.clear();
   size_t text_chars_no_newlines = 0;
   double punct = 0, short_lines = 0;
-  for (std::string_view line : f->lines()) {
-    const size_t chars = CodePoints(line);
+  const std::vector<std::string_view>& lines = f->lines();
+  const std::vector<size_t>& line_chars = f->line_chars();
+  for (size_t j = 0; j < lines.size(); ++j) {
+    const std::string_view line = lines[j];
+    const size_t chars = line_chars[j];
     text_chars_no_newlines += chars;
     if (Trim(line).empty()) continue;
     s->pieces.push_back(line);

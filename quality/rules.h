@@ -193,6 +193,7 @@ class TextFacts {
   const std::vector<uint64_t>& word_hashes();
   size_t word_count();  // words().size(), without listing them when derived
   const std::vector<std::string_view>& lines();
+  const std::vector<size_t>& line_chars();  // code points per line of lines()
   // The C4 view of every line; content checks and sentences are filled in
   // by C4Checked(), C4Sentences() and C4Longest() when a rule needs them.
   std::vector<C4Line>& c4_lines(bool remove_citations);
@@ -207,12 +208,13 @@ class TextFacts {
   const LanguageGuess* language_ = nullptr;
   Segmenter* segmenter_ = nullptr;
   size_t chars_ = 0;
-  bool have_chars_ = false, have_words_ = false, have_lines_ = false, have_hashes_ = false;
+  bool have_chars_ = false, have_words_ = false, have_lines_ = false, have_line_chars_ = false, have_hashes_ = false;
   TextFacts* source_ = nullptr;   // derived facts: the text this one was cut from
   std::vector<uint32_t> source_lines_;
   std::vector<uint32_t> line_words_count_;  // words per line, once words() ran
   std::vector<std::string_view> words_;
   std::vector<size_t> word_chars_;
+  std::vector<size_t> line_chars_;
   std::vector<uint64_t> word_hashes_;
   std::vector<std::string_view> lines_;
   int c4_citations_ = -1;  // the remove_citations setting c4_lines_ was made with; -1: none yet
