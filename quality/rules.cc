@@ -946,7 +946,9 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
       // also drops the last (n-1)-gram, which starts no n-gram.)
       size_t kept = 0;
       for (size_t k = 0; k + 1 < candidates.size(); ++k) {
-        if (candidates[k + 1] == candidates[k] + 1) candidates[kept++] = candidates[k];
+        const uint32_t i = candidates[k];
+        candidates[kept] = i;  // branch-free: kept only if the next position follows
+        kept += candidates[k + 1] == i + 1;
       }
       candidates.resize(kept);
     } else {
