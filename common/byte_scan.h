@@ -38,13 +38,19 @@ inline __m128i Equal16(__m128i v, unsigned char c) { return _mm_cmpeq_epi8(v, _m
 inline uint32_t Mask16(__m128i m) { return static_cast<uint32_t>(_mm_movemask_epi8(m)); }
 #endif
 
-// The first i' in [i, n) with byte(p[i']), or n.
+// The first i' in [i, n) with byte(p[i']), or n. Reads p[0, n) only, and
+// the last 16 of those bytes for a tail shorter than 16.
 template <typename Block, typename Byte>
 inline size_t FindByte(const unsigned char* p, size_t i, size_t n, Block block, Byte byte) {
 #if defined(__SSE2__)
   for (; i + 16 <= n; i += 16) {
     const uint32_t mask = block(Load16(p + i));
     if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+  }
+  if (i < n && n >= 16) {
+    // The tail: the last 16 bytes, without those before i.
+    const uint32_t mask = block(Load16(p + n - 16)) >> (i - (n - 16));
+    return mask != 0 ? i + static_cast<size_t>(__builtin_ctz(mask)) : n;
   }
 #else
   (void)block;
