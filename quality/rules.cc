@@ -513,14 +513,21 @@ uint32_t CountBlankSplitWords(std::string_view text) {
 #if defined(__SSE2__)
   // 16 bytes at a time: the starts are the word bytes whose predecessor
   // (the byte before in the mask, or the last of the previous block) is not.
+  auto word_bytes_at = [&](size_t q) {
+    const __m128i v = Load16(p + q);
+    return ~Mask16(_mm_or_si128(Equal16(v, ' '), Equal16(v, '\t'))) & 0xFFFFu;
+  };
   for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const auto blanks = static_cast<uint32_t>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')))));
-    const uint32_t word_bytes = ~blanks & 0xFFFFu;
+    const uint32_t word_bytes = word_bytes_at(i);
     const uint32_t starts = word_bytes & ~((word_bytes << 1) | static_cast<uint32_t>(after_word));
     words += PopCount16(starts);
     after_word = (word_bytes >> 15) != 0;
+  }
+  if (i < n && n >= 16) {
+    // The tail: the last 16 bytes, where the bytes before i are counted
+    // already but still tell whether the byte before a start is a blank.
+    const uint32_t word_bytes = word_bytes_at(n - 16);
+    return words + PopCount16(word_bytes & ~(word_bytes << 1) & (0xFFFFu << (i - (n - 16))));
   }
 #endif
   for (; i < n; ++i) {
@@ -713,22 +720,41 @@ const C4Line& TextFacts::C4Checked(size_t i) {
   for (size_t k = 0; k < kPhrases; ++k) {
     for (size_t j = 0; j < 3; ++j) head[k][j] = _mm_set1_epi8(kHeads[k][j]);
   }
-  uint32_t curlies = 0;
-  for (; p + 18 <= t.size(); p += 16) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p));
-    curlies |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, curly)));
-    const __m128i at[3] = {_mm_or_si128(bytes, lower),
-                           _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p + 1)), lower),
-                           _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + p + 2)), lower)};
+  // Bit j of the result: a phrase head starts at q + j; bit j of *curlies:
+  // byte q + j is '{'. Reads t[q, q + 18).
+  auto block = [&](size_t q, uint32_t* curlies) {
+    const __m128i bytes = Load16(u + q);
+    *curlies = Mask16(_mm_cmpeq_epi8(bytes, curly));
+    const __m128i at[3] = {_mm_or_si128(bytes, lower), _mm_or_si128(Load16(u + q + 1), lower),
+                           _mm_or_si128(Load16(u + q + 2), lower)};
     __m128i starts = _mm_setzero_si128();
     for (size_t k = 0; k < kPhrases; ++k) {
       starts = _mm_or_si128(starts, _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(at[0], head[k][0]),
                                                                 _mm_cmpeq_epi8(at[1], head[k][1])),
                                                   _mm_cmpeq_epi8(at[2], head[k][2])));
     }
-    for (auto mask = static_cast<uint32_t>(_mm_movemask_epi8(starts)); mask != 0; mask &= mask - 1) {
+    return Mask16(starts);
+  };
+  uint32_t curlies = 0;
+  for (; p + 18 <= t.size(); p += 16) {
+    uint32_t found = 0;
+    for (uint32_t mask = block(p, &found); mask != 0; mask &= mask - 1) {
       check(p + static_cast<size_t>(__builtin_ctz(mask)));
     }
+    curlies |= found;
+  }
+  if (p < t.size() && t.size() >= 18) {
+    // The tail, from the last block of 18 bytes without the positions
+    // before p (a phrase is longer than 2 bytes, so none starts in the last
+    // two; only '{' is looked for there).
+    const size_t q = t.size() - 18;
+    const uint32_t keep = 0xFFFFu << (p - q);
+    uint32_t found = 0;
+    for (uint32_t mask = block(q, &found) & keep; mask != 0; mask &= mask - 1) {
+      check(q + static_cast<size_t>(__builtin_ctz(mask)));
+    }
+    curlies |= (found & keep) | static_cast<uint32_t>(u[q + 16] == '{') | static_cast<uint32_t>(u[q + 17] == '{');
+    p = t.size();
   }
   line.curly_bracket = curlies != 0;
 #endif
