@@ -582,6 +582,10 @@ size_t CodePointsLong(std::string_view s) {
     const __m128i sums = _mm_sad_epu8(counts, _mm_setzero_si128());
     starts += static_cast<size_t>(_mm_cvtsi128_si32(sums)) + static_cast<size_t>(_mm_extract_epi16(sums, 4));
   }
+  if (i < n && n >= 16) {  // the tail: the last 16 bytes, without those counted
+    const uint32_t tail = Mask16(_mm_cmpgt_epi8(Load16(p + n - 16), limit)) & (0xFFFFu << (i - (n - 16)));
+    return starts + PopCount16(tail);
+  }
 #endif
   for (; i < n; ++i) starts += (p[i] & 0xC0) != 0x80;
   return starts;
