@@ -55,6 +55,21 @@ void BM_WhitespaceWords(benchmark::State& state) {
 }
 BENCHMARK(BM_WhitespaceWords);
 
+// The same per line: `stocktake run` measures a text in line units.
+void BM_WhitespaceWordsPerLine(benchmark::State& state) {
+  stocktake::crawler::Extractor x;
+  std::string text(x.Extract(Page()).text);
+  std::vector<std::string_view> lines;
+  stocktake::quality::SplitLines(text, &lines);
+  for (auto _ : state) {
+    uint64_t n = 0;
+    for (std::string_view line : lines) n += stocktake::stats::CountWhitespaceWords(line);
+    benchmark::DoNotOptimize(n);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_WhitespaceWordsPerLine);
+
 // Code points of every line of the page's text, as the quality rules count them.
 void BM_CodePointsPerLine(benchmark::State& state) {
   stocktake::crawler::Extractor x;

@@ -25,6 +25,18 @@ constexpr std::array<bool, 128> MakeAsciiSpace() {
   return t;
 }
 constexpr std::array<bool, 128> kAsciiSpace = MakeAsciiSpace();
+
+#if defined(__SSE2__)
+// Bit k: byte k of 16 ASCII bytes is not a space. (ASCII bytes compare
+// correctly as signed: the spaces are 0x09-0x0D, 0x1C-0x1F and 0x20.)
+inline uint32_t AsciiWordBytes(__m128i v) {
+  const __m128i controls = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x08)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x0E)));
+  const __m128i separators =
+      _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1B)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x21)));
+  return ~Mask16(_mm_or_si128(controls, separators)) & 0xFFFFu;
+}
+#endif
+
 }  // namespace
 
 uint64_t CountWhitespaceWords(std::string_view utf8) {
@@ -67,19 +79,23 @@ uint64_t CountWhitespaceWords(std::string_view utf8) {
         while (i < end) step();
         continue;
       }
-      // ASCII bytes compare correctly as signed: 0x09-0x0D, 0x1C-0x1F, 0x20.
-      const __m128i controls = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x08)),
-                                             _mm_cmplt_epi8(v, _mm_set1_epi8(0x0E)));
-      const __m128i separators = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1B)),
-                                               _mm_cmplt_epi8(v, _mm_set1_epi8(0x21)));
-      const auto space = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(controls, separators)));
-      const uint32_t word = ~space & 0xFFFFu;
+      const uint32_t word = AsciiWordBytes(v);
       const uint32_t starts = word & ~((word << 1) | (in_word ? 1u : 0u));
       words += PopCount16(starts);
       in_word = (word >> 15) != 0;
       i += 16;
     }
     if (i >= n) break;
+    if (n >= 16) {
+      // The tail, from the last 16 bytes when they are all ASCII: the bytes
+      // before i are counted already, and byte i - 1 tells whether byte i
+      // starts a word.
+      const __m128i v = Load16(s + n - 16);
+      if (Mask16(v) == 0) {
+        const uint32_t word = AsciiWordBytes(v);
+        return words + PopCount16(word & ~(word << 1) & (0xFFFFu << (i - (n - 16))));
+      }
+    }
 #endif
     step();
   }
