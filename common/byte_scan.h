@@ -65,7 +65,9 @@ inline void ForEachByte(const unsigned char* p, size_t n, Block block, Byte byte
   size_t i = 0;
 #if defined(__SSE2__)
   for (; i + 16 <= n; i += 16) {
-    for (uint32_t mask = block(Load16(p + i)); mask != 0; mask &= mask - 1) f(i + static_cast<size_t>(__builtin_ctz(mask)));
+    for (uint32_t mask = block(Load16(p + i)); mask != 0; mask &= mask - 1) {
+      f(i + static_cast<size_t>(__builtin_ctz(mask)));
+    }
   }
 #else
   (void)block;

@@ -30,7 +30,8 @@ constexpr std::array<bool, 128> kAsciiSpace = MakeAsciiSpace();
 // Bit k: byte k of 16 ASCII bytes is not a space. (ASCII bytes compare
 // correctly as signed: the spaces are 0x09-0x0D, 0x1C-0x1F and 0x20.)
 inline uint32_t AsciiWordBytes(__m128i v) {
-  const __m128i controls = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x08)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x0E)));
+  const __m128i controls =
+      _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x08)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x0E)));
   const __m128i separators =
       _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1B)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x21)));
   return ~Mask16(_mm_or_si128(controls, separators)) & 0xFFFFu;
