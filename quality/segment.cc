@@ -205,6 +205,9 @@ FastStop FastWords(std::string_view line, size_t from, std::vector<std::string_v
         i += l1;
         continue;
       }
+      // Only a mid-word character can join what follows it (a space, the
+      // common case, cannot).
+      if (x != kMidLetter && x != kMidNumLet && x != kSingleQuote && x != kMidNum) break;
       if (i + l1 < n) {
         size_t l2 = 0;
         Class y = Classify(bmp, s + i + l1, n - i - l1, &l2);
