@@ -38,6 +38,11 @@ inline __m128i Equal16(__m128i v, unsigned char c) { return _mm_cmpeq_epi8(v, _m
 inline uint32_t Mask16(__m128i m) { return static_cast<uint32_t>(_mm_movemask_epi8(m)); }
 #endif
 
+// A scan's tail shorter than 16 bytes (n - 16 < i < n) is read as the last
+// 16 bytes of p[0, n), overlapping what was scanned already: these are the
+// bits of that block's bytes at or after i.
+inline uint32_t TailBits(size_t i, size_t n) { return 0xFFFFu << (i - (n - 16)); }
+
 // The first i' in [i, n) with byte(p[i']), or n. Reads p[0, n) only, and
 // the last 16 of those bytes for a tail shorter than 16.
 template <typename Block, typename Byte>
@@ -48,9 +53,8 @@ inline size_t FindByte(const unsigned char* p, size_t i, size_t n, Block block, 
     if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
   }
   if (i < n && n >= 16) {
-    // The tail: the last 16 bytes, without those before i.
-    const uint32_t mask = block(Load16(p + n - 16)) >> (i - (n - 16));
-    return mask != 0 ? i + static_cast<size_t>(__builtin_ctz(mask)) : n;
+    const uint32_t mask = block(Load16(p + n - 16)) & TailBits(i, n);
+    return mask != 0 ? n - 16 + static_cast<size_t>(__builtin_ctz(mask)) : n;
   }
 #else
   (void)block;

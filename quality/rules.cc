@@ -527,7 +527,7 @@ uint32_t CountBlankSplitWords(std::string_view text) {
     // The tail: the last 16 bytes, where the bytes before i are counted
     // already but still tell whether the byte before a start is a blank.
     const uint32_t word_bytes = word_bytes_at(n - 16);
-    return words + PopCount16(word_bytes & ~(word_bytes << 1) & (0xFFFFu << (i - (n - 16))));
+    return words + PopCount16(word_bytes & ~(word_bytes << 1) & TailBits(i, n));
   }
 #endif
   for (; i < n; ++i) {
@@ -640,14 +640,16 @@ bool MatchesAt(std::string_view s, size_t pos, std::string_view needle) {
 
 }  // namespace
 
-// The first two letters of C4's phrases, lowercase.
-constexpr const char* kPhrasePrefixes[] = {"lo", "ja", "te", "pr", "co", "us"};
+// The first three letters of C4's phrases, lowercase (check() below lists
+// the phrases): the 16-byte scan compares all three, the tables below the
+// first two.
+constexpr const char* kPhraseHeads[] = {"lor", "jav", "ter", "pri", "coo", "use"};
 
-// Those two letters in any ASCII case: a bit per byte pair.
+// The first two letters of a head in any ASCII case: a bit per byte pair.
 struct PhraseStarts {
   uint64_t bits[65536 / 64];
   constexpr PhraseStarts() : bits() {
-    for (const char* start : kPhrasePrefixes) {
+    for (const char* start : kPhraseHeads) {
       for (int upper = 0; upper < 4; ++upper) {  // every ASCII case of the two letters
         int a = start[0] - ((upper & 1) ? 32 : 0), b = start[1] - ((upper & 2) ? 32 : 0);
         int pair = (a << 8) | b;
@@ -667,7 +669,7 @@ constexpr PhraseStarts kPhraseStarts;
 struct PhraseFirstLetters {
   bool yes[256];
   constexpr PhraseFirstLetters() : yes() {
-    for (const char* start : kPhrasePrefixes) {
+    for (const char* start : kPhraseHeads) {
       yes[static_cast<unsigned char>(start[0])] = yes[static_cast<unsigned char>(start[0] - 32)] = true;
     }
   }
@@ -714,11 +716,10 @@ const C4Line& TextFacts::C4Checked(size_t i) {
   // The same pass looks for '{' (C4's curly-bracket rule).
   const __m128i lower = _mm_set1_epi8(0x20);
   const __m128i curly = _mm_set1_epi8('{');
-  constexpr const char* kHeads[] = {"lor", "jav", "ter", "pri", "coo", "use"};
-  constexpr size_t kPhrases = std::size(kHeads);
+  constexpr size_t kPhrases = std::size(kPhraseHeads);
   __m128i head[kPhrases][3];
   for (size_t k = 0; k < kPhrases; ++k) {
-    for (size_t j = 0; j < 3; ++j) head[k][j] = _mm_set1_epi8(kHeads[k][j]);
+    for (size_t j = 0; j < 3; ++j) head[k][j] = _mm_set1_epi8(kPhraseHeads[k][j]);
   }
   // Bit j of the result: a phrase head starts at q + j; bit j of *curlies:
   // byte q + j is '{'. Reads t[q, q + 18).

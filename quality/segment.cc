@@ -586,7 +586,7 @@ size_t CodePointsLong(std::string_view s) {
     starts += static_cast<size_t>(_mm_cvtsi128_si32(sums)) + static_cast<size_t>(_mm_extract_epi16(sums, 4));
   }
   if (i < n && n >= 16) {  // the tail: the last 16 bytes, without those counted
-    const uint32_t tail = Mask16(_mm_cmpgt_epi8(Load16(p + n - 16), limit)) & (0xFFFFu << (i - (n - 16)));
+    const uint32_t tail = Mask16(_mm_cmpgt_epi8(Load16(p + n - 16), limit)) & TailBits(i, n);
     return starts + PopCount16(tail);
   }
 #endif

@@ -94,7 +94,7 @@ uint64_t CountWhitespaceWords(std::string_view utf8) {
       const __m128i v = Load16(s + n - 16);
       if (Mask16(v) == 0) {
         const uint32_t word = AsciiWordBytes(v);
-        return words + PopCount16(word & ~(word << 1) & (0xFFFFu << (i - (n - 16))));
+        return words + PopCount16(word & ~(word << 1) & TailBits(static_cast<size_t>(i), static_cast<size_t>(n)));
       }
     }
 #endif
