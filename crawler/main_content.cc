@@ -52,54 +52,10 @@ inline bool IsWordAscii(char c) {
 }
 
 void LowerInto(std::string_view s, std::string* out) {
-  for (char c : s) out->push_back(Lower(c));
-}
-
-// A set of substrings to look for in one pass over a class-and-id string:
-// only positions whose byte starts some word are compared (instead of one
-// search of the whole string per word).
-class KeywordSet {
- public:
-  // Every word has at least two bytes.
-  KeywordSet(std::initializer_list<std::string_view> words) {
-    for (std::string_view w : words) by_first_[static_cast<unsigned char>(w[0])].push_back(w);
-  }
-  bool FoundIn(std::string_view lower) const {
-    for (size_t i = 0; i + 1 < lower.size(); ++i) {
-      for (std::string_view w : by_first_[static_cast<unsigned char>(lower[i])]) {
-        // The second byte first: most positions that start a word's first
-        // byte (a vowel, an 's') fail there without a comparison call.
-        if (lower[i + 1] == w[1] && w.size() <= lower.size() - i &&
-            std::memcmp(lower.data() + i + 2, w.data() + 2, w.size() - 2) == 0) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
- private:
-  std::vector<std::string_view> by_first_[256];
-};
-
-bool Unlikely(std::string_view m) {
-  static const KeywordSet kWords = {"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community",
-                                    "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu",
-                                    "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper",
-                                    "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager",
-                                    "popup", "yom-remote"};
-  return kWords.FoundIn(m);
-}
-
-bool MaybeCandidate(std::string_view m) {
-  static const KeywordSet kWords = {"and", "article", "body", "column", "content", "main", "shadow"};
-  return kWords.FoundIn(m);
-}
-
-bool Positive(std::string_view m) {
-  static const KeywordSet kWords = {"article", "body", "content", "entry", "hentry", "h-entry", "main", "page",
-                                    "pagination", "post", "text", "blog", "story"};
-  return kWords.FoundIn(m);
+  const size_t at = out->size();
+  out->resize(at + s.size());
+  char* to = out->data() + at;
+  for (size_t i = 0; i < s.size(); ++i) to[i] = Lower(s[i]);
 }
 
 // " hid " as a whole space-separated word.
@@ -112,17 +68,81 @@ bool HasWordHid(std::string_view m) {
   return false;
 }
 
-bool Negative(std::string_view m) {
-  static const KeywordSet kWords = {"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "foot",
-                                    "footer", "footnote", "gdpr", "masthead", "media", "meta", "outbrain", "promo",
-                                    "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor",
-                                    "shopping", "tags", "tool", "widget"};
-  return HasWordHid(m) || kWords.FoundIn(m);
-}
+// Readability's class-and-id patterns. A word can be in several.
+enum ClassSet : uint8_t {
+  sUnlikely = 1u << 0,
+  sMaybeCandidate = 1u << 1,
+  sPositive = 1u << 2,
+  sNegative = 1u << 3,
+  sByline = 1u << 4,
+  sShare = 1u << 5,     // has "share" (ShareElement then decides)
+  sFallback = 1u << 6,  // has "fallback-image"
+};
+constexpr int kClassSetBits = 7;
 
-bool Byline(std::string_view m) {
-  static const KeywordSet kWords = {"byline", "author", "dateline", "writtenby", "p-author"};
-  return kWords.FoundIn(m);
+// All the patterns' words, found in one pass over a lowercased class or id:
+// only positions whose byte starts some word are compared, and every word
+// found adds its sets (one pass for all the tests, where each test was a
+// pass of its own).
+class ClassPatterns {
+ public:
+  ClassPatterns() {
+    Add(sUnlikely, {"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap",
+                    "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark", "replies",
+                    "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental", "ad-break",
+                    "agegate", "pagination", "pager", "popup", "yom-remote"});
+    Add(sMaybeCandidate, {"and", "article", "body", "column", "content", "main", "shadow"});
+    Add(sPositive, {"article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination", "post",
+                    "text", "blog", "story"});
+    Add(sNegative, {"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "foot", "footer", "footnote",
+                    "gdpr", "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share",
+                    "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "tool", "widget"});
+    Add(sByline, {"byline", "author", "dateline", "writtenby", "p-author"});
+    Add(sShare, {"share"});
+    Add(sFallback, {"fallback-image"});
+  }
+
+  // The sets with a word in `lower`; " hid " as a whole word is negative.
+  uint8_t SetsIn(std::string_view lower) const {
+    uint8_t sets = 0;
+    for (size_t i = 0; i + 1 < lower.size(); ++i) {
+      for (const Word& w : by_first_[static_cast<unsigned char>(lower[i])]) {
+        // The second byte first: most positions that start a word's first
+        // byte (a vowel, an 's') fail there without a comparison call.
+        if (lower[i + 1] == w.text[1] && w.text.size() <= lower.size() - i &&
+            std::memcmp(lower.data() + i + 2, w.text.data() + 2, w.text.size() - 2) == 0) {
+          sets |= w.sets;
+        }
+      }
+    }
+    if (HasWordHid(lower)) sets |= sNegative;
+    return sets;
+  }
+
+ private:
+  struct Word {
+    std::string_view text;  // at least two bytes
+    uint8_t sets;
+  };
+
+  void Add(ClassSet set, std::initializer_list<std::string_view> words) {
+    for (std::string_view w : words) {
+      std::vector<Word>& list = by_first_[static_cast<unsigned char>(w[0])];
+      auto it = std::find_if(list.begin(), list.end(), [&](const Word& x) { return x.text == w; });
+      if (it != list.end()) {
+        it->sets |= set;
+      } else {
+        list.push_back({w, set});
+      }
+    }
+  }
+
+  std::vector<Word> by_first_[256];
+};
+
+const ClassPatterns& Patterns() {
+  static const ClassPatterns kPatterns;
+  return kPatterns;
 }
 
 // (\b|_)(share|sharedaddy)(\b|_)
@@ -138,7 +158,10 @@ bool ShareElement(std::string_view m) {
 }
 
 bool UnlikelyRole(std::string_view role) {
-  for (std::string_view r : {"menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"}) {
+  static constexpr std::string_view kRoles[] = {"menu",  "menubar",     "complementary", "navigation",
+                                                "alert", "alertdialog", "dialog"};
+  if (role.empty()) return false;  // most elements
+  for (std::string_view r : kRoles) {
     if (role == r) return true;
   }
   return false;
@@ -323,7 +346,10 @@ struct Summary {
     link += b.link;
     heading += b.heading;
     list += b.list;
-    for (size_t i = 0; i < counts.size(); ++i) counts[i] += b.counts[i];
+    // Through a copy: `b` and this summary are both in the summary array, so
+    // without it the compiler must assume they overlap and adds one by one.
+    const std::array<uint32_t, cCountedTags> add = b.counts;
+    for (size_t i = 0; i < counts.size(); ++i) counts[i] += add[i];
   }
 };
 
@@ -340,6 +366,9 @@ struct MainContentFinder::State {
   std::vector<Summary> summary;
   std::vector<uint8_t> valid;  // summary[i] is current
   std::vector<NodeId> order;   // scratch for summary computation
+  std::vector<uint8_t> removed;                   // PrepArticle: removed from the article
+  std::vector<uint16_t> class_sets;               // per node, for all of a page's attempts
+  std::array<std::vector<NodeId>, 9> prep;        // PrepArticle: the article's elements by step
   std::string match;
   std::string scratch;
   uint64_t work = 0;
@@ -354,6 +383,7 @@ struct MainContentFinder::State {
     data_table.assign(nodes, 0);
     summary.resize(nodes);
     valid.assign(nodes, 0);
+    removed.assign(nodes, 0);
   }
 };
 
@@ -406,6 +436,7 @@ class Grabber {
       data_table_.resize(d_.size(), 0);
       st_.summary.resize(d_.size());
       st_.valid.resize(d_.size(), 0);
+      st_.removed.resize(d_.size(), 0);
     }
   }
 
@@ -417,12 +448,50 @@ class Grabber {
     return match_;
   }
 
+  // The class-pattern sets of a node's class (bits 0-6) and id (bits 7-13).
+  // Attributes never change and an attempt starts from a copy of the page's
+  // parse, so node ids are the same in every attempt and a page's answers
+  // are kept for all of its attempts (State::class_sets).
+  static constexpr uint16_t kSetsKnown = 1u << 15;
+
+  uint16_t ClassSets(NodeId id) {
+    GrowMatchCache();
+    uint16_t& cached = st_.class_sets[id];
+    if (cached & kSetsKnown) return cached;
+    const Node& n = d_[id];
+    uint16_t sets = kSetsKnown;
+    if (!n.cls.empty()) {
+      scratch_.clear();
+      LowerInto(n.cls, &scratch_);
+      sets |= Patterns().SetsIn(scratch_);
+    }
+    if (!n.id.empty()) {
+      scratch_.clear();
+      LowerInto(n.id, &scratch_);
+      sets |= static_cast<uint16_t>(Patterns().SetsIn(scratch_) << kClassSetBits);
+    }
+    cached = sets;
+    return sets;
+  }
+
+  // Readability tests "class id" as one string; no pattern has a space, so
+  // that is the class or the id.
+  bool ClassOrId(NodeId id, ClassSet set) {
+    const uint16_t sets = ClassSets(id);
+    return ((sets | sets >> kClassSetBits) & set) != 0;
+  }
+
+  void GrowMatchCache() {
+    if (st_.class_sets.size() < d_.size()) st_.class_sets.resize(d_.size(), 0);
+  }
+
   // Tree edits go through these so cached summaries stay right: an edit
   // invalidates the summaries of the nodes above it, nothing else.
   void Invalidate(NodeId id) {
     for (NodeId p = id; p != kNoNode && p < st_.valid.size() && st_.valid[p]; p = d_[p].parent) st_.valid[p] = 0;
   }
   void Detach(NodeId id) {
+    if (track_removed_) MarkRemoved(id);
     Invalidate(d_[id].parent);
     d_.Detach(id);
   }
@@ -446,23 +515,21 @@ class Grabber {
     return id;
   }
 
-  static Summary TextSummary(std::string_view text) {
-    Summary s;
+  // Fills `s`, which is zero.
+  static void TextSummary(std::string_view text, Summary* s) {
     TextMeasure m;
     m.Add(text);
-    s.chars = static_cast<uint32_t>(m.any ? m.length : 0);
-    s.commas = static_cast<uint32_t>(m.commas);
-    s.any = m.any;
+    s->commas = static_cast<uint32_t>(m.commas);
+    s->any = m.any;
     if (!text.empty()) {
-      s.lead_space = IsSpace(text.front());
-      s.trail_space = IsSpace(text.back());
+      s->lead_space = IsSpace(text.front());
+      s->trail_space = IsSpace(text.back());
     }
-    if (s.any) {
+    if (m.any) {
       // m.length counts inner runs as one character each; split them out.
-      s.runs = static_cast<uint32_t>(m.length - m.chars);
-      s.chars = static_cast<uint32_t>(m.chars);
+      s->runs = static_cast<uint32_t>(m.length - m.chars);
+      s->chars = static_cast<uint32_t>(m.chars);
     }
-    return s;
   }
 
   // The summary of `id`'s subtree, computing only what an edit invalidated.
@@ -480,9 +547,13 @@ class Grabber {
       NodeId n = order[i];
       if (st_.valid[n]) continue;
       const Node& node = d_[n];
-      Summary s;
+      // Built in place: a summary built on the stack and copied was stored
+      // field by field and loaded back 16 bytes at a time, and those loads
+      // waited for the stores (a failed store-to-load forward per node).
+      Summary& s = st_.summary[n];
+      s = Summary{};
       if (node.tag == Tag::kText) {
-        s = TextSummary(node.text);
+        TextSummary(node.text, &s);
       } else {
         for (NodeId c = node.first_child; c != kNoNode; c = d_[c].next) s.Append(st_.summary[c]);
         int counted = CountedIndex(node.tag);
@@ -492,7 +563,6 @@ class Grabber {
         if (HasFlag(node.tag, kHeading)) s.heading += length;
         if (node.tag == Tag::kUl || node.tag == Tag::kOl) s.list += length;
       }
-      st_.summary[n] = s;
       st_.valid[n] = 1;
     }
     return st_.summary[id];
@@ -620,14 +690,11 @@ class Grabber {
 
   int ClassWeight(NodeId id) {
     if (!(flags_ & kWeightClasses)) return 0;
-    const Node& n = d_[id];
+    const uint16_t sets = ClassSets(id);
     int weight = 0;
-    for (std::string_view s : {n.cls, n.id}) {
-      if (s.empty()) continue;
-      scratch_.clear();
-      LowerInto(s, &scratch_);
-      if (Negative(scratch_)) weight -= 25;
-      if (Positive(scratch_)) weight += 25;
+    for (int part : {0, kClassSetBits}) {
+      if (sets >> part & sNegative) weight -= 25;
+      if (sets >> part & sPositive) weight += 25;
     }
     return weight;
   }
@@ -794,10 +861,10 @@ class Grabber {
   }
 
   // ---------------------------------------------------------------- walk --
-  bool CheckByline(NodeId id, std::string_view match) {
+  bool CheckByline(NodeId id) {
     if (have_byline_) return false;
     const Node& n = d_[id];
-    bool author = n.rel == "author" || n.itemprop.find("author") != std::string_view::npos || Byline(match);
+    bool author = n.rel == "author" || n.itemprop.find("author") != std::string_view::npos || ClassOrId(id, sByline);
     if (!author) return false;
     size_t len = InnerLength(id);
     if (len == 0 || len >= 100) return false;
@@ -820,8 +887,7 @@ class Grabber {
         node = NextNode(node, false);
         continue;
       }
-      std::string match = MatchString(n);
-      bool aria_fallback = (n.flags & kAriaHidden) && match.find("fallback-image") != std::string::npos;
+      bool aria_fallback = (n.flags & kAriaHidden) && ClassOrId(node, sFallback);
       bool hidden = (n.flags & (kHiddenAttr | kStyleHidden)) || ((n.flags & kAriaHidden) && !aria_fallback);
       if (hidden) {
         node = RemoveAndGetNext(node);
@@ -831,7 +897,7 @@ class Grabber {
         node = RemoveAndGetNext(node);
         continue;
       }
-      if (CheckByline(node, match)) {
+      if (CheckByline(node)) {
         node = RemoveAndGetNext(node);
         continue;
       }
@@ -841,7 +907,7 @@ class Grabber {
         continue;
       }
       if (flags_ & kStripUnlikely) {
-        if (Unlikely(match) && !MaybeCandidate(match) && !HasAncestorTag(node, Tag::kTable, 3) &&
+        if (ClassOrId(node, sUnlikely) && !ClassOrId(node, sMaybeCandidate) && !HasAncestorTag(node, Tag::kTable, 3) &&
             !HasAncestorTag(node, Tag::kCode, 3) && n.tag != Tag::kBody && n.tag != Tag::kA) {
           node = RemoveAndGetNext(node);
           continue;
@@ -1024,18 +1090,65 @@ class Grabber {
   }
 
   // --------------------------------------------------------------- clean --
-  // Removes every descendant with one of `tags` (one walk for all of them).
-  void RemoveAll(NodeId root, std::initializer_list<Tag> tags) {
-    std::vector<NodeId> nodes;
-    Collect(root, tags, &nodes);
-    for (NodeId n : nodes) Detach(n);
+  // PrepArticle's steps each look at the article's elements of a few tags,
+  // and they only remove nodes. So one walk files the article's elements by
+  // tag (document order), and a step takes the ones not removed since:
+  // Detach marks a removed subtree once, so that test is a load, where a
+  // walk per step (eleven of them) was most of the cleaning's time.
+  enum PrepSet : uint8_t { pTable, pForm, pFieldset, pRemoved1, pRemoved2, pHeader, pUl, pDiv, pP, pNone };
+
+  static_assert(pNone == std::tuple_size_v<decltype(MainContentFinder::State::prep)>);
+
+  static PrepSet PrepSetOf(Tag t) {
+    switch (t) {
+      case Tag::kTable: return pTable;
+      case Tag::kForm: return pForm;
+      case Tag::kFieldset: return pFieldset;
+      case Tag::kObject: case Tag::kEmbed: case Tag::kFooter: case Tag::kLink: case Tag::kAside: return pRemoved1;
+      case Tag::kIframe: case Tag::kInput: case Tag::kTextarea: case Tag::kSelect: case Tag::kButton:
+        return pRemoved2;
+      case Tag::kH1: case Tag::kH2: return pHeader;
+      case Tag::kUl: return pUl;
+      case Tag::kDiv: return pDiv;
+      case Tag::kP: return pP;
+      default: return pNone;
+    }
   }
 
-  void MarkDataTables(NodeId root) {
-    std::vector<NodeId> tables;
-    Collect(root, {Tag::kTable}, &tables);
+  void FilePrepSets(NodeId article) {
+    for (std::vector<NodeId>& set : st_.prep) set.clear();
+    for (NodeId n = d_[article].first_child; n != kNoNode; n = d_.NextInOrder(n, article)) {
+      ++work_;
+      const PrepSet set = PrepSetOf(d_[n].tag);
+      if (set != pNone) st_.prep[set].push_back(n);
+    }
+  }
+
+  // The nodes of `set` still in the article, in document order.
+  const std::vector<NodeId>& Live(PrepSet set) {
+    std::vector<NodeId>& nodes = st_.prep[set];
+    nodes.erase(std::remove_if(nodes.begin(), nodes.end(), [&](NodeId n) { return st_.removed[n] != 0; }),
+                nodes.end());
+    return nodes;
+  }
+
+  void MarkRemoved(NodeId id) {
     Grow();
-    for (NodeId t : tables) {
+    if (st_.removed[id]) return;
+    for (NodeId n = id; n != kNoNode; n = d_.NextInOrder(n, id)) {
+      ++work_;
+      st_.removed[n] = 1;
+    }
+  }
+
+  // Removes the nodes of `set` still in the article.
+  void RemoveAll(PrepSet set) {
+    for (NodeId n : Live(set)) Detach(n);
+  }
+
+  void MarkDataTables() {
+    Grow();
+    for (NodeId t : Live(pTable)) {
       bool data = false;
       if (d_[t].role == "presentation") {
         data = false;
@@ -1109,10 +1222,9 @@ class Grabber {
     return remove;
   }
 
-  void CleanConditionally(NodeId root, Tag tag) {
+  void CleanConditionally(PrepSet set, Tag tag) {
     if (!(flags_ & kCleanConditionally)) return;
-    std::vector<NodeId> nodes;
-    Collect(root, {tag}, &nodes);
+    const std::vector<NodeId>& nodes = Live(set);
     for (size_t i = nodes.size(); i-- > 0;) {
       if (OverBudget()) return;
       if (ShouldCleanConditionally(nodes[i], tag)) Detach(nodes[i]);
@@ -1123,8 +1235,7 @@ class Grabber {
     NodeId end = NextNode(top, true);
     NodeId next = NextNode(top, false);
     while (next != kNoNode && next != end && !OverBudget()) {
-      const std::string& match = MatchString(d_[next]);
-      if (ShareElement(match) && InnerLength(next) < kCharThreshold) {
+      if (ClassOrId(next, sShare) && ShareElement(MatchString(d_[next])) && InnerLength(next) < kCharThreshold) {
         next = RemoveAndGetNext(next);
       } else {
         next = NextNode(next, false);
@@ -1133,30 +1244,32 @@ class Grabber {
   }
 
   void PrepArticle(NodeId article) {
-    MarkDataTables(article);
-    CleanConditionally(article, Tag::kForm);
-    CleanConditionally(article, Tag::kFieldset);
-    RemoveAll(article, {Tag::kObject, Tag::kEmbed, Tag::kFooter, Tag::kLink, Tag::kAside});
+    Grow();
+    FilePrepSets(article);
+    track_removed_ = true;
+    MarkDataTables();
+    CleanConditionally(pForm, Tag::kForm);
+    CleanConditionally(pFieldset, Tag::kFieldset);
+    RemoveAll(pRemoved1);
     std::vector<NodeId> tops;
     ForEachElementChild(article, [&](NodeId c) { tops.push_back(c); });
     for (NodeId c : tops) CleanMatchedShare(c);
-    RemoveAll(article, {Tag::kIframe, Tag::kInput, Tag::kTextarea, Tag::kSelect, Tag::kButton});
-    std::vector<NodeId> headers;
-    Collect(article, {Tag::kH1, Tag::kH2}, &headers);
+    RemoveAll(pRemoved2);
+    const std::vector<NodeId>& headers = Live(pHeader);
     for (size_t i = headers.size(); i-- > 0;) {
       if (ClassWeight(headers[i]) < 0) Detach(headers[i]);
     }
-    CleanConditionally(article, Tag::kTable);
-    CleanConditionally(article, Tag::kUl);
-    CleanConditionally(article, Tag::kDiv);
-    std::vector<NodeId> paragraphs;
-    Collect(article, {Tag::kP}, &paragraphs);
+    CleanConditionally(pTable, Tag::kTable);
+    CleanConditionally(pUl, Tag::kUl);
+    CleanConditionally(pDiv, Tag::kDiv);
+    const std::vector<NodeId>& paragraphs = Live(pP);
     for (size_t i = paragraphs.size(); i-- > 0;) {
       NodeId p = paragraphs[i];
       size_t media = CountTag(p, Tag::kImg) + CountTag(p, Tag::kEmbed) + CountTag(p, Tag::kObject) +
                      CountTag(p, Tag::kIframe);
       if (media == 0 && InnerLength(p) == 0) Detach(p);
     }
+    track_removed_ = false;
   }
 
   Document& d_;
@@ -1173,6 +1286,7 @@ class Grabber {
   bool& have_byline_;
   NodeId page_ = 0;
   bool whole_page_ = false;
+  bool track_removed_ = false;  // PrepArticle: Detach marks st_.removed
 };
 
 namespace {
@@ -1315,6 +1429,7 @@ MainContentResult MainContentFinder::Find(std::string_view html, const ParseOpti
   st.max_work = max_work;
   st.have_byline = false;
   doc->Parse(html, parse);
+  st.class_sets.assign(doc->size(), 0);
   // Attempts edit the tree; each later one starts from a copy of the parse
   // (nodes hold views into `html`, so a copy is the same tree, and far
   // cheaper than parsing again).
