@@ -388,13 +388,22 @@ uint64_t Encoding::CountPiece(const unsigned char* piece, size_t length, TokenSc
   if (length == 1) return 1;
   // Two bytes are one token or two: no merge can happen inside them.
   if (length == 2) return two_byte_[(piece[0] << 8) | piece[1]] == kNone ? 2 : 1;
-  if (length > TokenScratch::kCachedLength) {
-    if (RankOf(piece, length) != kNone) return 1;
-    if (length <= kShortPiece) return MergeShort(piece, length, nullptr);
-    return MergeLong(piece, length, scratch, nullptr);
+  if (length <= TokenScratch::kCachedLength) {
+    return CountCached(piece, length, &scratch->cache[0], TokenScratch::kCacheSize);
   }
+  static_assert(TokenScratch::kLongCachedLength <= kShortPiece);
+  if (length <= TokenScratch::kLongCachedLength) {
+    return CountCached(piece, length, &scratch->long_cache[0], TokenScratch::kLongCacheSize);
+  }
+  if (RankOf(piece, length) != kNone) return 1;
+  if (length <= kShortPiece) return MergeShort(piece, length, nullptr);
+  return MergeLong(piece, length, scratch, nullptr);
+}
+
+template <typename Entry>
+uint32_t Encoding::CountCached(const unsigned char* piece, size_t length, Entry* cache, size_t size) const {
   const uint64_t hash = HashBytes(piece, length);
-  TokenScratch::CachedPiece& slot = scratch->cache[hash & (TokenScratch::kCacheSize - 1)];
+  Entry& slot = cache[hash & (size - 1)];
   if (slot.hash == hash && slot.length == length && SameBytes(slot.bytes, piece, length)) return slot.count;
   uint32_t count = RankOfHashed(piece, length, hash) != kNone ? 1 : MergeShort(piece, length, nullptr);
   slot.hash = hash;
@@ -408,6 +417,7 @@ uint64_t Encoding::Count(std::string_view text, TokenScratch* scratch) const {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   if (scratch->cache_owner != this) {
     scratch->cache.assign(TokenScratch::kCacheSize, TokenScratch::CachedPiece{});
+    scratch->long_cache.assign(TokenScratch::kLongCacheSize, TokenScratch::CachedLongPiece{});
     scratch->cache_owner = this;
   }
   uint64_t tokens = 0;

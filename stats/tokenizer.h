@@ -32,22 +32,31 @@
 
 namespace stocktake::stats {
 
-// Per-thread working memory: a direct-mapped cache (512 KiB) of recent short
-// pieces and their counts (web text is Zipfian, and the cache stays in L2
-// where the rank table does not), and the arrays for long pieces, released
-// after a piece that needed more than a few megabytes. A cache belongs to
-// one encoding at a time; switching encodings clears it.
+// Per-thread working memory: direct-mapped caches of recent pieces and their
+// counts, one (512 KiB) for pieces of up to 16 bytes and one (256 KiB) for
+// pieces of 17 to 48 bytes (web text is Zipfian, and the caches stay in L2
+// where the rank table does not; the longer pieces are mostly identifiers
+// and words of languages without spaces, and most of them repeat), and the
+// arrays for long pieces, released after a piece that needed more than a
+// few megabytes. The caches belong to one encoding at a time; switching
+// encodings clears them.
 struct TokenScratch {
-  struct CachedPiece {
+  template <size_t kBytes>
+  struct Cached {
     uint64_t hash = 0;
     uint32_t count = 0;
     uint32_t length = 0;  // 0: empty
-    char bytes[16];
+    char bytes[kBytes];
   };
+  using CachedPiece = Cached<16>;
+  using CachedLongPiece = Cached<48>;
   static constexpr size_t kCacheSize = 16384;
   static constexpr size_t kCachedLength = sizeof(CachedPiece::bytes);
+  static constexpr size_t kLongCacheSize = 4096;
+  static constexpr size_t kLongCachedLength = sizeof(CachedLongPiece::bytes);
   const void* cache_owner = nullptr;
   std::vector<CachedPiece> cache;
+  std::vector<CachedLongPiece> long_cache;
   std::vector<uint32_t> tree;
   std::vector<uint32_t> next;
   std::vector<uint32_t> prev;
@@ -118,6 +127,9 @@ class Encoding {
   uint64_t MergeLong(const unsigned char* piece, size_t length, TokenScratch* scratch,
                      std::vector<uint32_t>* starts) const;
   uint64_t CountPiece(const unsigned char* piece, size_t length, TokenScratch* scratch) const;
+  // A piece that fits `cache`'s slots, through the cache.
+  template <typename Entry>
+  uint32_t CountCached(const unsigned char* piece, size_t length, Entry* cache, size_t size) const;
 
   std::string name_;
   std::string sha256_;
