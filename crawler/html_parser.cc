@@ -90,6 +90,7 @@ class TreeBuilder {
 
   void Run() {
     nodes_.clear();
+    doc_->extras_.clear();
     nodes_.emplace_back();
     nodes_[0].tag = Tag::kDocument;
     doc_->body_ = kNoNode;
@@ -423,11 +424,13 @@ class TreeBuilder {
     Node& node = nodes_[el];
     node.id = a.id;
     node.cls = a.cls;
-    node.href = a.href;
-    node.role = a.role;
-    node.itemprop = a.itemprop;
-    node.rel = a.rel;
     node.flags = a.flags;
+    if (node.extras != kNoExtras) {
+      doc_->extras_[node.extras] = NodeExtras{a.href, a.role, a.itemprop, a.rel};
+    } else if (!a.href.empty() || !a.role.empty() || !a.itemprop.empty() || !a.rel.empty()) {
+      node.extras = static_cast<uint32_t>(doc_->extras_.size());
+      doc_->extras_.push_back(NodeExtras{a.href, a.role, a.itemprop, a.rel});
+    }
   }
 
   // Index in stack_ of the innermost open `tag`, searching at most the

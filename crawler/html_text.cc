@@ -139,7 +139,7 @@ void RenderText(const Document& doc, NodeId root, std::string* out, TextStats* s
     if (f & kBlock) w.Break((f & kParagraph) ? 2 : 1);
     if (f & kTableCell) w.Tab();
     if (n.tag == Tag::kPre || n.tag == Tag::kListing) ++pre;
-    if (n.tag == Tag::kA && !n.href.empty()) ++link;
+    if (n.tag == Tag::kA && !doc.extras(id).href.empty()) ++link;
     return true;
   };
   auto exit = [&](NodeId id) {
@@ -149,7 +149,7 @@ void RenderText(const Document& doc, NodeId root, std::string* out, TextStats* s
     if (f & kBlock) w.Break((f & kParagraph) ? 2 : 1);
     if (f & kTableCell) w.Space();
     if (n.tag == Tag::kPre || n.tag == Tag::kListing) --pre;
-    if (n.tag == Tag::kA && !n.href.empty()) --link;
+    if (n.tag == Tag::kA && !doc.extras(id).href.empty()) --link;
   };
 
   if (!enter(root)) return;

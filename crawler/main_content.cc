@@ -559,7 +559,10 @@ class Grabber {
         int counted = CountedIndex(node.tag);
         if (counted >= 0) ++s.counts[static_cast<size_t>(counted)];
         double length = static_cast<double>(s.Length());
-        if (node.tag == Tag::kA) s.link += length * (node.href.size() > 1 && node.href[0] == '#' ? 0.3 : 1.0);
+        if (node.tag == Tag::kA) {
+          const std::string_view href = d_.extras(n).href;
+          s.link += length * (href.size() > 1 && href[0] == '#' ? 0.3 : 1.0);
+        }
         if (HasFlag(node.tag, kHeading)) s.heading += length;
         if (node.tag == Tag::kUl || node.tag == Tag::kOl) s.list += length;
       }
@@ -863,8 +866,9 @@ class Grabber {
   // ---------------------------------------------------------------- walk --
   bool CheckByline(NodeId id) {
     if (have_byline_) return false;
-    const Node& n = d_[id];
-    bool author = n.rel == "author" || n.itemprop.find("author") != std::string_view::npos || ClassOrId(id, sByline);
+    const NodeExtras& extras = d_.extras(id);
+    bool author =
+        extras.rel == "author" || extras.itemprop.find("author") != std::string_view::npos || ClassOrId(id, sByline);
     if (!author) return false;
     size_t len = InnerLength(id);
     if (len == 0 || len >= 100) return false;
@@ -893,7 +897,7 @@ class Grabber {
         node = RemoveAndGetNext(node);
         continue;
       }
-      if ((n.flags & kAriaModal) && n.role == "dialog") {
+      if ((n.flags & kAriaModal) && d_.extras(node).role == "dialog") {
         node = RemoveAndGetNext(node);
         continue;
       }
@@ -912,7 +916,7 @@ class Grabber {
           node = RemoveAndGetNext(node);
           continue;
         }
-        if (UnlikelyRole(n.role)) {
+        if (UnlikelyRole(d_.extras(node).role)) {
           node = RemoveAndGetNext(node);
           continue;
         }
@@ -1150,7 +1154,7 @@ class Grabber {
     Grow();
     for (NodeId t : Live(pTable)) {
       bool data = false;
-      if (d_[t].role == "presentation") {
+      if (d_.extras(t).role == "presentation") {
         data = false;
       } else if (CountTag(t, Tag::kCaption) > 0 || CountTag(t, Tag::kCol) > 0 || CountTag(t, Tag::kColgroup) > 0 ||
                  CountTag(t, Tag::kTfoot) > 0 || CountTag(t, Tag::kThead) > 0 || CountTag(t, Tag::kTh) > 0) {

@@ -75,10 +75,10 @@ TEST(HtmlParserTest, Attributes) {
   NodeId div = d[d.body()].first_child;
   EXPECT_EQ(d[div].id, "main");
   EXPECT_EQ(d[div].cls, "a b");
-  EXPECT_EQ(d[div].role, "navigation");
+  EXPECT_EQ(d.extras(div).role, "navigation");
   NodeId a = d[div].first_child;
-  EXPECT_EQ(d[a].href, "/x");
-  EXPECT_EQ(d[a].rel, "author");
+  EXPECT_EQ(d.extras(a).href, "/x");
+  EXPECT_EQ(d.extras(a).rel, "author");
   NodeId s = d[a].next;
   EXPECT_EQ(d[s].flags & kHiddenAttr, kHiddenAttr);
   s = d[s].next;
@@ -88,8 +88,25 @@ TEST(HtmlParserTest, Attributes) {
   s = d[s].next;
   EXPECT_EQ(d[s].flags & kStyleHidden, kStyleHidden);
   s = d[s].next;
-  EXPECT_EQ(d[s].itemprop, "author");
+  EXPECT_EQ(d.extras(s).itemprop, "author");
   EXPECT_FALSE(d[s].Hidden());
+  // Elements without href/role/itemprop/rel share the empty extras.
+  EXPECT_EQ(d[s].next, kNoNode);
+  EXPECT_EQ(d[d.body()].extras, kNoExtras);
+  EXPECT_TRUE(d.extras(d.body()).href.empty());
+
+  // A later parse starts with no extras; an element created by an edit has none.
+  d.Parse("<a>plain</a><a href=y>y</a>");
+  NodeId plain = d[d.body()].first_child;
+  EXPECT_TRUE(d.extras(plain).href.empty());
+  EXPECT_EQ(d.extras(d[plain].next).href, "y");
+  EXPECT_EQ(d.extras(d.CreateElement(Tag::kA)).href, "");
+  // <body>'s attributes given after an implied body are its attributes; a
+  // second <body> changes nothing.
+  d.Parse("x<body role=main>y</body>");
+  EXPECT_EQ(d.extras(d.body()).role, "main");
+  d.Parse("<body role=a><body role=b>");
+  EXPECT_EQ(d.extras(d.body()).role, "a");
 }
 
 TEST(HtmlParserTest, BrokenInputNeverHurts) {
