@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "crawler/html_text.h"
+#include "crawler/text_measure.h"
 
 namespace stocktake::crawler::html {
 
@@ -45,7 +46,6 @@ constexpr uint32_t kAllFlags = kStripUnlikely | kWeightClasses | kCleanCondition
 constexpr size_t kCharThreshold = 500;
 constexpr size_t kTopCandidates = 5;
 
-inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 inline bool IsWordAscii(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -202,82 +202,6 @@ bool TagToScore(Tag t) {
       return false;
   }
 }
-
-// Printable ASCII other than white space, ',' and '.'.
-struct PlainAscii {
-  bool yes[256];
-  constexpr PlainAscii() : yes() {
-    for (int c = 0x21; c < 0x7F; ++c) yes[c] = c != ',' && c != '.';
-  }
-};
-constexpr PlainAscii kPlainAscii;
-
-// True if `s` starts with one of the other commas: U+060C, U+FE50, U+FE10,
-// U+FE11, U+2E41, U+2E34, U+2E32, U+FF0C (lead bytes D8, E2 and EF only).
-bool OtherComma(std::string_view s) {
-  auto at = [&](size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0; };
-  switch (at(0)) {
-    case 0xD8:  // U+060C
-      return at(1) == 0x8C;
-    case 0xE2:  // U+2E41, U+2E34, U+2E32
-      return (at(1) == 0xB9 && at(2) == 0x81) || (at(1) == 0xB8 && (at(2) == 0xB4 || at(2) == 0xB2));
-    case 0xEF:  // U+FE50, U+FE10, U+FE11, U+FF0C
-      return (at(1) == 0xB9 && at(2) == 0x90) || (at(1) == 0xB8 && (at(2) == 0x90 || at(2) == 0x91)) ||
-             (at(1) == 0xBC && at(2) == 0x8C);
-    default:
-      return false;
-  }
-}
-
-// Code point length of `s` if its whitespace runs count as one space.
-struct TextMeasure {
-  size_t length = 0;
-  size_t chars = 0;  // characters other than white space (length without the runs)
-  size_t commas = 0;
-  bool pending_space = false;
-  bool any = false;
-  bool ends_sentence = false;  // for ".( |$)"
-  bool saw_period = false;
-
-  void Add(std::string_view s) {
-    for (size_t i = 0; i < s.size(); ++i) {
-      auto c = static_cast<unsigned char>(s[i]);
-      if (kPlainAscii.yes[c]) {
-        // A run of printable ASCII other than white space, ',' and '.': each
-        // byte one character, and nothing else to note.
-        size_t j = i + 1;
-        while (j < s.size() && kPlainAscii.yes[static_cast<unsigned char>(s[j])]) ++j;
-        if (pending_space) ++length;
-        pending_space = false;
-        any = true;
-        length += j - i;
-        chars += j - i;
-        saw_period = false;
-        i = j - 1;
-        continue;
-      }
-      if (IsSpace(static_cast<char>(c))) {
-        if (any) pending_space = true;
-        if (saw_period) ends_sentence = true;
-        saw_period = false;
-        continue;
-      }
-      if ((c & 0xC0) == 0x80) continue;  // continuation byte
-      if (pending_space) ++length;
-      pending_space = false;
-      any = true;
-      ++length;
-      ++chars;
-      saw_period = c == '.';
-      if (c == ',') {
-        ++commas;
-      } else if (c == 0xD8 || c == 0xE2 || c == 0xEF) {
-        commas += OtherComma(s.substr(i));
-      }
-    }
-  }
-  bool EndsSentence() const { return ends_sentence || saw_period; }
-};
 
 // Tags whose descendant counts the cleaning rules ask for.
 enum Counted : uint8_t { cP, cImg, cLi, cInput, cObject, cEmbed, cIframe, cBr, cHr, cCaption, cCol, cColgroup,
