@@ -28,20 +28,25 @@ namespace stocktake::quality {
 
 namespace {
 
+// 16 bytes at a time: a loop that stops at the first hit does not vectorize.
 bool IsAscii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  return FindByte(p, 0, s.size(), [](const auto& v) { return Mask16(v); },
+                  [](unsigned char c) { return c >= 0x80; }) == s.size();
 }
 
 // True if every code point is below U+0300: such text is in NFC (nothing
 // there decomposes or combines), though not necessarily in NFKC.
 bool BelowCombiningMarks(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0xCC) return false;  // lead bytes of U+0300 and up
-  }
-  return true;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  // Lead bytes of U+0300 and up are 0xCC and above: max(v, 0xCC) == v.
+  return FindByte(
+             p, 0, s.size(),
+             [](const auto& v) {
+               const auto lead = _mm_set1_epi8(static_cast<char>(0xCC));
+               return Mask16(_mm_cmpeq_epi8(_mm_max_epu8(v, lead), v));
+             },
+             [](unsigned char c) { return c >= 0xCC; }) == s.size();
 }
 
 // One of ICU's normalizer singletons, or null if ICU cannot provide it.

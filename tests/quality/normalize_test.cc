@@ -115,6 +115,16 @@ TEST(NormalizeTest, NfcRecomposesAndNfkcFoldsCompatibilityForms) {
   EXPECT_EQ(nfkc.Normalize("\xEF\xAC\x81n"), "fin");
   // Full-width letters fold under NFKC.
   EXPECT_EQ(nfkc.Normalize("\xEF\xBC\xA1\xEF\xBC\xA2"), "AB");
+  // The quick-path checks read 16 bytes at a time: a combining mark (lead
+  // byte 0xCC) or any other non-ASCII byte is seen at every position of a
+  // longer text, the overlapping tail included.
+  const std::string letters = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrst";
+  for (size_t at = 0; at <= letters.size(); ++at) {
+    const std::string head = letters.substr(0, at), tail = letters.substr(at);
+    EXPECT_EQ(nfc.Normalize(head + "e\xCC\x81" + tail, &stats), head + "\xC3\xA9" + tail) << at;
+    EXPECT_TRUE(stats.recomposed) << at;
+    EXPECT_EQ(std::string(nfc.DedupForm(head + "\xC3\x89" + tail)), head + "e" + tail) << at;  // É
+  }
 }
 
 TEST(NormalizeTest, DedupFormMatchesDatatrove) {
