@@ -7,8 +7,10 @@
 // must agree; every user has a test against a plain byte loop.
 //
 // Pass the 16-byte form as a generic lambda (`[](const auto& v) {...}`) built
-// from Load16/Equal16/Mask16 and SSE2 intrinsics: on a target without SSE2 it
-// is never instantiated.
+// from the helpers below and SSE2 intrinsics applied to `v`: on a target
+// without SSE2 it is never instantiated. Every call in it must depend on `v`
+// (a constant is Equal16(v, c), AtMost16(v, c), Sub16(v, c), ..., never a bare
+// _mm_set1_epi8(c)), or the compiler looks the name up where there is none.
 #ifndef STOCKTAKE_COMMON_BYTE_SCAN_H_
 #define STOCKTAKE_COMMON_BYTE_SCAN_H_
 
@@ -36,6 +38,16 @@ inline __m128i Load16(const unsigned char* p) { return _mm_loadu_si128(reinterpr
 inline __m128i Equal16(__m128i v, unsigned char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c))); }
 // Bit k set where byte k of m has its high bit set.
 inline uint32_t Mask16(__m128i m) { return static_cast<uint32_t>(_mm_movemask_epi8(m)); }
+// 0xFF where the byte, unsigned, is at least / at most c.
+inline __m128i AtLeast16(__m128i v, unsigned char c) {
+  return _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(static_cast<char>(c))), v);
+}
+inline __m128i AtMost16(__m128i v, unsigned char c) {
+  return _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(static_cast<char>(c))), v);
+}
+// Every byte minus c (wrapping) / ORed with c.
+inline __m128i Sub16(__m128i v, unsigned char c) { return _mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(c))); }
+inline __m128i Or16(__m128i v, unsigned char c) { return _mm_or_si128(v, _mm_set1_epi8(static_cast<char>(c))); }
 #endif
 
 // A scan's tail shorter than 16 bytes (n - 16 < i < n) is read as the last

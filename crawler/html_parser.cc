@@ -425,9 +425,8 @@ class TreeBuilder {
     node.id = a.id;
     node.cls = a.cls;
     node.flags = a.flags;
-    if (node.extras != kNoExtras) {
-      doc_->extras_[node.extras] = NodeExtras{a.href, a.role, a.itemprop, a.rel};
-    } else if (!a.href.empty() || !a.role.empty() || !a.itemprop.empty() || !a.rel.empty()) {
+    // Called once per element, right after NewNode.
+    if (!a.href.empty() || !a.role.empty() || !a.itemprop.empty() || !a.rel.empty()) {
       node.extras = static_cast<uint32_t>(doc_->extras_.size());
       doc_->extras_.push_back(NodeExtras{a.href, a.role, a.itemprop, a.rel});
     }

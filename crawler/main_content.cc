@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "crawler/html_text.h"
-#include "crawler/text_measure.h"
+#include "crawler/readability_measure.h"
 
 namespace stocktake::crawler::html {
 
@@ -384,15 +384,14 @@ class Grabber {
     if (cached & kSetsKnown) return cached;
     const Node& n = d_[id];
     uint16_t sets = kSetsKnown;
-    if (!n.cls.empty()) {
-      scratch_.clear();
-      LowerInto(n.cls, &scratch_);
-      sets |= Patterns().SetsIn(scratch_);
-    }
-    if (!n.id.empty()) {
-      scratch_.clear();
-      LowerInto(n.id, &scratch_);
-      sets |= static_cast<uint16_t>(Patterns().SetsIn(scratch_) << kClassSetBits);
+    int shift = 0;
+    for (std::string_view part : {n.cls, n.id}) {
+      if (!part.empty()) {
+        scratch_.clear();
+        LowerInto(part, &scratch_);
+        sets |= static_cast<uint16_t>(Patterns().SetsIn(scratch_) << shift);
+      }
+      shift += kClassSetBits;
     }
     cached = sets;
     return sets;
@@ -1022,7 +1021,7 @@ class Grabber {
   // and they only remove nodes. So one walk files the article's elements by
   // tag (document order), and a step takes the ones not removed since:
   // Detach marks a removed subtree once, so that test is a load, where a
-  // walk per step (eleven of them) was most of the cleaning's time.
+  // walk per step (ten of them) was most of the cleaning's time.
   enum PrepSet : uint8_t { pTable, pForm, pFieldset, pRemoved1, pRemoved2, pHeader, pUl, pDiv, pP, pNone };
 
   static_assert(pNone == std::tuple_size_v<decltype(MainContentFinder::State::prep)>);

@@ -39,13 +39,10 @@ bool IsAscii(std::string_view s) {
 // there decomposes or combines), though not necessarily in NFKC.
 bool BelowCombiningMarks(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  // Lead bytes of U+0300 and up are 0xCC and above: max(v, 0xCC) == v.
+  // Lead bytes of U+0300 and up are 0xCC and above.
   return FindByte(
              p, 0, s.size(),
-             [](const auto& v) {
-               const auto lead = _mm_set1_epi8(static_cast<char>(0xCC));
-               return Mask16(_mm_cmpeq_epi8(_mm_max_epu8(v, lead), v));
-             },
+             [](const auto& v) { return Mask16(AtLeast16(v, 0xCC)); },
              [](unsigned char c) { return c >= 0xCC; }) == s.size();
 }
 
@@ -125,7 +122,7 @@ inline size_t NextSpecial(const unsigned char* p, size_t i, size_t end) {
       [](const auto& v) {
         // Controls but tab (c <= 0x1F unsigned), DEL, and Classify's lead bytes.
         const auto control =
-            _mm_andnot_si128(Equal16(v, '\t'), _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+            _mm_andnot_si128(Equal16(v, '\t'), AtMost16(v, 0x1F));
         const auto leads = _mm_or_si128(_mm_or_si128(_mm_or_si128(Equal16(v, 0xC2), Equal16(v, 0xE2)),
                                                      _mm_or_si128(Equal16(v, 0xEE), Equal16(v, 0xEF))),
                                         _mm_or_si128(Equal16(v, 0xF3), Equal16(v, 0xF4)));

@@ -99,10 +99,9 @@ inline size_t AsciiAlnumRunEnd(const unsigned char* s, size_t i, size_t n) {
       s, i, n,
       [](const auto& v) {
         // c - 'a' <= 25 (unsigned) after folding case, or c - '0' <= 9.
-        const auto letter = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-        const auto digit = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-        const auto alnum = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(25)), letter),
-                                        _mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit));
+        const auto letter = Sub16(Or16(v, 0x20), 'a');
+        const auto digit = Sub16(v, '0');
+        const auto alnum = _mm_or_si128(AtMost16(letter, 25), AtMost16(digit, 9));
         return ~Mask16(alnum) & 0xFFFFu;
       },
       [](unsigned char c) { return !kAsciiAlnum.yes[c]; });

@@ -101,8 +101,7 @@ TEST(HtmlParserTest, Attributes) {
   EXPECT_TRUE(d.extras(plain).href.empty());
   EXPECT_EQ(d.extras(d[plain].next).href, "y");
   EXPECT_EQ(d.extras(d.CreateElement(Tag::kA)).href, "");
-  // <body>'s attributes given after an implied body are its attributes; a
-  // second <body> changes nothing.
+  // <body>'s attributes are its extras; a second <body> changes nothing.
   d.Parse("x<body role=main>y</body>");
   EXPECT_EQ(d.extras(d.body()).role, "main");
   d.Parse("<body role=a><body role=b>");

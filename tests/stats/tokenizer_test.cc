@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -130,6 +131,37 @@ TEST(TokenizerTest, LongPiecesMergeAsTiktokensLoopDoes) {
   // Short pieces too (the stack loop).
   for (const char* piece : {"Supercalifragi", "antidisestablishment", "ÀÉÎÕÜàéîõü", "qzxqzxqzxqzx"}) {
     EXPECT_EQ(encoding->Count(piece, &scratch), ReferenceCount(*encoding, piece)) << piece;
+  }
+}
+
+TEST(TokenizerTest, CachedPiecesCountAsUncachedOnes) {
+  // Pieces of every length around the two caches' limits (16 and 48 bytes),
+  // each counted twice through one scratch (the second time from a cache),
+  // against the reference; then many distinct pieces of one length, so that
+  // different pieces land in the same slots and replace each other.
+  auto encoding = Load("cl100k_base");
+  TokenScratch scratch;
+  const std::string letters = "qwertyuiopasdfghjklzxcvbnmQWERTYUIOPASDFGHJKLZXCVBNMpoiuytrewq";
+  for (size_t length = 14; length <= 51; ++length) {
+    const std::string piece = letters.substr(0, length);
+    const size_t expected = ReferenceCount(*encoding, piece);
+    EXPECT_EQ(encoding->Count(piece, &scratch), expected) << length;
+    EXPECT_EQ(encoding->Count(piece, &scratch), expected) << length;
+  }
+  std::mt19937 rng(3);
+  for (size_t length : {17u, 33u, 48u}) {
+    std::vector<std::string> pieces;
+    for (int k = 0; k < 6000; ++k) {
+      std::string piece;
+      for (size_t i = 0; i < length; ++i) piece += static_cast<char>('a' + rng() % 26);
+      pieces.push_back(piece);
+    }
+    std::vector<uint64_t> first;
+    for (const std::string& piece : pieces) first.push_back(encoding->Count(piece, &scratch));
+    for (size_t k = 0; k < pieces.size(); k += 97) {
+      ASSERT_EQ(first[k], ReferenceCount(*encoding, pieces[k])) << pieces[k];
+      ASSERT_EQ(encoding->Count(pieces[k], &scratch), first[k]) << pieces[k];
+    }
   }
 }
 

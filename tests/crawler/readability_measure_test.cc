@@ -1,6 +1,6 @@
 // TextMeasure: hand-counted lengths, and the 16-byte path against the byte
 // loop on random texts cut into random text nodes.
-#include "crawler/text_measure.h"
+#include "crawler/readability_measure.h"
 
 #include <gtest/gtest.h>
 
@@ -18,7 +18,7 @@ TextMeasure Measure(const std::vector<std::string>& nodes) {
 }
 
 TEST(TextMeasureTest, HandCounted) {
-  // 40 bytes: "A b" + 2 runs of spaces inside + leading/trailing spaces.
+  // Leading and trailing white space do not count; six runs inside do.
   TextMeasure m = Measure({"   The quick,  brown fox.\n\tJumps over it  "});
   EXPECT_EQ(m.chars, 29u);   // The quick, brown fox. Jumps over it
   EXPECT_EQ(m.length, 35u);  // plus 6 inner runs
@@ -51,9 +51,12 @@ TEST(TextMeasureTest, SixteenBytesAtATimeEqualsTheByteLoop) {
   // Mostly letters and single spaces, with every kind of byte the measure
   // distinguishes: other white space, commas, periods, controls, DEL and
   // multibyte characters (one of them an other comma).
+  // The controls next to the white-space range 9-13 (0x08, 0x0E) and at
+  // its edges (0x00, 0x1F) check the range test.
   const std::vector<std::string> alphabet = {"a", "b", "Z", "0", " ", " ", " ", "\t", "\n", "\r", "\f", "\v",
-                                             ",", ".", ".", "!", "\x01", "\x7F", "\xC3\xA9", "\xD8\x8C",
-                                             "\xE4\xB8\xAD", "\xF0\x9F\x98\x80"};
+                                             ",", ".", ".", "!", "\x01", "\x7F", std::string(1, '\0'), "\x08",
+                                             "\x0E", "\x1F", "\xC3\xA9", "\xD8\x8C", "\xE4\xB8\xAD",
+                                             "\xF0\x9F\x98\x80"};
   for (int round = 0; round < 3000; ++round) {
     std::vector<std::string> nodes;
     const int count = 1 + static_cast<int>(rng() % 4);

@@ -3,8 +3,8 @@
 // counted as one, plus commas and whether a sentence ended. Internal to
 // main-content detection; a header of its own so its 16-byte path can be
 // tested against the byte loop.
-#ifndef STOCKTAKE_CRAWLER_TEXT_MEASURE_H_
-#define STOCKTAKE_CRAWLER_TEXT_MEASURE_H_
+#ifndef STOCKTAKE_CRAWLER_READABILITY_MEASURE_H_
+#define STOCKTAKE_CRAWLER_READABILITY_MEASURE_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -154,4 +154,4 @@ struct TextMeasure {
 
 }  // namespace stocktake::crawler::html
 
-#endif  // STOCKTAKE_CRAWLER_TEXT_MEASURE_H_
+#endif  // STOCKTAKE_CRAWLER_READABILITY_MEASURE_H_
