@@ -17,7 +17,7 @@ TextMeasure Measure(const std::vector<std::string>& nodes) {
   return m;
 }
 
-TEST(TextMeasureTest, HandCounted) {
+TEST(ReadabilityMeasureTest, HandCounted) {
   // Leading and trailing white space do not count; six runs inside do.
   TextMeasure m = Measure({"   The quick,  brown fox.\n\tJumps over it  "});
   EXPECT_EQ(m.chars, 29u);   // The quick, brown fox. Jumps over it
@@ -46,7 +46,7 @@ TEST(TextMeasureTest, HandCounted) {
   EXPECT_FALSE(m.pending_space);
 }
 
-TEST(TextMeasureTest, SixteenBytesAtATimeEqualsTheByteLoop) {
+TEST(ReadabilityMeasureTest, SixteenBytesAtATimeEqualsTheByteLoop) {
   std::mt19937 rng(7);
   // Mostly letters and single spaces, with every kind of byte the measure
   // distinguishes: other white space, commas, periods, controls, DEL and
