@@ -362,6 +362,8 @@ class Grabber {
       st_.valid.resize(d_.size(), 0);
       st_.removed.resize(d_.size(), 0);
     }
+    // Per page, not per attempt: reset by Find, grown like the others.
+    if (st_.class_sets.size() < d_.size()) st_.class_sets.resize(d_.size(), 0);
   }
 
   const std::string& MatchString(const Node& n) {
@@ -379,7 +381,7 @@ class Grabber {
   static constexpr uint16_t kSetsKnown = 1u << 15;
 
   uint16_t ClassSets(NodeId id) {
-    GrowMatchCache();
+    Grow();
     uint16_t& cached = st_.class_sets[id];
     if (cached & kSetsKnown) return cached;
     const Node& n = d_[id];
@@ -402,10 +404,6 @@ class Grabber {
   bool ClassOrId(NodeId id, ClassSet set) {
     const uint16_t sets = ClassSets(id);
     return ((sets | sets >> kClassSetBits) & set) != 0;
-  }
-
-  void GrowMatchCache() {
-    if (st_.class_sets.size() < d_.size()) st_.class_sets.resize(d_.size(), 0);
   }
 
   // Tree edits go through these so cached summaries stay right: an edit

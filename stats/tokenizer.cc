@@ -389,11 +389,11 @@ uint64_t Encoding::CountPiece(const unsigned char* piece, size_t length, TokenSc
   // Two bytes are one token or two: no merge can happen inside them.
   if (length == 2) return two_byte_[(piece[0] << 8) | piece[1]] == kNone ? 2 : 1;
   if (length <= TokenScratch::kCachedLength) {
-    return CountCached(piece, length, &scratch->cache[0], TokenScratch::kCacheSize);
+    return CountCached(piece, length, &scratch->cache);
   }
   static_assert(TokenScratch::kLongCachedLength <= kShortPiece);
   if (length <= TokenScratch::kLongCachedLength) {
-    return CountCached(piece, length, &scratch->long_cache[0], TokenScratch::kLongCacheSize);
+    return CountCached(piece, length, &scratch->long_cache);
   }
   if (RankOf(piece, length) != kNone) return 1;
   if (length <= kShortPiece) return MergeShort(piece, length, nullptr);
@@ -401,9 +401,9 @@ uint64_t Encoding::CountPiece(const unsigned char* piece, size_t length, TokenSc
 }
 
 template <typename Entry>
-uint32_t Encoding::CountCached(const unsigned char* piece, size_t length, Entry* cache, size_t size) const {
+uint32_t Encoding::CountCached(const unsigned char* piece, size_t length, std::vector<Entry>* cache) const {
   const uint64_t hash = HashBytes(piece, length);
-  Entry& slot = cache[hash & (size - 1)];
+  Entry& slot = (*cache)[hash & (cache->size() - 1)];  // a power-of-two size
   if (slot.hash == hash && slot.length == length && SameBytes(slot.bytes, piece, length)) return slot.count;
   uint32_t count = RankOfHashed(piece, length, hash) != kNone ? 1 : MergeShort(piece, length, nullptr);
   slot.hash = hash;

@@ -129,7 +129,7 @@ class Encoding {
   uint64_t CountPiece(const unsigned char* piece, size_t length, TokenScratch* scratch) const;
   // A piece that fits `cache`'s slots, through the cache.
   template <typename Entry>
-  uint32_t CountCached(const unsigned char* piece, size_t length, Entry* cache, size_t size) const;
+  uint32_t CountCached(const unsigned char* piece, size_t length, std::vector<Entry>* cache) const;
 
   std::string name_;
   std::string sha256_;
