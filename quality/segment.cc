@@ -112,21 +112,35 @@ const BmpClasses& Bmp() {
   return *table;
 }
 
+// The BMP character of the two- or three-byte sequence at s[0] (a byte of
+// 0x80 or more; `left` bytes remain), or -1 if it is not well-formed UTF-8
+// (stray continuation byte, overlong form, surrogate, too short) or is
+// outside the BMP. ICU reads an ill-formed sequence as U+FFFD and breaks
+// around it, so the fast paths must leave it to ICU rather than decode
+// through it: "L\xE1b\"" is three words to ICU, not one.
+inline int32_t DecodeBmp(const unsigned char* s, size_t left, size_t* len) {
+  const unsigned char c = s[0];
+  if (c >= 0xC2 && c < 0xE0 && left >= 2 && (s[1] & 0xC0) == 0x80) {
+    *len = 2;
+    return ((c & 0x1F) << 6) | (s[1] & 0x3F);
+  }
+  if (c >= 0xE0 && c < 0xF0 && left >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+    const int32_t cp = ((c & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+    *len = 3;
+    return cp;
+  }
+  return -1;
+}
+
 // Class of the character at s[0] and its length in bytes.
 inline Class Classify(const BmpClasses& bmp, const unsigned char* s, size_t left, size_t* len) {
-  unsigned char c = s[0];
-  if (c < 0x80) {
+  if (s[0] < 0x80) {
     *len = 1;
-    return bmp.of[c];
+    return bmp.of[s[0]];
   }
-  if (c >= 0xC2 && c < 0xE0 && left >= 2) {
-    *len = 2;
-    return bmp.of[((c & 0x1F) << 6) | (s[1] & 0x3F)];
-  }
-  if (c >= 0xE0 && c < 0xF0 && left >= 3) {
-    *len = 3;
-    return bmp.of[((c & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F)];
-  }
+  const int32_t cp = DecodeBmp(s, left, len);
+  if (cp >= 0) return bmp.of[cp];
   *len = 1;
   return kReject;  // supplementary planes (emoji, historic scripts) and anything malformed
 }
@@ -484,14 +498,11 @@ bool Segmenter::FastSentences(std::string_view text, size_t* count) {
     if (c < 0x80) {
       cp = c;
       i += 1;
-    } else if (c >= 0xC2 && c < 0xE0 && i + 1 < n) {
-      cp = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
-      i += 2;
-    } else if (c >= 0xE0 && c < 0xF0 && i + 2 < n) {
-      cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-      i += 3;
     } else {
-      return false;
+      size_t len = 0;
+      cp = DecodeBmp(s + i, n - i, &len);
+      if (cp < 0) return false;  // ICU's path reads it as U+FFFD
+      i += len;
     }
     SClass k = table.of[cp];
     if (k == kSReject) return false;

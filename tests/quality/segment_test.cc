@@ -194,6 +194,42 @@ TEST(SegmentTest, FastPathAgreesWithIcuOnEveryExtendAndFormatCharacter) {
   EXPECT_EQ(mismatches, 0u);
 }
 
+// Ill-formed UTF-8 (stray continuation bytes, lead bytes without their
+// continuation, overlong forms, surrogates, bytes never used) between
+// letters, digits and punctuation: ICU reads each as U+FFFD, and the fast
+// paths must give its segments and sentence counts, not decode through the
+// bad bytes ("L\xE1b\"" was one word to the fast path, three to ICU).
+TEST(SegmentTest, FastPathsAgreeWithIcuOnIllFormedUtf8) {
+  const std::vector<std::string> bad = {
+      "\x80", "\xBF", "\xC2", "\xDF", "\xE1", "\xE1\x80", "\xEF\xBF", "\xF0\x9F\x98", "\xC0\xAF" /* overlong / */,
+      "\xC1\x81", "\xE0\x80\xAF" /* overlong / */, "\xE0\x9F\xBF", "\xED\xA0\x80" /* surrogate */,
+      "\xED\xBF\xBF", "\xF5\x80\x80\x80", "\xFE", "\xFF", "\xC3" /* é's lead alone */};
+  const std::vector<std::string> good = {"a", "b", "L", "7", "42", "'", ".", "!", "\"", "/", ">", " ", "_", ",",
+                                         "\xC3\xA9" /* é */, "\xD0\x96" /* Ж */, "\xE2\x80\x99" /* U+2019 */};
+  std::mt19937_64 random(41);
+  Segmenter s;
+  std::vector<std::string_view> fast, icu;
+  size_t mismatches = 0, sentence_mismatches = 0;
+  for (int trial = 0; trial < 30000; ++trial) {
+    std::string line;
+    const size_t n = 1 + random() % 12;
+    for (size_t k = 0; k < n; ++k) {
+      line += random() % 4 == 0 ? bad[random() % bad.size()] : good[random() % good.size()];
+    }
+    fast.clear();
+    icu.clear();
+    s.Words(line, &fast);
+    s.WordsIcu(line, &icu);
+    if (fast != icu && ++mismatches <= 5) ADD_FAILURE() << "words differ on: " << line;
+    if (s.CountSentences(line) != s.CountSentencesIcu(line) && ++sentence_mismatches <= 5) {
+      ADD_FAILURE() << "sentences differ on: " << line;
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
+  EXPECT_EQ(sentence_mismatches, 0u);
+  EXPECT_EQ(Words("L\xE1" "b\"/>"), (V{"L", "\xE1", "b", "\"", "/", ">"}));
+}
+
 // Sentence counts of the fast path against ICU on random lines: mostly
 // ASCII (read byte by byte), with every ASCII character now and then
 // (controls too), and some non-ASCII terminators, quotes and letters.
