@@ -10,7 +10,9 @@
 // take its own path without changing any boundary. Sentences are UAX #29
 // sentence segments, with a fast path of the same kind.
 //
-// Views point into the text passed in. Not thread-safe: keep one per thread
+// Any bytes are accepted: an ill-formed UTF-8 sequence is what ICU makes of
+// it (U+FFFD, a segment of its own), on both paths. Views point into the
+// text passed in. Not thread-safe: keep one per thread
 // (it owns ICU break iterators, which are costly to create).
 #ifndef STOCKTAKE_QUALITY_SEGMENT_H_
 #define STOCKTAKE_QUALITY_SEGMENT_H_
