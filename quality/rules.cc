@@ -28,7 +28,7 @@
 
 #include "common/byte_scan.h"
 #include "common/hash.h"
-#include "common/hash_inline.h"
+#include "quality/word_hash.h"
 #include "quality/classifier.h"
 
 namespace stocktake::quality {
@@ -494,7 +494,10 @@ const std::vector<size_t>& TextFacts::word_chars() {
 const std::vector<uint64_t>& TextFacts::word_hashes() {
   if (!have_hashes_) {
     word_hashes_.clear();
-    for (std::string_view w : words()) word_hashes_.push_back(Hash64Inline(w));
+    const std::vector<std::string_view>& all = words();
+    word_hashes_.resize(all.size());
+    const char* end = text_.data() + text_.size();  // every word lies in text_
+    for (size_t i = 0; i < all.size(); ++i) word_hashes_[i] = WordHashIn(all[i], end);
     have_hashes_ = true;
   }
   return word_hashes_;
@@ -801,7 +804,7 @@ inline uint64_t FilterBits(uint64_t hash) { return (1ULL << (hash & 63)) | (1ULL
 
 WordSet::WordSet(const std::vector<std::string>& words) {
   for (const std::string& w : words) {
-    words_.emplace_back(Hash64(w), w);
+    words_.emplace_back(WordHash(w), w);
     filter_ |= FilterBits(words_.back().first);
   }
   std::sort(words_.begin(), words_.end());

@@ -190,7 +190,7 @@ class TextFacts {
   size_t chars();
   const std::vector<std::string_view>& words();
   const std::vector<size_t>& word_chars();  // code points per word
-  const std::vector<uint64_t>& word_hashes();
+  const std::vector<uint64_t>& word_hashes();  // WordHash of each word (quality/word_hash.h)
   size_t word_count();  // words().size(), without listing them when derived
   const std::vector<std::string_view>& lines();
   const std::vector<size_t>& line_chars();  // code points per line of lines()
@@ -264,7 +264,7 @@ class CountTable {
   uint32_t generation_ = 0;
 };
 
-// A small set of words looked up by a precomputed Hash64 (TextFacts has them).
+// A small set of words looked up by a precomputed WordHash (TextFacts has them).
 class WordSet {
  public:
   explicit WordSet(const std::vector<std::string>& words);
