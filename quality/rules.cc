@@ -1019,12 +1019,12 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
     if (n <= 4) {
       uint32_t best_count = 1;
       for (size_t k = 0; k < m; ++k) {
+        // Branch-free: whether an n-gram repeats is a coin toss in prose.
         const uint32_t c = *counts[k];
-        if (c > 1) {
-          best_count = std::max(best_count, c);
-          candidates[kept] = candidates[k];
-          counts[kept++] = counts[k];
-        }
+        best_count = std::max(best_count, c);
+        candidates[kept] = candidates[k];
+        counts[kept] = counts[k];
+        kept += c > 1;
       }
       // The most frequent n-gram; ties go to the one that appears first
       // (Counter.most_common): the first position holding the top count
