@@ -31,7 +31,9 @@ inline uint64_t Mix(uint64_t lo, uint64_t hi, uint64_t len) {
   __extension__ typedef unsigned __int128 u128;  // GCC and Clang; -Wpedantic otherwise warns
   const u128 p = static_cast<u128>(lo ^ 0x243F6A8885A308D3ULL) *
                               (hi ^ 0x13198A2E03707344ULL ^ (len * 0x9E3779B97F4A7C15ULL));
-  uint64_t h = static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
+  // "^ lo": should the second factor ever be 0 (one 8-byte pattern of bytes
+  // 8-15, not a UTF-8 word's), words still differ by their first 8 bytes.
+  uint64_t h = static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64) ^ lo;
   h ^= h >> 31;
   h *= 0xBF58476D1CE4E5B9ULL;
   return h ^ (h >> 29);
