@@ -504,9 +504,8 @@ const std::vector<size_t>& TextFacts::word_chars() {
 
 const std::vector<uint64_t>& TextFacts::word_hashes() {
   if (!have_hashes_) {
-    word_hashes_.clear();
     const std::vector<std::string_view>& all = words();
-    word_hashes_.resize(all.size());
+    word_hashes_.resize(all.size());  // every element is written below
     const char* end = text_.data() + text_.size();  // every word lies in text_
     for (size_t i = 0; i < all.size(); ++i) word_hashes_[i] = WordHashIn(all[i], end);
     have_hashes_ = true;
