@@ -275,6 +275,39 @@ void FindDuplicates(const std::vector<std::string_view>& items, CountTable* tabl
   }
 }
 
+// Drops the positions whose n-gram certainly occurs once, so that only the
+// rest go through the count table. Two bitmaps of about 8 bits per n-gram,
+// indexed by the hash's top bits: "seen" and "seen again". A repeated
+// n-gram always sets its "seen again" bit; a unique one does so only when
+// another n-gram shares its bit (about one in eight), and then stays a
+// candidate to be counted exactly. Branch-free, and the bitmaps fit in L1
+// where the table does not.
+void DropSingles(const std::vector<uint64_t>& grams, std::vector<uint32_t>* candidates, std::vector<uint64_t>* bits) {
+  const size_t m = candidates->size();
+  int log2_bits = 9;
+  while ((size_t{1} << log2_bits) < 8 * m) ++log2_bits;
+  const size_t words = size_t{1} << (log2_bits - 6);
+  bits->assign(2 * words, 0);
+  uint64_t* const seen = bits->data();
+  uint64_t* const again = seen + words;
+  const int shift = 64 - log2_bits;
+  uint32_t* const c = candidates->data();
+  for (size_t k = 0; k < m; ++k) {
+    const uint64_t b = grams[c[k]] >> shift;
+    const uint64_t bit = uint64_t{1} << (b & 63);
+    again[b >> 6] |= seen[b >> 6] & bit;
+    seen[b >> 6] |= bit;
+  }
+  size_t kept = 0;
+  for (size_t k = 0; k < m; ++k) {
+    const uint32_t i = c[k];
+    const uint64_t b = grams[i] >> shift;
+    c[kept] = i;
+    kept += (again[b >> 6] >> (b & 63)) & 1;
+  }
+  candidates->resize(kept);
+}
+
 inline uint64_t Mix(uint64_t h, uint64_t x) {
   h ^= x + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
   return h * 0xBF58476D1CE4E5B9ULL;
@@ -1007,6 +1040,7 @@ RuleResult EvalGopherRepetition(const GopherRepetitionParams& p, TextFacts* f, R
       candidates.pop_back();  // the last word starts no bigram (n_words >= 2)
     }
     for (uint32_t i : candidates) grams[i] = Mix(grams[i], hashes[i + n - 1]);
+    if (n == 2) DropSingles(grams, &candidates, &s->bits);
     s->table.Reset(candidates.size());
     // Count every candidate n-gram, remembering where each one's count lives.
     std::vector<uint32_t*>& counts = s->counts;

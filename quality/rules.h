@@ -281,6 +281,7 @@ struct RuleScratch {
   std::vector<uint32_t> candidates;  // positions whose n-gram repeats
   std::vector<uint32_t*> counts;  // each candidate's count in `table`
   std::vector<size_t> prefix;    // prefix sums of word lengths
+  std::vector<uint64_t> bits;    // the repetition rule's "seen" bitmaps
   CountTable table;
   std::vector<std::string_view> pieces;
   std::vector<uint32_t> kept_lines;  // a line-level rule's kept lines (indices)
