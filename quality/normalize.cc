@@ -252,16 +252,19 @@ std::string_view TextNormalizer::DedupForm(std::string_view text) {
     if (U_SUCCESS(status)) nfd->normalizeUTF8(0, fold_, nfd_sink, nullptr, status);
     src = U_SUCCESS(status) ? std::string_view(normal_) : text;
   }
-  dedup_.clear();
-  dedup_.reserve(src.size());
+  // The form is never longer than its source (every byte written stands for
+  // at least one byte read: a space for a run of separators, "0" for a
+  // number), so it is written through a pointer into a buffer of that size.
+  dedup_.resize(src.size());
+  char* const begin = dedup_.data();
+  char* out = begin;
   bool pending_space = false;
   const auto* s = reinterpret_cast<const uint8_t*>(src.data());
   const int32_t n = static_cast<int32_t>(src.size());
   int32_t i = 0;
-  auto emit = [&](std::string_view piece) {
-    if (pending_space && !dedup_.empty()) dedup_.push_back(' ');
+  auto space = [&] {
+    if (pending_space && out != begin) *out++ = ' ';
     pending_space = false;
-    dedup_.append(piece);
   };
   while (i < n) {
     UChar32 c;
@@ -277,21 +280,36 @@ std::string_view TextNormalizer::DedupForm(std::string_view text) {
           ++i;
           while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
         }
-        emit("0");
+        space();
+        *out++ = '0';
         continue;
       }
       if (a == kDedupSeparator) {
         pending_space = true;
         continue;
       }
-      if (pending_space && !dedup_.empty()) dedup_.push_back(' ');
-      pending_space = false;
-      dedup_.push_back(a);
+      space();
+      *out++ = a;
+#if defined(__SSE2__)
+      // The rest of a run of ASCII letters 16 bytes at a time, lower-cased
+      // (OR 0x20). All 16 are stored: the output is at most as long as the
+      // input read so far, so out + 16 <= begin + i + 16 <= begin + n, and
+      // the bytes past the run are overwritten next.
+      while (i + 16 <= n) {
+        const __m128i v = Or16(Load16(s + i), 0x20);
+        const uint32_t letters = Mask16(AtMost16(Sub16(v, 'a'), 'z' - 'a'));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), v);
+        const auto run = static_cast<int32_t>(__builtin_ctz(~letters | 0x10000u));
+        out += run;
+        i += run;
+        if (run < 16) break;
+      }
+#endif
       // The rest of a run of kept ASCII characters, without decoding.
       while (i < n && s[i] < 0x80) {
         const char k = kDedupAscii[s[i]];
         if (k == kDedupSeparator || k == kDedupDigit) break;
-        dedup_.push_back(k);
+        *out++ = k;
         ++i;
       }
       continue;
@@ -299,7 +317,8 @@ std::string_view TextNormalizer::DedupForm(std::string_view text) {
     int8_t type = u_charType(c);
     if (type == U_NON_SPACING_MARK) continue;
     if (type == U_DECIMAL_DIGIT_NUMBER) {
-      emit("0");
+      space();
+      *out++ = '0';
       while (i < n) {
         int32_t j = i;
         UChar32 d;
@@ -313,8 +332,11 @@ std::string_view TextNormalizer::DedupForm(std::string_view text) {
       pending_space = true;
       continue;
     }
-    emit(src.substr(static_cast<size_t>(start), static_cast<size_t>(i - start)));
+    space();
+    std::memcpy(out, s + start, static_cast<size_t>(i - start));
+    out += i - start;
   }
+  dedup_.resize(static_cast<size_t>(out - begin));
   return dedup_;
 }
 

@@ -1,7 +1,11 @@
 #include "quality/normalize.h"
 
 #include <gtest/gtest.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
 
+#include <cctype>
 #include <random>
 #include <string>
 #include <vector>
@@ -138,6 +142,82 @@ TEST(NormalizeTest, DedupFormMatchesDatatrove) {
   EXPECT_EQ(std::string(n.DedupForm("\xD0\x9C\xD0\x98\xD0\xA0 \xD9\xA1\xD9\xA2\xD9\xA3")), "\xD0\xBC\xD0\xB8\xD1\x80 0");
   EXPECT_EQ(std::string(n.DedupForm("")), "");
   EXPECT_EQ(std::string(n.DedupForm("?!...")), "");
+}
+
+// The dedup form the plain way: ICU's case folding and NFD on the whole
+// text, then one code point at a time.
+std::string DedupFormReference(const std::string& text) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
+  u.foldCase();
+  u = icu::Normalizer2::getNFDInstance(status)->normalize(u, status);
+  EXPECT_TRUE(U_SUCCESS(status));
+  std::vector<UChar32> cps;
+  for (int32_t k = 0; k < u.length(); k = u.moveIndex32(k, 1)) cps.push_back(u.char32At(k));
+  auto ascii_digit = [&](size_t k) { return k < cps.size() && cps[k] >= '0' && cps[k] <= '9'; };
+  std::string out;
+  bool pending_space = false;
+  auto put = [&](UChar32 c) {
+    if (pending_space && !out.empty()) out += ' ';
+    pending_space = false;
+    icu::UnicodeString(c).toUTF8String(out);
+  };
+  for (size_t k = 0; k < cps.size();) {
+    const UChar32 c = cps[k];
+    if (ascii_digit(k)) {  // ASCII digits, perhaps one decimal part: "0"
+      while (ascii_digit(k)) ++k;
+      if (k + 1 < cps.size() && cps[k] == '.' && ascii_digit(k + 1)) {
+        ++k;
+        while (ascii_digit(k)) ++k;
+      }
+      put('0');
+      continue;
+    }
+    ++k;
+    if (c >= 0x80 && u_charType(c) == U_NON_SPACING_MARK) continue;
+    if (c >= 0x80 && u_charType(c) == U_DECIMAL_DIGIT_NUMBER) {  // any digits after it too
+      while (k < cps.size() && u_charType(cps[k]) == U_DECIMAL_DIGIT_NUMBER) ++k;
+      put('0');
+      continue;
+    }
+    // ASCII: string.punctuation, symbols included (datatrove's set).
+    const bool ascii_punct = c < 0x80 && std::ispunct(static_cast<int>(c)) != 0;
+    if (ascii_punct || u_ispunct(c) || u_isUWhiteSpace(c)) {
+      pending_space = true;
+      continue;
+    }
+    put(c);
+  }
+  return out;
+}
+
+// Random texts of letter runs (also longer than the 16 bytes the ASCII path
+// takes at a time), digits, numbers with decimals, symbols, punctuation,
+// white space, controls and non-ASCII letters, marks and digits.
+TEST(NormalizeTest, DedupFormMatchesAPlainImplementation) {
+  const std::vector<std::string> pieces = {
+      "a", "Z", "word", "MiXeD", "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZabc", "7", "42",
+      "3.14", ".", ",", "!", "'", "-", "_", "@", "[", "{", "$", "+", "<", "=", ">", "^", "`", "|", "~", " ",
+      "  ", "\t", "\n", "\r\n", "\x01", "\x7F", "\xC3\x89" /* É */, "\xC3\xA9" /* é */,
+      "e\xCC\x81" /* e + U+0301 */, "\xD0\x96" /* Ж */, "\xD9\xA3" /* ٣ */, "\xC3\x9F" /* ß */,
+      "\xC4\xB0" /* İ */, "\xE4\xB8\xAD" /* 中 */, "\xE3\x80\x80" /* U+3000 */, "\xE2\x80\x94" /* — */,
+      "\xE2\x82\xAC" /* € */, "\xC2\xA0" /* NBSP */};
+  std::mt19937_64 random(41);
+  TextNormalizer n;
+  size_t mismatches = 0;
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::string text;
+    const size_t count = random() % 40;
+    // Half the texts ASCII only (the path without ICU).
+    const size_t choices = trial % 2 == 0 ? 34 : pieces.size();
+    for (size_t k = 0; k < count; ++k) text += pieces[random() % choices];
+    const std::string got(n.DedupForm(text));
+    if (got != DedupFormReference(text) && ++mismatches <= 5) {
+      ADD_FAILURE() << "dedup form of \"" << text << "\": \"" << got << "\", expected \""
+                    << DedupFormReference(text) << "\"";
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
 }
 
 }  // namespace
