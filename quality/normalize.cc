@@ -236,6 +236,35 @@ std::string_view TextNormalizer::Normalize(std::string_view text, NormalizeStats
   return normal_;
 }
 
+namespace {
+
+// What the dedup form does with a code point past ASCII.
+enum DedupKind : uint8_t { kKeep, kMark, kDigit, kSeparator };
+
+DedupKind DedupKindOf(UChar32 c) {
+  const int8_t type = u_charType(c);
+  if (type == U_NON_SPACING_MARK) return kMark;
+  if (type == U_DECIMAL_DIGIT_NUMBER) return kDigit;
+  if (u_ispunct(c) || u_isUWhiteSpace(c)) return kSeparator;
+  return kKeep;
+}
+
+// DedupKindOf for the whole BMP, built once: three property lookups per
+// character were most of the form's cost on non-Latin text.
+struct BmpDedupKinds {
+  DedupKind of[0x10000];
+  BmpDedupKinds() {
+    for (UChar32 c = 0; c < 0x10000; ++c) of[c] = DedupKindOf(c);
+  }
+};
+
+inline DedupKind KindOf(UChar32 c) {
+  static const BmpDedupKinds* table = new BmpDedupKinds();  // immutable after construction
+  return c < 0x10000 ? table->of[c] : DedupKindOf(c);
+}
+
+}  // namespace
+
 std::string_view TextNormalizer::DedupForm(std::string_view text) {
   std::string_view src = text;
   if (!IsAscii(text)) {
@@ -314,21 +343,21 @@ std::string_view TextNormalizer::DedupForm(std::string_view text) {
       }
       continue;
     }
-    int8_t type = u_charType(c);
-    if (type == U_NON_SPACING_MARK) continue;
-    if (type == U_DECIMAL_DIGIT_NUMBER) {
+    const DedupKind kind = KindOf(c);
+    if (kind == kMark) continue;
+    if (kind == kDigit) {
       space();
       *out++ = '0';
       while (i < n) {
         int32_t j = i;
         UChar32 d;
         U8_NEXT(s, j, n, d);
-        if (d < 0 || u_charType(d) != U_DECIMAL_DIGIT_NUMBER) break;
+        if (d < 0 || KindOf(d) != kDigit) break;
         i = j;
       }
       continue;
     }
-    if (u_ispunct(c) || u_isUWhiteSpace(c)) {
+    if (kind == kSeparator) {
       pending_space = true;
       continue;
     }
