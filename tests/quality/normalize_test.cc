@@ -201,7 +201,12 @@ TEST(NormalizeTest, DedupFormMatchesAPlainImplementation) {
       "  ", "\t", "\n", "\r\n", "\x01", "\x7F", "\xC3\x89" /* É */, "\xC3\xA9" /* é */,
       "e\xCC\x81" /* e + U+0301 */, "\xD0\x96" /* Ж */, "\xD9\xA3" /* ٣ */, "\xC3\x9F" /* ß */,
       "\xC4\xB0" /* İ */, "\xE4\xB8\xAD" /* 中 */, "\xE3\x80\x80" /* U+3000 */, "\xE2\x80\x94" /* — */,
-      "\xE2\x82\xAC" /* € */, "\xC2\xA0" /* NBSP */};
+      "\xE2\x82\xAC" /* € */, "\xC2\xA0" /* NBSP */,
+      // Past the BMP (no table there): a digit (U+1D7CF, U+104A0), a mark
+      // (U+1D167), punctuation (U+10100), a capital that folds (U+10400),
+      // a symbol (U+1F600).
+      "\xF0\x9D\x9F\x8F", "\xF0\x90\x92\xA0", "\xF0\x9D\x85\xA7", "\xF0\x90\x84\x80",
+      "\xF0\x90\x90\x80", "\xF0\x9F\x98\x80"};
   std::mt19937_64 random(41);
   TextNormalizer n;
   size_t mismatches = 0;
