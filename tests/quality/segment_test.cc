@@ -165,6 +165,42 @@ TEST(SegmentTest, FastPathAgreesWithIcuOnRandomLines) {
   EXPECT_EQ(mismatches, 0u);
 }
 
+// Lines of ASCII characters only: every ASCII character, the ones the rules
+// treat specially more often, and runs of letters and digits long enough to
+// cross the fast path's 16-byte scans, against ICU.
+TEST(SegmentTest, AsciiLinesAgreeWithIcu) {
+  const std::vector<std::string> pieces = {"a", "Z", "@", "7", "42", ".", "'", ",", ";", ":", "_", " ", "\t", "\r",
+                                           "\"", "-", "abcdefghijklmnopqrstuvwxyz0123456789",
+                                           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"};
+  std::mt19937_64 random(43);
+  Segmenter s;
+  std::vector<std::string_view> fast, icu;
+  size_t mismatches = 0;
+  for (int trial = 0; trial < 60000; ++trial) {
+    std::string line;
+    const size_t n = random() % (trial < 30000 ? 12 : 70);
+    for (size_t k = 0; k < n; ++k) {
+      if (random() % 5 == 0) {
+        const auto c = static_cast<char>(1 + random() % 127);  // any ASCII character but NUL and LF
+        line += c == '\n' ? ' ' : c;
+      } else {
+        line += pieces[random() % pieces.size()];
+      }
+    }
+    fast.clear();
+    icu.clear();
+    s.LineWords(line, &fast);
+    s.WordsIcu(line, &icu);
+    if (fast != icu && ++mismatches <= 5) {
+      std::string got, want;
+      for (std::string_view w : fast) got += "[" + std::string(w) + "]";
+      for (std::string_view w : icu) want += "[" + std::string(w) + "]";
+      ADD_FAILURE() << "words differ on: " << line << "\n fast: " << got << "\n  ICU: " << want;
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
+}
+
 // Every BMP character with Word_Break Extend or Format, inside and next to
 // words of letters, digits and mid-word punctuation: the fast path's
 // segments are ICU's.
