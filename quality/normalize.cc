@@ -46,6 +46,50 @@ bool BelowCombiningMarks(std::string_view s) {
              [](unsigned char c) { return c >= 0xCC; }) == s.size();
 }
 
+// One bit per BMP code point: NFC_Quick_Check is Yes and the canonical
+// combining class is 0. A text of only such characters is in NFC (UAX #15's
+// quick check answers Yes: no character may change, and there is no order
+// of marks to check). Built once from ICU's properties.
+struct NfcStableBmp {
+  uint64_t bits[0x10000 / 64] = {};
+  NfcStableBmp() {
+    for (UChar32 c = 0; c < 0x10000; ++c) {
+      if (u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES && u_getCombiningClass(c) == 0) {
+        bits[c >> 6] |= uint64_t{1} << (c & 63);
+      }
+    }
+  }
+};
+
+// True if every character of `s` is NFC-stable by the table above (then `s`
+// is in NFC); false for anything else, including characters past the BMP
+// and ill-formed UTF-8, which ICU then checks. Runs of ASCII are skipped
+// 16 bytes at a time.
+bool NfcStableText(std::string_view s) {
+  static const NfcStableBmp* table = new NfcStableBmp();  // immutable after construction
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    if (p[i] < 0x80) {
+      i = FindByte(p, i, n, [](const auto& v) { return Mask16(v); }, [](unsigned char c) { return c >= 0x80; });
+      continue;
+    }
+    UChar32 c;
+    if (p[i] >= 0xC2 && p[i] < 0xE0 && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+      c = ((p[i] & 0x1F) << 6) | (p[i + 1] & 0x3F);
+      i += 2;
+    } else if (p[i] >= 0xE0 && p[i] < 0xF0 && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+      c = ((p[i] & 0x0F) << 12) | ((p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+      if (c < 0x800 || U_IS_SURROGATE(c)) return false;
+      i += 3;
+    } else {
+      return false;
+    }
+    if (((table->bits[c >> 6] >> (c & 63)) & 1) == 0) return false;
+  }
+  return true;
+}
+
 // One of ICU's normalizer singletons, or null if ICU cannot provide it.
 const icu::Normalizer2* Fetch(const icu::Normalizer2* (*get)(UErrorCode&)) {
   UErrorCode status = U_ZERO_ERROR;
@@ -223,7 +267,9 @@ std::string_view TextNormalizer::Normalize(std::string_view text, NormalizeStats
     stats->removed_controls = removed;
     stats->recomposed = false;
   }
-  if (form_ == NormalForm::kNFC ? BelowCombiningMarks(canon_) : IsAscii(canon_)) return canon_;
+  if (form_ == NormalForm::kNFC ? BelowCombiningMarks(canon_) || NfcStableText(canon_) : IsAscii(canon_)) {
+    return canon_;
+  }
   const icu::Normalizer2* norm = Instance(form_);
   UErrorCode status = U_ZERO_ERROR;
   if (norm == nullptr || norm->isNormalizedUTF8(canon_, status) || U_FAILURE(status)) return canon_;
