@@ -23,6 +23,7 @@
 #include <cstring>
 
 #include "common/byte_scan.h"
+#include "quality/utf8_bmp.h"
 
 namespace stocktake::quality {
 
@@ -74,18 +75,10 @@ bool NfcStableText(std::string_view s) {
       i = FindByte(p, i, n, [](const auto& v) { return Mask16(v); }, [](unsigned char c) { return c >= 0x80; });
       continue;
     }
-    UChar32 c;
-    if (p[i] >= 0xC2 && p[i] < 0xE0 && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
-      c = ((p[i] & 0x1F) << 6) | (p[i + 1] & 0x3F);
-      i += 2;
-    } else if (p[i] >= 0xE0 && p[i] < 0xF0 && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
-      c = ((p[i] & 0x0F) << 12) | ((p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
-      if (c < 0x800 || U_IS_SURROGATE(c)) return false;
-      i += 3;
-    } else {
-      return false;
-    }
-    if (((table->bits[c >> 6] >> (c & 63)) & 1) == 0) return false;
+    size_t len = 0;
+    const int32_t c = DecodeBmp(p + i, n - i, &len);
+    if (c < 0 || ((table->bits[c >> 6] >> (c & 63)) & 1) == 0) return false;
+    i += len;
   }
   return true;
 }

@@ -20,6 +20,7 @@
 #endif
 
 #include "common/byte_scan.h"
+#include "quality/utf8_bmp.h"
 
 namespace stocktake::quality {
 
@@ -110,27 +111,6 @@ inline size_t AsciiAlnumRunEnd(const unsigned char* s, size_t i, size_t n) {
 const BmpClasses& Bmp() {
   static const BmpClasses* table = new BmpClasses();  // immutable after construction
   return *table;
-}
-
-// The BMP character of the two- or three-byte sequence at s[0] (a byte of
-// 0x80 or more; `left` bytes remain), or -1 if it is not well-formed UTF-8
-// (stray continuation byte, overlong form, surrogate, too short) or is
-// outside the BMP. ICU reads an ill-formed sequence as U+FFFD and breaks
-// around it, so the fast paths must leave it to ICU rather than decode
-// through it: "L\xE1b\"" is three words to ICU, not one.
-inline int32_t DecodeBmp(const unsigned char* s, size_t left, size_t* len) {
-  const unsigned char c = s[0];
-  if (c >= 0xC2 && c < 0xE0 && left >= 2 && (s[1] & 0xC0) == 0x80) {
-    *len = 2;
-    return ((c & 0x1F) << 6) | (s[1] & 0x3F);
-  }
-  if (c >= 0xE0 && c < 0xF0 && left >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-    const int32_t cp = ((c & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-    if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-    *len = 3;
-    return cp;
-  }
-  return -1;
 }
 
 // Class of the character at s[0] and its length in bytes.

@@ -114,6 +114,20 @@ TEST(SegmentTest, FastPathsAgreeWithIcuOnCorpusText) {
   EXPECT_EQ(sentence_mismatches, 0u);
 }
 
+// Segments `line` on the fast path and through ICU, counts a mismatch when
+// they differ, and reports the first five.
+void CheckWordsAgainstIcu(Segmenter* s, const std::string& line, size_t* mismatches) {
+  std::vector<std::string_view> fast, icu;
+  s->Words(line, &fast);
+  s->WordsIcu(line, &icu);
+  if (fast != icu && ++*mismatches <= 5) {
+    std::string got, want;
+    for (std::string_view w : fast) got += "[" + std::string(w) + "]";
+    for (std::string_view w : icu) want += "[" + std::string(w) + "]";
+    ADD_FAILURE() << "words differ on: " << line << "\n fast: " << got << "\n  ICU: " << want;
+  }
+}
+
 // The same on random lines built from the characters where the fast path's
 // rules are subtle: combining marks and format characters (WB4) inside and
 // outside words, Hangul, Indic and Arabic letters with their marks, the
@@ -139,7 +153,6 @@ TEST(SegmentTest, FastPathAgreesWithIcuOnRandomLines) {
       "\xF0\x9F\x87\xAA" /* regional E */, "\xE3\x83\xBC" /* ー */, "\xE0\xB8\x81" /* ก */};
   std::mt19937_64 random(29);
   Segmenter s;
-  std::vector<std::string_view> fast, icu;
   size_t mismatches = 0;
   // Short lines, and long ones where ICU takes a stretch and hands the rest
   // of the line back to the fast path, perhaps several times.
@@ -151,16 +164,7 @@ TEST(SegmentTest, FastPathAgreesWithIcuOnRandomLines) {
       const bool to_icu = random() % (long_line ? 10 : 16) == 0;
       line += to_icu ? icu_pieces[random() % icu_pieces.size()] : fast_pieces[random() % fast_pieces.size()];
     }
-    fast.clear();
-    icu.clear();
-    s.Words(line, &fast);
-    s.WordsIcu(line, &icu);
-    if (fast != icu && ++mismatches <= 5) {
-      std::string got, want;
-      for (std::string_view w : fast) got += "[" + std::string(w) + "]";
-      for (std::string_view w : icu) want += "[" + std::string(w) + "]";
-      ADD_FAILURE() << "words differ on: " << line << "\n fast: " << got << "\n  ICU: " << want;
-    }
+    CheckWordsAgainstIcu(&s, line, &mismatches);
   }
   EXPECT_EQ(mismatches, 0u);
 }
@@ -174,7 +178,6 @@ TEST(SegmentTest, AsciiLinesAgreeWithIcu) {
                                            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"};
   std::mt19937_64 random(43);
   Segmenter s;
-  std::vector<std::string_view> fast, icu;
   size_t mismatches = 0;
   for (int trial = 0; trial < 60000; ++trial) {
     std::string line;
@@ -187,16 +190,7 @@ TEST(SegmentTest, AsciiLinesAgreeWithIcu) {
         line += pieces[random() % pieces.size()];
       }
     }
-    fast.clear();
-    icu.clear();
-    s.LineWords(line, &fast);
-    s.WordsIcu(line, &icu);
-    if (fast != icu && ++mismatches <= 5) {
-      std::string got, want;
-      for (std::string_view w : fast) got += "[" + std::string(w) + "]";
-      for (std::string_view w : icu) want += "[" + std::string(w) + "]";
-      ADD_FAILURE() << "words differ on: " << line << "\n fast: " << got << "\n  ICU: " << want;
-    }
+    CheckWordsAgainstIcu(&s, line, &mismatches);
   }
   EXPECT_EQ(mismatches, 0u);
 }
