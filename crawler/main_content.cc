@@ -17,9 +17,11 @@
 //   clean     remove forms, embeds, footers, asides, share widgets, inputs,
 //             negative-weight headings, and tables/lists/divs whose text is
 //             mostly links, images or inputs (data tables are kept)
-//   retry     under 500 characters: parse again and repeat with the unlikely
-//             filter, then class weights, then conditional cleaning off; keep
-//             the longest result
+//   retry     under 500 characters: repeat on the page as parsed with the
+//             unlikely filter, then class weights, then conditional cleaning
+//             off; keep the longest result. A retry whose relaxed filters
+//             changed nothing in the last attempt would repeat it, and is
+//             not run
 //
 // Lengths are counted in code points with whitespace runs as one, as
 // Readability counts textContent after normalizing spaces. Every node visit
@@ -281,6 +283,7 @@ struct MainContentFinder::Attempt {
   size_t text_length = 0;
   NodeId article = kNoNode;
   bool whole_page = false;
+  uint32_t fired = 0;  // the flags that changed something (Grabber::fired)
 };
 
 struct MainContentFinder::State {
@@ -300,6 +303,8 @@ struct MainContentFinder::State {
   std::string article_title;
   bool have_byline = false;
   Document parsed;  // the page as parsed, before any attempt edited it
+  Document best;    // the tree of the longest attempt so far
+  bool every_retry = false;
 
   void Reset(size_t nodes) {
     score.assign(nodes, 0.0);
@@ -332,6 +337,12 @@ class Grabber {
   bool OverBudget() const { return work_ > max_work_; }
 
   bool whole_page() const { return whole_page_; }
+
+  // The flags whose filter changed something in this attempt: a node removed
+  // as unlikely, a non-zero class weight, a node cleaned conditionally. An
+  // attempt without a flag that never fired here would do exactly the same
+  // (the checks behind the flags only read the tree and fill caches).
+  uint32_t fired() const { return fired_; }
 
   // Returns the article container, or kNoNode.
   NodeId Run() {
@@ -620,6 +631,7 @@ class Grabber {
       if (sets >> part & sNegative) weight -= 25;
       if (sets >> part & sPositive) weight += 25;
     }
+    if (weight != 0) fired_ |= kWeightClasses;
     return weight;
   }
 
@@ -834,10 +846,12 @@ class Grabber {
       if (flags_ & kStripUnlikely) {
         if (ClassOrId(node, sUnlikely) && !ClassOrId(node, sMaybeCandidate) && !HasAncestorTag(node, Tag::kTable, 3) &&
             !HasAncestorTag(node, Tag::kCode, 3) && n.tag != Tag::kBody && n.tag != Tag::kA) {
+          fired_ |= kStripUnlikely;
           node = RemoveAndGetNext(node);
           continue;
         }
         if (UnlikelyRole(d_.extras(node).role)) {
+          fired_ |= kStripUnlikely;
           node = RemoveAndGetNext(node);
           continue;
         }
@@ -1152,7 +1166,10 @@ class Grabber {
     const std::vector<NodeId>& nodes = Live(set);
     for (size_t i = nodes.size(); i-- > 0;) {
       if (OverBudget()) return;
-      if (ShouldCleanConditionally(nodes[i], tag)) Detach(nodes[i]);
+      if (ShouldCleanConditionally(nodes[i], tag)) {
+        fired_ |= kCleanConditionally;
+        Detach(nodes[i]);
+      }
     }
   }
 
@@ -1212,6 +1229,7 @@ class Grabber {
   NodeId page_ = 0;
   bool whole_page_ = false;
   bool track_removed_ = false;  // PrepArticle: Detach marks st_.removed
+  uint32_t fired_ = 0;
 };
 
 namespace {
@@ -1333,12 +1351,15 @@ MainContentFinder::~MainContentFinder() = default;
 
 uint64_t MainContentFinder::work() const { return state_->work; }
 
+void MainContentFinder::set_run_every_retry(bool every) { state_->every_retry = every; }
+
 const Document& MainContentFinder::parsed() const { return state_->parsed; }
 
 bool MainContentFinder::Grab(Document* doc, uint32_t flags, Attempt* out) {
   state_->Reset(doc->size());
   Grabber g(doc, flags, state_.get());
   NodeId article = g.Run();
+  out->fired = g.fired();
   if (g.OverBudget() || article == kNoNode) return false;
   out->article = article;
   out->text_length = g.InnerLength(article);
@@ -1362,16 +1383,28 @@ MainContentResult MainContentFinder::Find(std::string_view html, const ParseOpti
   st.article_title = ArticleTitle(*doc);
   result.title = st.article_title;
 
-  // Attempts with fewer and fewer filters, as Readability retries.
+  // Attempts with fewer and fewer filters, as Readability retries. An
+  // attempt that would repeat the last one exactly is not run: the flags it
+  // drops never fired there and the byline it starts from is the same (the
+  // byline found in one attempt stays found in the next, as in Readability).
+  // Skipped attempts cost no work.
   const uint32_t kAttempts[] = {kAllFlags, kAllFlags & ~kStripUnlikely, kCleanConditionally, 0};
-  bool byline_before[4] = {};
   size_t best_length = 0;
-  int best_attempt = -1;
-  for (int i = 0; i < 4; ++i) {
-    if (i > 0) *doc = st.parsed;
-    byline_before[i] = st.have_byline;
+  bool have_best = false;
+  Attempt best;
+  bool ran = false;
+  uint32_t last_flags = 0, last_fired = 0;
+  bool last_byline = false;  // have_byline when the last attempt started
+  for (const uint32_t flags : kAttempts) {
+    if (ran && !st.every_retry && (last_flags & ~flags & last_fired) == 0 && last_byline == st.have_byline) continue;
+    if (ran) *doc = st.parsed;
+    ran = true;
+    last_flags = flags;
+    last_byline = st.have_byline;
     Attempt attempt;
-    if (!Grab(doc, kAttempts[i], &attempt)) {
+    const bool grabbed = Grab(doc, flags, &attempt);
+    last_fired = attempt.fired;
+    if (!grabbed) {
       result.over_budget = st.work > st.max_work;
       if (result.over_budget) return result;
       continue;
@@ -1382,22 +1415,20 @@ MainContentResult MainContentFinder::Find(std::string_view html, const ParseOpti
       result.whole_page = attempt.whole_page;
       return result;
     }
-    if (attempt.text_length > best_length || best_attempt < 0) {
+    if (attempt.text_length > best_length || !have_best) {
+      // Kept, not rebuilt: the next attempt starts from a copy of the parse
+      // in the buffer this one leaves.
       best_length = attempt.text_length;
-      best_attempt = i;
+      best = attempt;
+      have_best = true;
+      std::swap(*doc, st.best);
     }
   }
-  if (best_attempt < 0 || best_length == 0) return result;
-  // Rebuild the longest attempt (documents are reused between attempts).
-  *doc = st.parsed;
-  st.have_byline = byline_before[best_attempt];
-  Attempt attempt;
-  if (Grab(doc, kAttempts[best_attempt], &attempt)) {
-    result.found = true;
-    result.article = attempt.article;
-    result.whole_page = attempt.whole_page;
-  }
-  result.over_budget = st.work > st.max_work;
+  if (!have_best || best_length == 0) return result;
+  std::swap(*doc, st.best);
+  result.found = true;
+  result.article = best.article;
+  result.whole_page = best.whole_page;
   return result;
 }
 

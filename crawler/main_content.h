@@ -7,8 +7,10 @@
 // (discounted by link density) is the article root, its siblings join when
 // they score well enough or read like prose, and the result is cleaned of
 // forms, share widgets, link lists and other low-text blocks. If the result
-// is shorter than 500 characters, the page is parsed again and the steps
-// rerun with the class filters relaxed, as Readability does. Readability is
+// is shorter than 500 characters, the steps rerun on the page as parsed with
+// the class filters relaxed, as Readability does; a retry that would repeat
+// the previous attempt exactly (the filter it relaxes changed nothing there)
+// is not run, and the longest attempt is kept, not rebuilt. Readability is
 // the reference of the test pages in ../shared/corpus/extraction (article-body
 // F1 measured in tests/crawler and docs/extraction.md).
 //
@@ -51,8 +53,13 @@ class MainContentFinder {
   // subtree in it. `doc` must not be used for anything else meanwhile.
   MainContentResult Find(std::string_view html, const ParseOptions& parse, uint64_t max_work, Document* doc);
 
-  // Node visits the last Find() made (for calibrating max_work).
+  // Node visits the last Find() made (for calibrating max_work). Retries
+  // that are not run cost none.
   uint64_t work() const;
+
+  // Runs every retry, even one that would repeat the previous attempt (for
+  // the tests that check that not running it changes nothing).
+  void set_run_every_retry(bool every);
 
   // The page as the last Find() parsed it, before any attempt edited it. It
   // holds views into that call's `html`, which must still be alive.

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "crawler/html_text.h"
+#include "test_support/test_support.h"
 
 namespace stocktake::crawler::html {
 namespace {
@@ -100,6 +103,85 @@ TEST(MainContentTest, WorkBudgetStopsDetection) {
   Found enough = Main(page);
   EXPECT_FALSE(enough.result.over_budget);
   EXPECT_TRUE(enough.result.found);
+}
+
+// A page's result and the work it cost, with the retries that would repeat
+// an attempt skipped (as in production) or all run.
+struct Both {
+  Found skipped, every;
+  uint64_t skipped_work = 0, every_work = 0;
+};
+
+Both MainBothWays(std::string_view html) {
+  static Document doc;
+  static MainContentFinder finder;
+  Both b;
+  for (bool every : {false, true}) {
+    finder.set_run_every_retry(every);
+    Found f;
+    f.result = finder.Find(html, ParseOptions{}, 50'000'000, &doc);
+    if (f.result.found) {
+      TextStats stats;
+      std::string scratch;
+      RenderText(doc, f.result.article, &f.text, &stats, &scratch);
+    }
+    (every ? b.every : b.skipped) = f;
+    (every ? b.every_work : b.skipped_work) = finder.work();
+  }
+  finder.set_run_every_retry(false);
+  return b;
+}
+
+void ExpectSameResult(const Both& b, const std::string& what) {
+  EXPECT_EQ(b.skipped.result.found, b.every.result.found) << what;
+  EXPECT_EQ(b.skipped.result.whole_page, b.every.result.whole_page) << what;
+  EXPECT_EQ(b.skipped.result.over_budget, b.every.result.over_budget) << what;
+  EXPECT_EQ(b.skipped.text, b.every.text) << what;
+}
+
+TEST(MainContentTest, ARetryRunsOnlyIfTheFilterItRelaxesChangedSomething) {
+  // No class, id, role or byline: every filter is idle, the four attempts
+  // are the same attempt, and only the first runs.
+  Both plain = MainBothWays("<body><div><p>A short page, with one paragraph of text in it.</p></div></body>");
+  ExpectSameResult(plain, "plain");
+  EXPECT_GT(plain.every_work, 3 * plain.skipped_work);
+
+  // The unlikely filter removes the sidebar in the first attempt, leaving
+  // under 500 characters; the negative class weight and the cleaning of the
+  // second attempt leave it short too: the retries must run on, and the third
+  // attempt finds the sidebar's prose.
+  Both sidebar = MainBothWays(
+      "<body><div><p>The article itself is short: one paragraph, some words, and a comma.</p></div>"
+      "<div class=\"sidebar\">" + Article(6) + "</div></body>");
+  ExpectSameResult(sidebar, "sidebar");
+  EXPECT_NE(sidebar.skipped.text.find("Paragraph 5 of the story"), std::string::npos) << sidebar.skipped.text;
+
+  // No filter fires, but the first attempt finds and removes the byline; the
+  // next starts with a byline already found, keeps that paragraph, and so
+  // gives a longer text (as Readability does).
+  Both byline = MainBothWays(
+      "<body><div><p class=\"byline\">By Jane Roe</p><p>A short story, told in one paragraph of a few words.</p>"
+      "</div></body>");
+  ExpectSameResult(byline, "byline");
+  EXPECT_NE(byline.skipped.text.find("Jane Roe"), std::string::npos) << byline.skipped.text;
+}
+
+TEST(MainContentTest, SkippedRetriesChangeNoResultOnTheReadabilityPages) {
+  const std::filesystem::path root = testing::SharedPath("corpus/extraction/readability");
+  size_t pages = 0, fewer = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(root)) {
+    const std::filesystem::path source = entry.path() / "source.html";
+    if (!std::filesystem::exists(source)) continue;
+    const std::string html = testing::ReadFile(source.string());
+    const Both b = MainBothWays(html);
+    ExpectSameResult(b, source.string());
+    EXPECT_LE(b.skipped_work, b.every_work) << source;
+    ++pages;
+    fewer += b.skipped_work < b.every_work;
+  }
+  EXPECT_GE(pages, 100u);
+  // Some pages take the retries, and some of those are skipped.
+  EXPECT_GE(fewer, 5u) << pages << " pages";
 }
 
 }  // namespace
