@@ -72,11 +72,18 @@ bool StyleHides(std::string_view style) {
   return false;
 }
 
+// Kept under 128 bytes: GCC clears larger structs with `rep stosq`, whose
+// start-up cost showed at one clearing per tag.
 struct TagAttributes {
   std::string_view id, cls, href, role, itemprop, rel;
-  std::string_view name, property, content;  // for <meta>
   uint8_t flags = 0;
   bool self_closing = false;
+};
+static_assert(sizeof(void*) != 8 || sizeof(TagAttributes) <= 128);
+
+// Read for <meta> only.
+struct MetaAttributes {
+  std::string_view name, property, content;
 };
 
 constexpr size_t kEndTagSearchDepth = 64;
@@ -181,7 +188,9 @@ class TreeBuilder {
 
   // Reads attributes from `p` to the end of the tag. Returns the position after
   // '>', or npos if the input ends inside the tag.
-  size_t ReadAttributes(size_t p, TagAttributes* a) {
+  // `meta` (null for other tags) receives a <meta> tag's name, property and
+  // content.
+  size_t ReadAttributes(size_t p, TagAttributes* a, MetaAttributes* meta) {
     const size_t n = html_.size();
     for (;;) {
       while (p < n && (IsSpace(html_[p]) || html_[p] == '/')) {
@@ -213,11 +222,12 @@ class TreeBuilder {
           value = html_.substr(start, p - start);
         }
       }
-      Capture(name, value, has_value, a);
+      Capture(name, value, has_value, a, meta);
     }
   }
 
-  static void Capture(std::string_view name, std::string_view value, bool has_value, TagAttributes* a) {
+  static void Capture(std::string_view name, std::string_view value, bool has_value, TagAttributes* a,
+                      MetaAttributes* meta) {
     switch (name.size()) {
       case 2:
         if (EqualsLower(name, "id") && a->id.empty()) a->id = value;
@@ -228,7 +238,7 @@ class TreeBuilder {
       case 4:
         if (EqualsLower(name, "href")) a->href = value;
         if (EqualsLower(name, "role")) a->role = value;
-        if (EqualsLower(name, "name")) a->name = value;
+        if (meta != nullptr && EqualsLower(name, "name")) meta->name = value;
         break;
       case 5:
         if (EqualsLower(name, "class") && a->cls.empty()) a->cls = value;
@@ -238,11 +248,11 @@ class TreeBuilder {
         if (EqualsLower(name, "hidden")) a->flags |= kHiddenAttr;
         break;
       case 7:
-        if (EqualsLower(name, "content")) a->content = value;
+        if (meta != nullptr && EqualsLower(name, "content")) meta->content = value;
         break;
       case 8:
         if (EqualsLower(name, "itemprop")) a->itemprop = value;
-        if (EqualsLower(name, "property")) a->property = value;
+        if (meta != nullptr && EqualsLower(name, "property")) meta->property = value;
         break;
       case 10:
         if (EqualsLower(name, "aria-modal") && EqualsLower(value, "true")) a->flags |= kAriaModal;
@@ -262,8 +272,10 @@ class TreeBuilder {
     std::string_view name = html_.substr(lt + 1, p - lt - 1);
     Tag tag = LookupTag(name);
     TagAttributes attrs;
-    size_t end = ReadAttributes(p, &attrs);
+    MetaAttributes meta;
+    size_t end = ReadAttributes(p, &attrs, tag == Tag::kMeta ? &meta : nullptr);
     if (end == std::string_view::npos) return n;  // the input ends inside a tag: HTML5 drops it
+    if (tag == Tag::kMeta) MetaTitle(meta);
     return StartTag(tag, name, attrs, end);
   }
 
@@ -297,7 +309,7 @@ class TreeBuilder {
   }
 
   // Readability's order of preference for the title among <meta> tags.
-  void MetaTitle(const TagAttributes& a) {
+  void MetaTitle(const MetaAttributes& a) {
     if (a.content.empty()) return;
     static constexpr std::string_view kRanked[] = {"dc:title", "dcterm:title", "og:title", "weibo:article:title",
                                                    "weibo:webpage:title", "title", "twitter:title"};
@@ -380,7 +392,6 @@ class TreeBuilder {
       default:
         break;
     }
-    if (tag == Tag::kMeta) MetaTitle(a);
     if (!InHeadOnly(tag)) LeaveHead();
     if (HasFlag(tag, kInvisible)) {
       // Content that is never text is skipped whole. Embedded objects stay as
