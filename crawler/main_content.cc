@@ -108,6 +108,8 @@ class ClassPatterns {
   uint8_t SetsIn(std::string_view lower) const {
     uint8_t sets = 0;
     for (size_t i = 0; i + 1 < lower.size(); ++i) {
+      const unsigned pair = static_cast<unsigned char>(lower[i]) << 8 | static_cast<unsigned char>(lower[i + 1]);
+      if ((pairs_[pair >> 6] >> (pair & 63) & 1) == 0) continue;  // most positions
       for (const Word& w : by_first_[static_cast<unsigned char>(lower[i])]) {
         // The second byte first: most positions that start a word's first
         // byte (a vowel, an 's') fail there without a comparison call.
@@ -129,6 +131,8 @@ class ClassPatterns {
 
   void Add(ClassSet set, std::initializer_list<std::string_view> words) {
     for (std::string_view w : words) {
+      const unsigned pair = static_cast<unsigned char>(w[0]) << 8 | static_cast<unsigned char>(w[1]);
+      pairs_[pair >> 6] |= uint64_t{1} << (pair & 63);
       std::vector<Word>& list = by_first_[static_cast<unsigned char>(w[0])];
       auto it = std::find_if(list.begin(), list.end(), [&](const Word& x) { return x.text == w; });
       if (it != list.end()) {
@@ -140,6 +144,7 @@ class ClassPatterns {
   }
 
   std::vector<Word> by_first_[256];
+  uint64_t pairs_[65536 / 64] = {};  // the first two bytes of some word
 };
 
 const ClassPatterns& Patterns() {
