@@ -92,7 +92,7 @@ class TextMeasurer {
   quality::Segmenter segmenter_;
   std::vector<std::string_view> segments_;
   // This document's measured units and lines (views into its versions),
-  // keyed by XXH3 (std::hash of a string_view was 1% of a run).
+  // keyed by XXH3 (std::hash of a string_view took 0.7% of a run in perf).
   struct ViewHash {
     size_t operator()(std::string_view v) const { return static_cast<size_t>(Hash64(v)); }
   };
