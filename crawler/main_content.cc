@@ -1397,7 +1397,6 @@ MainContentResult MainContentFinder::Find(std::string_view html, const ParseOpti
   // byline found in one attempt stays found in the next, as in Readability).
   // Skipped attempts cost no work.
   const uint32_t kAttempts[] = {kAllFlags, kAllFlags & ~kStripUnlikely, kCleanConditionally, 0};
-  size_t best_length = 0;
   bool have_best = false;
   Attempt best;
   bool ran = false;
@@ -1423,16 +1422,15 @@ MainContentResult MainContentFinder::Find(std::string_view html, const ParseOpti
       result.whole_page = attempt.whole_page;
       return result;
     }
-    if (attempt.text_length > best_length || !have_best) {
+    if (!have_best || attempt.text_length > best.text_length) {
       // Kept, not rebuilt: the next attempt starts from a copy of the parse
       // in the buffer this one leaves.
-      best_length = attempt.text_length;
       best = attempt;
       have_best = true;
       std::swap(*doc, st.best);
     }
   }
-  if (!have_best || best_length == 0) return result;
+  if (!have_best || best.text_length == 0) return result;
   std::swap(*doc, st.best);
   result.found = true;
   result.article = best.article;
