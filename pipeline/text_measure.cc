@@ -113,8 +113,8 @@ size_t TextMeasurer::NextCut(std::string_view text, size_t begin, bool* splits_w
 }
 
 void TextMeasurer::BeginDocument() {
-  units_.clear();
-  line_words_.clear();
+  units_.Clear();
+  line_words_.Clear();
 }
 
 TextSize TextMeasurer::MeasureUnit(std::string_view unit, const std::vector<std::string_view>* segments,
@@ -128,7 +128,8 @@ TextSize TextMeasurer::MeasureUnit(std::string_view unit, const std::vector<std:
     own = std::span<const std::string_view>(segments->data() + first, last - first);
     *next = last;
   }
-  if (auto it = units_.find(unit); it != units_.end()) return it->second;
+  const uint64_t hash = Hash64(unit);
+  if (const TextSize* known = units_.Find(unit, hash)) return *known;
   TextSize size;
   size.bytes = unit.size();
   if (words_) {
@@ -136,7 +137,7 @@ TextSize TextMeasurer::MeasureUnit(std::string_view unit, const std::vector<std:
     size.words_uax29 = Uax29Words(unit, segments != nullptr ? &own : nullptr);
   }
   for (size_t e = 0; e < encodings_.size(); ++e) size.tokens[e] = encodings_[e]->Count(unit, &scratch_[e]);
-  units_.emplace(unit, size);
+  units_.Insert(unit, hash, size);
   return size;
 }
 
@@ -155,9 +156,9 @@ uint64_t TextMeasurer::Uax29Words(std::string_view unit, const std::span<const s
       const char* line_end = line.data() + line.size();
       while (k < own->size() && (*own)[k].data() < line_end) ++k;
       words = quality::Segmenter::CountWordSegments(own->subspan(first, k - first));
-      line_words_.emplace(line, words);
-    } else if (auto it = line_words_.find(line); it != line_words_.end()) {
-      words = it->second;
+      line_words_.Insert(line, Hash64(line), words);
+    } else if (const uint64_t* known = line_words_.Find(line, Hash64(line))) {
+      words = *known;
     } else {
       words = segmenter_.CountWords(line, &segments_);
     }

@@ -29,6 +29,32 @@ namespace stocktake::quality {
 
 namespace {
 
+// The first byte at or after p[i] that is not ASCII (n if none).
+inline size_t NextNonAscii(const unsigned char* p, size_t i, size_t n) {
+  return FindByte(p, i, n, [](const auto& v) { return Mask16(v); }, [](unsigned char c) { return c >= 0x80; });
+}
+
+// The first ASCII byte at or after p[i] (n if none).
+inline size_t NextAscii(const unsigned char* p, size_t i, size_t n) {
+  return FindByte(p, i, n, [](const auto& v) { return ~Mask16(v) & 0xFFFFu; }, [](unsigned char c) { return c < 0x80; });
+}
+
+// ASCII runs at least this long are not passed to ICU by DedupForm.
+constexpr size_t kAsciiCopy = 32;
+
+// Where DedupForm's ICU stretch from the non-ASCII byte p[lead] ends: at the
+// start of the next run of kAsciiCopy ASCII bytes, or at n. (A shorter run
+// costs less inside the stretch than a call of its own.)
+size_t IcuStretchEnd(const unsigned char* p, size_t lead, size_t n) {
+  for (size_t i = lead;;) {
+    const size_t ascii = NextAscii(p, i, n);
+    if (ascii == n) return n;
+    const size_t other = NextNonAscii(p, ascii, std::min(n, ascii + kAsciiCopy));
+    if (other - ascii >= kAsciiCopy || other == n) return ascii;
+    i = other;
+  }
+}
+
 // 16 bytes at a time: a loop that stops at the first hit does not vectorize.
 bool IsAscii(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -307,17 +333,32 @@ inline DedupKind KindOf(UChar32 c) {
 std::string_view TextNormalizer::DedupForm(std::string_view text) {
   std::string_view src = text;
   if (!IsAscii(text)) {
-    // Case folding, then NFD so combining marks can be dropped below.
+    // Case folding, then NFD so combining marks can be dropped below. ICU
+    // reads only the stretches around non-ASCII characters; runs of
+    // kAsciiCopy or more ASCII bytes between them are copied as they are.
+    // That is the same text: folding works character by character, NFD
+    // reorders only marks that follow one another (an ASCII character
+    // starts afresh and decomposes into nothing else), and the loop below
+    // folds ASCII letters itself.
     UErrorCode status = U_ZERO_ERROR;
-    fold_.clear();
-    icu::StringByteSink<std::string> fold_sink(&fold_);
-    icu::CaseMap::utf8Fold(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), fold_sink, nullptr,
-                           status);
-    normal_.clear();
-    icu::StringByteSink<std::string> nfd_sink(&normal_);
     const icu::Normalizer2* nfd = NfdInstance();
     if (nfd == nullptr) status = U_MISSING_RESOURCE_ERROR;
-    if (U_SUCCESS(status)) nfd->normalizeUTF8(0, fold_, nfd_sink, nullptr, status);
+    normal_.clear();
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    for (size_t pos = 0; pos < n && U_SUCCESS(status);) {
+      const size_t lead = NextNonAscii(p, pos, n);
+      normal_.append(text.data() + pos, lead - pos);
+      if (lead == n) break;
+      const size_t end = IcuStretchEnd(p, lead, n);
+      fold_.clear();
+      icu::StringByteSink<std::string> fold_sink(&fold_);
+      icu::CaseMap::utf8Fold(0, icu::StringPiece(text.data() + lead, static_cast<int32_t>(end - lead)), fold_sink,
+                             nullptr, status);
+      icu::StringByteSink<std::string> nfd_sink(&normal_);
+      if (U_SUCCESS(status)) nfd->normalizeUTF8(0, fold_, nfd_sink, nullptr, status);
+      pos = end;
+    }
     src = U_SUCCESS(status) ? std::string_view(normal_) : text;
   }
   // The form is never longer than its source (every byte written stands for

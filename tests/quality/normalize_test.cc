@@ -254,5 +254,41 @@ TEST(NormalizeTest, DedupFormMatchesAPlainImplementation) {
   EXPECT_EQ(mismatches, 0u);
 }
 
+// ICU folds and decomposes only the stretches around non-ASCII characters;
+// ASCII runs of 32 bytes or more between them are copied. Runs of 31, 32
+// and 33 bytes next to characters whose folding or NFD reaches past
+// themselves: marks that follow an ASCII letter or need reordering, and
+// characters that fold to several (ß, ﬁ, ᾳ) or to ASCII (K, the Kelvin sign).
+TEST(NormalizeTest, DedupFormFoldsOnlyAroundNonAsciiAsTheWholeTextWould) {
+  const std::vector<std::string> ascii = {
+      std::string(31, 'A'), std::string(32, 'b'), std::string(33, 'C'), "The Quick Brown Fox Jumps Over 12 Dogs.",
+      "x", "9", "e", " ", "\n"};
+  const std::vector<std::string> other = {
+      "\xCC\x81" /* U+0301 */, "\xCC\xA3\xCC\x81" /* U+0323 U+0301 */, "\xCC\x81\xCC\xA3" /* reordered */,
+      "\xC3\x9F" /* ß */, "\xEF\xAC\x81" /* ﬁ */, "\xE1\xBE\xB3" /* ᾳ */, "\xE2\x84\xAA" /* K */,
+      "\xCE\xA3" /* Σ */, "\xC3\x89" /* É */, "\xD9\xA3" /* ٣ */, "\xE4\xB8\xAD\xE6\x96\x87" /* 中文 */,
+      "\xEA\xB0\x80" /* 가 */, "\xE2\x80\x94" /* — */, "\xF0\x9F\x98\x80" /* U+1F600 */};
+  std::mt19937_64 random(7);
+  TextNormalizer n;
+  size_t mismatches = 0, long_runs = 0;
+  for (int trial = 0; trial < 5000; ++trial) {
+    std::string text;
+    const size_t count = 1 + random() % 12;
+    for (size_t k = 0; k < count; ++k) {
+      const std::string& a = ascii[random() % ascii.size()];
+      long_runs += a.size() >= 32;
+      text += a;
+      if (random() % 3 != 0) text += other[random() % other.size()];
+    }
+    const std::string got(n.DedupForm(text));
+    if (got != DedupFormReference(text) && ++mismatches <= 5) {
+      ADD_FAILURE() << "dedup form of \"" << text << "\": \"" << got << "\", expected \""
+                    << DedupFormReference(text) << "\"";
+    }
+  }
+  EXPECT_GT(long_runs, 1000u);
+  EXPECT_EQ(mismatches, 0u);
+}
+
 }  // namespace
 }  // namespace stocktake::quality
