@@ -20,10 +20,10 @@ bool ParseExtractMode(std::string_view name, ExtractMode* mode) {
   return false;
 }
 
-void Extractor::RenderFrom(html::NodeId root) {
+void Extractor::RenderFrom(const html::Document& doc, html::NodeId root) {
   text_.clear();
   html::TextStats stats;
-  html::RenderText(doc_, root, &text_, &stats, &scratch_);
+  html::RenderText(doc, root, &text_, &stats, &scratch_);
   result_.paragraphs = text_.empty() ? 0 : stats.paragraphs;
   result_.link_density =
       stats.chars == 0 ? 0.0 : static_cast<double>(stats.link_chars) / static_cast<double>(stats.chars);
@@ -44,23 +44,20 @@ const ExtractedDocument& Extractor::Extract(std::string_view html) {
     html::MainContentResult main = finder_.Find(html, parse, options_.max_work, &doc_);
     result_.over_budget = main.over_budget;
     if (main.found) {
-      RenderFrom(main.article);
+      RenderFrom(doc_, main.article);
       rendered = !text_.empty();
       result_.main_found = rendered && !main.whole_page;
       result_.whole_page = rendered && main.whole_page;
     }
   }
+  // The page as parsed: detection may have edited doc_.
+  const html::Document& page = options_.mode == ExtractMode::kMain ? finder_.parsed() : doc_;
   if (!rendered) {
-    // A fresh tree: detection may have edited the old one.
-    if (options_.mode == ExtractMode::kMain) {
-      doc_ = finder_.parsed();
-    } else {
-      doc_.Parse(html, parse);
-    }
-    RenderFrom(doc_.body());
+    if (options_.mode != ExtractMode::kMain) doc_.Parse(html, parse);
+    RenderFrom(page, page.body());
   }
-  result_.depth_limited = doc_.stats().depth_limited;
-  html::CollapseText(doc_.title(), &title_);
+  result_.depth_limited = page.stats().depth_limited;
+  html::CollapseText(page.title(), &title_);
   result_.title = title_;
   result_.text = text_;
   result_.text_bytes = text_.size();
@@ -69,10 +66,10 @@ const ExtractedDocument& Extractor::Extract(std::string_view html) {
 
 std::string_view Extractor::FullTextOfLastPage() {
   if (options_.mode == ExtractMode::kFull || (!result_.main_found && !result_.whole_page)) return text_;
-  doc_ = finder_.parsed();  // main mode: the page before detection edited it
+  const html::Document& page = finder_.parsed();  // main mode: the page before detection edited it
   full_text_.clear();
   html::TextStats stats;
-  html::RenderText(doc_, doc_.body(), &full_text_, &stats, &scratch_);
+  html::RenderText(page, page.body(), &full_text_, &stats, &scratch_);
   return full_text_;
 }
 

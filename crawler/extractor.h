@@ -64,14 +64,14 @@ class Extractor {
 
   // The full visible text of the page last passed to Extract() (whatever the
   // mode), e.g. as more evidence for language identification when the main
-  // content is short. Renders a copy of that page's parse, whose views need
-  // its bytes still alive.
+  // content is short. Renders that page's parse as it was before detection
+  // edited it, whose views need its bytes still alive.
   // Valid until the next call to either method; the last ExtractedDocument
   // stays valid.
   std::string_view FullTextOfLastPage();
 
  private:
-  void RenderFrom(html::NodeId root);
+  void RenderFrom(const html::Document& doc, html::NodeId root);
 
   ExtractOptions options_;
   html::Document doc_;
