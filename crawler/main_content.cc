@@ -296,7 +296,9 @@ struct MainContentFinder::State {
   std::vector<uint8_t> scored;
   std::vector<uint8_t> data_table;
   std::vector<Summary> summary;
-  std::vector<uint8_t> valid;  // summary[i] is current
+  // What is known of node i's subtree (Grabber::kSummed, kHasText, kNoText
+  // or nothing); an edit forgets it for the nodes above (Invalidate).
+  std::vector<uint8_t> valid;
   std::vector<NodeId> order;   // scratch for summary computation
   std::vector<uint8_t> removed;                   // PrepArticle: removed from the article
   std::vector<uint16_t> class_sets;               // per node, for all of a page's attempts
@@ -422,6 +424,17 @@ class Grabber {
     return ((sets | sets >> kClassSetBits) & set) != 0;
   }
 
+  // What st_.valid says of a node's subtree. kSummed: its summary is
+  // current, and so are its descendants'. kNoText: it holds no text, and its
+  // descendants are all known. kHasText: it holds text, and the nodes from
+  // a witness (text, or a summary that says so) up to it are all known.
+  // So an edit forgets enough by clearing the nodes above it up to the
+  // first one with nothing known: past that, no summary covers the edit and
+  // no witness can be in the edited subtree.
+  static constexpr uint8_t kSummed = 1;
+  static constexpr uint8_t kHasText = 2;
+  static constexpr uint8_t kNoText = 3;
+
   // Tree edits go through these so cached summaries stay right: an edit
   // invalidates the summaries of the nodes above it, nothing else.
   void Invalidate(NodeId id) {
@@ -472,17 +485,18 @@ class Grabber {
   // The summary of `id`'s subtree, computing only what an edit invalidated.
   const Summary& Sum(NodeId id) {
     Grow();
-    if (st_.valid[id]) return st_.summary[id];
+    if (st_.valid[id] == kSummed) return st_.summary[id];
     std::vector<NodeId>& order = st_.order;
     order.clear();
     for (NodeId n = id; n != kNoNode;) {
       order.push_back(n);
       ++work_;
-      n = (!st_.valid[n] && d_[n].first_child != kNoNode) ? d_[n].first_child : d_.NextSkippingChildren(n, id);
+      n = (st_.valid[n] != kSummed && d_[n].first_child != kNoNode) ? d_[n].first_child
+                                                                    : d_.NextSkippingChildren(n, id);
     }
     for (size_t i = order.size(); i-- > 0;) {
       NodeId n = order[i];
-      if (st_.valid[n]) continue;
+      if (st_.valid[n] == kSummed) continue;
       const Node& node = d_[n];
       // Built in place: a summary built on the stack and copied was stored
       // field by field and loaded back 16 bytes at a time, and those loads
@@ -506,7 +520,7 @@ class Grabber {
         if (HasFlag(node.tag, kHeading)) s.heading += length;
         if (node.tag == Tag::kUl || node.tag == Tag::kOl) s.list += length;
       }
-      st_.valid[n] = 1;
+      st_.valid[n] = kSummed;
     }
     return st_.summary[id];
   }
@@ -703,7 +717,56 @@ class Grabber {
     return true;
   }
 
-  bool HasText(NodeId id) { return Sum(id).any; }
+  // Sum(id).any, without summing: the walk detection makes over the page
+  // asks this of most containers, and needs no more than the first text in
+  // each. Stops at the first text in document order, and remembers what it
+  // saw (kHasText up from the text, kNoText for subtrees without any), so
+  // nested containers do not read the same nodes again.
+  bool HasText(NodeId id) {
+    Grow();
+    if (st_.valid[id] == kSummed) return st_.summary[id].any;
+    if (st_.valid[id] != 0) return st_.valid[id] == kHasText;
+    for (NodeId n = id;;) {
+      ++work_;
+      const uint8_t known = st_.valid[n];
+      const Node& node = d_[n];
+      bool text = false;
+      if (known == kSummed) {
+        text = st_.summary[n].any;
+      } else if (known != 0) {
+        text = known == kHasText;
+      } else if (node.tag == Tag::kText) {
+        text = HasCharacter(node.text);
+      } else if (node.first_child != kNoNode) {
+        n = node.first_child;  // not known: look inside
+        continue;
+      }
+      if (text) {
+        // The nodes entered on the way here were all unknown.
+        for (NodeId p = n;; p = d_[p].parent) {
+          if (st_.valid[p] == 0) st_.valid[p] = kHasText;
+          if (p == id) return true;
+        }
+      }
+      // n's subtree holds no text; so does that of each parent whose last
+      // child this is.
+      if (known == 0) st_.valid[n] = kNoText;
+      while (n != id && d_[n].next == kNoNode) {
+        n = d_[n].parent;
+        st_.valid[n] = kNoText;
+      }
+      if (n == id) return false;
+      n = d_[n].next;
+    }
+  }
+
+  // A character other than white space (TextMeasure's `any`).
+  static bool HasCharacter(std::string_view text) {
+    for (char c : text) {
+      if (!IsSpace(c) && (static_cast<unsigned char>(c) & 0xC0) != 0x80) return true;
+    }
+    return false;
+  }
 
   bool WithoutContent(NodeId id) {
     if (HasText(id)) return false;
