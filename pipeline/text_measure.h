@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/hash.h"
+#include "pipeline/view_table.h"
 #include "pipeline/quality_counts.h"
 #include "quality/segment.h"
 #include "stats/tokenizer.h"
@@ -90,67 +91,7 @@ class TextMeasurer {
   std::vector<stats::TokenScratch> scratch_;  // per encoding: each has its piece cache
   quality::Segmenter segmenter_;
   std::vector<std::string_view> segments_;
-  // A map from views to values for one document: open addressing, keys
-  // hashed with XXH3, emptied in O(1) by a generation number, so neither an
-  // entry nor a new document allocates (std::unordered_map's node per entry
-  // and std::hash took 2% of a run in perf).
-  template <typename V>
-  class ViewTable {
-   public:
-    ViewTable() : slots_(kInitialSlots) {}
-    void Clear() {
-      count_ = 0;
-      if (++generation_ == 0) {  // wrapped: no stale slot may match again
-        for (Slot& slot : slots_) slot.generation = 0;
-        generation_ = 1;
-      }
-    }
-    // The value of `key`, or nullptr; `hash` is Hash64(key).
-    const V* Find(std::string_view key, uint64_t hash) const {
-      const size_t mask = slots_.size() - 1;
-      for (size_t i = hash & mask;; i = (i + 1) & mask) {
-        const Slot& slot = slots_[i];
-        if (slot.generation != generation_) return nullptr;
-        if (slot.hash == hash && std::string_view(slot.data, slot.size) == key) return &slot.value;
-      }
-    }
-    // Adds `key` unless it is there (the value stays as it was then).
-    void Insert(std::string_view key, uint64_t hash, const V& value) {
-      if (2 * (count_ + 1) > slots_.size()) Grow();
-      const size_t mask = slots_.size() - 1;
-      for (size_t i = hash & mask;; i = (i + 1) & mask) {
-        Slot& slot = slots_[i];
-        if (slot.generation != generation_) {
-          slot = Slot{hash, key.data(), key.size(), generation_, value};
-          ++count_;
-          return;
-        }
-        if (slot.hash == hash && std::string_view(slot.data, slot.size) == key) return;
-      }
-    }
-
-   private:
-    static constexpr size_t kInitialSlots = 256;  // a power of two
-    struct Slot {
-      uint64_t hash = 0;
-      const char* data = nullptr;
-      size_t size = 0;
-      uint32_t generation = 0;  // the slot is used in this generation only
-      V value{};
-    };
-    void Grow() {
-      std::vector<Slot> old(slots_.size() * 2);
-      old.swap(slots_);
-      const uint32_t live = generation_;
-      count_ = 0;
-      for (const Slot& slot : old) {
-        if (slot.generation == live) Insert(std::string_view(slot.data, slot.size), slot.hash, slot.value);
-      }
-    }
-    std::vector<Slot> slots_;
-    size_t count_ = 0;
-    uint32_t generation_ = 1;
-  };
+  // Per document (ViewTable: no allocation per entry or per document).
   ViewTable<TextSize> units_;      // this document's measured units (views into its versions)
   ViewTable<uint64_t> line_words_;  // UAX #29 words of its lines
 };
