@@ -20,6 +20,7 @@
 #endif
 
 #include "common/byte_scan.h"
+#include "common/hash.h"
 #include "quality/utf8_bmp.h"
 
 namespace stocktake::quality {
@@ -251,6 +252,56 @@ size_t IcuStretchEnd(std::string_view line, size_t reject) {
   }
 }
 
+// Ideographs (the two main Han blocks) and kana letters: what ICU's Chinese
+// and Japanese dictionary reads, as far as the segment memory goes. (Others
+// it reads too, such as U+30FC or the iteration marks, are not taken: a run
+// holding one is not remembered.)
+bool IdeographOrKana(UChar32 c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x3041 && c <= 0x3096) ||
+         (c >= 0x30A1 && c <= 0x30FA);
+}
+
+// True if `s` is not empty and holds such characters only (all three-byte
+// UTF-8, lead bytes E3 to E9).
+bool AllIdeographsOrKana(std::string_view s) {
+  if (s.empty() || s.size() % 3 != 0) return false;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  for (size_t i = 0; i < s.size(); i += 3) {
+    if (p[i] < 0xE3 || p[i] > 0xE9) return false;
+    if ((p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80) return false;
+    const UChar32 c = ((p[i] & 0x0F) << 12) | ((p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+    if (!IdeographOrKana(c)) return false;
+  }
+  return true;
+}
+
+// Punctuation that ICU's dictionary does not read, and that Chinese and
+// Japanese text puts between runs: ideographic space, comma and full stop,
+// the CJK brackets, fullwidth ! ( ) , : ; ?, curly quotes, dash, ellipsis.
+bool CjkPunctuation(UChar32 c) {
+  return c == 0x3000 || c == 0x3001 || c == 0x3002 || (c >= 0x3008 && c <= 0x3011) || c == 0xFF01 ||
+         c == 0xFF08 || c == 0xFF09 || c == 0xFF0C || c == 0xFF1A || c == 0xFF1B || c == 0xFF1F || c == 0x2014 ||
+         c == 0x2018 || c == 0x2019 || c == 0x201C || c == 0x201D || c == 0x2026;
+}
+
+// True if the character just before (or at) byte `at` of `span` ends a run
+// that ICU's dictionary reads alone: the span's edge, ASCII, or CJK
+// punctuation.
+bool EndsRun(std::string_view span, size_t at, bool before) {
+  const auto* p = reinterpret_cast<const uint8_t*>(span.data());
+  const auto n = static_cast<int32_t>(span.size());
+  auto i = static_cast<int32_t>(at);
+  UChar32 c;
+  if (before) {
+    if (i == 0) return true;
+    U8_PREV(p, 0, i, c);
+  } else {
+    if (i >= n) return true;
+    U8_NEXT(p, i, n, c);
+  }
+  return (c >= 0 && c < 0x80) || CjkPunctuation(c);
+}
+
 bool IsWhitespaceSegment(std::string_view seg) {
   const auto* s = reinterpret_cast<const uint8_t*>(seg.data());
   const int32_t n = static_cast<int32_t>(seg.size());
@@ -287,12 +338,122 @@ bool Segmenter::Attach(UBreakIterator* iterator, std::string_view text) {
   return U_SUCCESS(status);
 }
 
-void Segmenter::IcuLine(std::string_view line, std::vector<std::string_view>* out) {
-  if (!Attach(words_, line)) return;
+void Segmenter::IcuSpan(std::string_view span, std::vector<std::string_view>* out) {
+  // Spaces and tabs alone make no segment Words() keeps (often all there is
+  // between two remembered runs).
+  if (span.find_first_not_of(" \t") == std::string_view::npos) return;
+  if (!Attach(words_, span)) return;
+  const size_t first = out->size();
   int32_t prev = ubrk_first(words_);
   for (int32_t next = ubrk_next(words_); next != UBRK_DONE; prev = next, next = ubrk_next(words_)) {
-    std::string_view seg = line.substr(static_cast<size_t>(prev), static_cast<size_t>(next - prev));
+    std::string_view seg = span.substr(static_cast<size_t>(prev), static_cast<size_t>(next - prev));
     if (!IsWhitespaceSegment(seg)) out->push_back(seg);
+  }
+  if (memo_on_) Remember(span, *out, first);
+}
+
+void Segmenter::IcuLine(std::string_view line, std::vector<std::string_view>* out) {
+  if (memo_used_ == 0) {  // nothing to recall (yet)
+    IcuSpan(line, out);
+    return;
+  }
+  // The runs of ideographs and kana between spaces that are remembered take
+  // their segments from memory, and ICU reads what lies between them: it
+  // breaks after a space before such a run and after the run before a space
+  // whatever surrounds them, so the segments are those of the whole line.
+  const size_t n = line.size();
+  size_t span_start = 0;
+  for (size_t i = 0; i < n;) {
+    while (i < n && (line[i] == ' ' || line[i] == '\t')) ++i;
+    size_t j = i;
+    while (j < n && line[j] != ' ' && line[j] != '\t') ++j;
+    const std::string_view run = line.substr(i, j - i);
+    if (!run.empty() && AllIdeographsOrKana(run) && Known(run)) {
+      IcuSpan(line.substr(span_start, i - span_start), out);
+      Recall(run, out);
+      span_start = j;
+    }
+    i = j;
+  }
+  IcuSpan(line.substr(span_start), out);
+}
+
+void Segmenter::BeginDocument() {
+  memo_on_ = true;
+  if (memo_used_ > 0 || memo_.size() != kMemoSlots) memo_.assign(kMemoSlots, MemoSlot{});
+  memo_used_ = 0;
+  recalled_ = 0;
+  memo_bytes_.clear();
+  memo_ends_.clear();
+}
+
+const Segmenter::MemoSlot* Segmenter::Find(std::string_view run, uint64_t hash) const {
+  const size_t mask = memo_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const MemoSlot& slot = memo_[i];
+    if (slot.key_size == 0) return &slot;
+    if (slot.hash == hash && std::string_view(memo_bytes_.data() + slot.key, slot.key_size) == run) return &slot;
+  }
+}
+
+bool Segmenter::Known(std::string_view run) const {
+  return memo_used_ > 0 && Find(run, Hash64(run))->key_size != 0;
+}
+
+void Segmenter::Recall(std::string_view run, std::vector<std::string_view>* out) const {
+  const MemoSlot& slot = *Find(run, Hash64(run));
+  ++recalled_;
+  uint32_t begin = 0;
+  for (uint32_t k = 0; k < slot.count; ++k) {
+    const uint32_t end = memo_ends_[slot.first + k];
+    out->push_back(run.substr(begin, end - begin));
+    begin = end;
+  }
+}
+
+void Segmenter::Remember(std::string_view span, const std::vector<std::string_view>& out, size_t first) {
+  for (size_t k = first; k < out.size(); ++k) {
+    if (!AllIdeographsOrKana(out[k])) continue;
+    // A run of such segments, one after another with nothing between.
+    size_t m = k;
+    while (m + 1 < out.size() && out[m + 1].data() == out[m].data() + out[m].size() &&
+           AllIdeographsOrKana(out[m + 1])) {
+      ++m;
+    }
+    const char* begin = out[k].data();
+    const char* end = out[m].data() + out[m].size();
+    const size_t at = static_cast<size_t>(begin - span.data());
+    const size_t stop = static_cast<size_t>(end - span.data());
+    const size_t first_segment = k;
+    k = m;
+    // ICU's dictionary read this run alone only if what borders it is not
+    // something it reads too.
+    if (!EndsRun(span, at, /*before=*/true) || !EndsRun(span, stop, /*before=*/false)) continue;
+    const std::string_view run(begin, stop - at);
+    if (run.size() > UINT32_MAX / 2 || memo_bytes_.size() + run.size() > kMemoBytes) return;
+    if (2 * (memo_used_ + 1) > memo_.size()) GrowMemo();
+    const uint64_t hash = Hash64(run);
+    auto* slot = const_cast<MemoSlot*>(Find(run, hash));
+    if (slot->key_size != 0) continue;  // remembered already
+    *slot = MemoSlot{hash, static_cast<uint32_t>(memo_bytes_.size()), static_cast<uint32_t>(run.size()),
+                     static_cast<uint32_t>(memo_ends_.size()), static_cast<uint32_t>(m - first_segment + 1)};
+    memo_bytes_.append(run);
+    for (size_t q = first_segment; q <= m; ++q) {
+      memo_ends_.push_back(static_cast<uint32_t>(out[q].data() + out[q].size() - begin));
+    }
+    ++memo_used_;
+  }
+}
+
+void Segmenter::GrowMemo() {
+  std::vector<MemoSlot> old(memo_.size() * 2);
+  old.swap(memo_);
+  const size_t mask = memo_.size() - 1;
+  for (const MemoSlot& slot : old) {
+    if (slot.key_size == 0) continue;
+    size_t i = slot.hash & mask;
+    while (memo_[i].key_size != 0) i = (i + 1) & mask;
+    memo_[i] = slot;
   }
 }
 

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,6 +47,17 @@ class Segmenter {
   static size_t CountWordSegments(std::span<const std::string_view> segments);
   // The same through ICU only (no fast path); for tests and comparisons.
   void WordsIcu(std::string_view text, std::vector<std::string_view>* out);
+  // From here until the next call, ICU's segments of runs of ideographs and
+  // kana are remembered and reused: a run bounded by white space,
+  // punctuation or ASCII is segmented the same wherever it stands (ICU's
+  // dictionary reads the run alone), so a later text holding it between
+  // spaces (the dedup form of this one) takes the segments it had here
+  // instead of asking ICU again. Until the first call nothing is remembered.
+  // The quality assessor calls it once per document.
+  void BeginDocument();
+  // Runs taken from memory since then (for tests).
+  size_t recalled() const { return recalled_; }
+
   // Number of sentence segments with any non-whitespace character.
   size_t CountSentences(std::string_view text);
   // The same through ICU only; for tests and comparisons.
@@ -55,9 +67,38 @@ class Segmenter {
   // Points `iterator` at `text`; false if it cannot be used.
   bool Attach(UBreakIterator* iterator, std::string_view text);
   void IcuLine(std::string_view line, std::vector<std::string_view>* out);
+  // ICU alone on `span` (a stretch, or part of one that starts and ends where
+  // ICU breaks whatever is around).
+  void IcuSpan(std::string_view span, std::vector<std::string_view>* out);
+  // Remembers the runs of ideographs and kana among out[first, end) (the
+  // segments of `span`).
+  void Remember(std::string_view span, const std::vector<std::string_view>& out, size_t first);
+  // True if `run` is remembered; Recall appends its segments to `out`.
+  bool Known(std::string_view run) const;
+  void Recall(std::string_view run, std::vector<std::string_view>* out) const;
   bool FastSentences(std::string_view text, size_t* count);
 
   std::vector<uint8_t> classes_;  // sentence-break class per character
+
+  // The remembered runs: open addressing by XXH3 of the run's bytes.
+  struct MemoSlot {
+    uint64_t hash = 0;
+    uint32_t key = 0;       // offset of the run's bytes in memo_bytes_
+    uint32_t key_size = 0;  // 0: empty
+    uint32_t first = 0;     // its segment ends in memo_ends_
+    uint32_t count = 0;
+  };
+  static constexpr size_t kMemoSlots = 256;               // to start with; a power of two
+  static constexpr size_t kMemoBytes = size_t{8} << 20;  // runs remembered per document, at most
+  // The run's slot, or the empty slot where it would go.
+  const MemoSlot* Find(std::string_view run, uint64_t hash) const;
+  void GrowMemo();
+  bool memo_on_ = false;
+  mutable size_t recalled_ = 0;
+  std::vector<MemoSlot> memo_;
+  size_t memo_used_ = 0;
+  std::string memo_bytes_;
+  std::vector<uint32_t> memo_ends_;  // segment ends, from the run's start
 
   UBreakIterator* words_ = nullptr;
   UBreakIterator* sentences_ = nullptr;

@@ -87,6 +87,7 @@ const Assessment& QualityAssessor::Assess(std::string_view text, const LanguageG
     return a;
   }
 
+  segmenter_.BeginDocument();  // the dedup signer segments this text again
   original_.Reset(text, &language, &segmenter_);
   std::string_view current = text;  // the text the next rule in sequence sees
   TextFacts* facts = &original_;

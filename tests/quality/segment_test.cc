@@ -11,6 +11,7 @@
 
 #include "crawler/charset.h"
 #include "crawler/extractor.h"
+#include "quality/normalize.h"
 #include "test_support/test_support.h"
 
 namespace stocktake::quality {
@@ -112,6 +113,90 @@ TEST(SegmentTest, FastPathsAgreeWithIcuOnCorpusText) {
   EXPECT_GT(checked_lines, 5000u);
   EXPECT_EQ(word_mismatches, 0u);
   EXPECT_EQ(sentence_mismatches, 0u);
+}
+
+// The segments of `text` by a segmenter that remembers nothing.
+std::vector<std::string_view> Plain(std::string_view text) {
+  static Segmenter fresh;
+  std::vector<std::string_view> out;
+  fresh.Words(text, &out);
+  return out;
+}
+
+// Segments a text and then its dedup form with the segment memory on (as
+// the quality stage and the dedup signer do), and compares both with a
+// segmenter without it. Returns the runs recalled.
+size_t CheckRemembered(Segmenter* s, TextNormalizer* normalizer, const std::string& text, size_t* mismatches) {
+  s->BeginDocument();
+  std::vector<std::string_view> first, second;
+  s->Words(text, &first);
+  const std::string form(normalizer->DedupForm(text));
+  s->Words(form, &second);
+  for (const auto& [got, source] : {std::pair{&first, std::string_view(text)}, std::pair{&second, std::string_view(form)}}) {
+    const std::vector<std::string_view> want = Plain(source);
+    if (*got != want && ++*mismatches <= 5) {
+      std::string g, w;
+      for (std::string_view x : *got) g += "[" + std::string(x) + "]";
+      for (std::string_view x : want) w += "[" + std::string(x) + "]";
+      ADD_FAILURE() << "remembered segments differ on: " << source << "\n got: " << g << "\n want: " << w;
+    }
+  }
+  return s->recalled();
+}
+
+// Chinese and Japanese pages of the corpus: their text and its dedup form
+// (punctuation turned to spaces, kana marks dropped) segment the same with
+// the memory as without, and the dedup form recalls runs.
+TEST(SegmentTest, RememberedRunsSegmentAsIcuDoesOnCorpusPages) {
+  crawler::ExtractOptions options;
+  options.mode = crawler::ExtractMode::kFull;
+  crawler::Extractor extractor(options);
+  crawler::CharsetConverter charset;
+  Segmenter s;
+  TextNormalizer normalizer;
+  size_t mismatches = 0, recalled = 0, pages = 0;
+  for (const char* page : {"gmw", "hukumusume", "pixnet", "qq", "yahoo-4", "youth"}) {
+    const std::string path = testing::SharedPath("corpus/extraction/readability") + "/" + page + "/source.html";
+    const std::string html = testing::ReadFile(path);
+    crawler::Utf8Text utf8 = charset.ToUtf8(html, "", /*html=*/true);
+    const std::string text(normalizer.Normalize(extractor.Extract(utf8.text).text));
+    recalled += CheckRemembered(&s, &normalizer, text, &mismatches);
+    ++pages;
+  }
+  EXPECT_EQ(pages, 6u);
+  EXPECT_EQ(mismatches, 0u);
+  EXPECT_GT(recalled, 500u);
+}
+
+// The same on random text: ideographs and kana in runs, with what may border
+// or interrupt a run (CJK and ASCII punctuation, the prolonged sound mark,
+// iteration marks, kana sound marks, digits, Latin, Hangul, emoji, combining
+// marks after spaces, ZWJ, spaces).
+TEST(SegmentTest, RememberedRunsSegmentAsIcuDoesOnRandomText) {
+  const std::vector<std::string> pieces = {
+      "\xE4\xB8\xAD\xE6\x96\x87" /* 中文 */, "\xE6\x88\x91\xE4\xBB\xAC" /* 我们 */,
+      "\xE8\xBD\xAF\xE4\xBB\xB6\xE5\x8C\x85" /* 软件包 */, "\xE5\xAE\x89\xE8\xA3\x85" /* 安装 */,
+      "\xE7\x9A\x84" /* 的 */, "\xE6\x9D\xB1\xE4\xBA\xAC" /* 東京 */, "\xE3\x81\xAE" /* の */,
+      "\xE3\x81\x8C" /* が */, "\xE3\x81\x8B\xE3\x82\x99" /* か + U+3099 */,
+      "\xE3\x82\xB5\xE3\x83\xBC\xE3\x83\x90" /* サーバ */, "\xE3\x83\x86\xE3\x82\xB9\xE3\x83\x88" /* テスト */,
+      "\xE3\x80\x85" /* 々 */, "\xE3\x83\xBB" /* ・ */, "\xE3\x80\x81" /* 、 */, "\xE3\x80\x82" /* 。 */,
+      "\xEF\xBC\x8C" /* ， */, "\xE3\x80\x8C" /* 「 */, "\xE3\x80\x8D" /* 」 */, "\xE2\x80\x9C" /* “ */,
+      "\xE3\x80\x80" /* U+3000 */, "\xEF\xBC\x91" /* １ */, " ", " ", "  ", "\t", ",", ".", "3", "2024",
+      "Linux", "a", "\xED\x95\x9C\xEA\xB5\xAD" /* 한국 */, "\xF0\x9F\x98\x80" /* U+1F600 */,
+      "\xE2\x80\x8D" /* ZWJ */, " \xCC\x81" /* space + U+0301 */, "\xE4\xB8\xAD" /* 中 */,
+      "\n"};
+  std::mt19937_64 random(17);
+  Segmenter s;
+  TextNormalizer normalizer;
+  size_t mismatches = 0, recalled = 0;
+  for (int trial = 0; trial < 4000; ++trial) {
+    std::string text;
+    const size_t n = random() % 80;
+    for (size_t k = 0; k < n; ++k) text += pieces[random() % pieces.size()];
+    recalled += CheckRemembered(&s, &normalizer, text, &mismatches);
+  }
+  EXPECT_EQ(mismatches, 0u);
+  EXPECT_GT(recalled, 1000u);
 }
 
 // Segments `line` on the fast path and through ICU, counts a mismatch when
