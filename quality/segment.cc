@@ -495,6 +495,14 @@ size_t Segmenter::CountWordSegments(std::span<const std::string_view> segments) 
     const auto* s = reinterpret_cast<const uint8_t*>(segment.data());
     const int32_t n = static_cast<int32_t>(segment.size());
     for (int32_t i = 0; i < n;) {
+      if (s[i] < 0x80) {  // ASCII: letters and digits are the only L and N
+        if (kAsciiAlnum.yes[s[i]]) {
+          ++words;
+          break;
+        }
+        ++i;
+        continue;
+      }
       UChar32 c;
       U8_NEXT(s, i, n, c);
       if (c >= 0 && (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK)) != 0) {

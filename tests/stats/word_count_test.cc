@@ -23,6 +23,24 @@ TEST(WordCountTest, AsciiAndUnicodeWhitespace) {
   EXPECT_EQ(CountWhitespaceWords("a \xFF b"), 3u);
 }
 
+// Every code point above ASCII between two letters: two words exactly when
+// ICU calls it White_Space.
+TEST(WordCountTest, EveryNonAsciiCodePointSplitsWordsAsIcuWhiteSpaceSays) {
+  size_t mismatches = 0;
+  for (UChar32 c = 0x80; c <= 0x10FFFF; ++c) {
+    if (U_IS_SURROGATE(c)) continue;
+    char text[8] = {'a'};
+    int32_t n = 1;
+    U8_APPEND_UNSAFE(text, n, c);
+    text[n++] = 'b';
+    const uint64_t want = u_isUWhiteSpace(c) ? 2 : 1;
+    if (CountWhitespaceWords(std::string_view(text, static_cast<size_t>(n))) != want && ++mismatches <= 5) {
+      ADD_FAILURE() << "U+" << std::hex << c;
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
+}
+
 // Character by character, the definition: a word starts at every character
 // that is not White_Space (or ASCII 0x1C-0x1F, as Python's str.split) after
 // one that is.
