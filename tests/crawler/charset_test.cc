@@ -1,6 +1,11 @@
 #include "crawler/charset.h"
 
 #include <gtest/gtest.h>
+#include <unicode/utf8.h>
+
+#include <random>
+#include <string>
+#include <vector>
 
 namespace stocktake::crawler {
 namespace {
@@ -83,6 +88,40 @@ TEST(CharsetTest, ValidUtf8Prefix) {
   EXPECT_EQ(ValidUtf8Prefix("ab\xC3"), 2u);
   EXPECT_EQ(ValidUtf8Prefix("\xED\xA0\x80"), 0u);  // surrogate
   EXPECT_EQ(ValidUtf8Prefix("\xF0\x9F\x98\x80x"), 5u);
+}
+
+// ASCII runs of every length around the 8- and 32-byte blocks, valid
+// multi-byte characters, and now and then a broken one, against ICU's strict
+// decoder.
+TEST(CharsetTest, ValidUtf8PrefixAgreesWithIcuOnRandomText) {
+  const std::vector<std::string> other = {"\xC3\xA9", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\xC2\xA0"};
+  const std::vector<std::string> broken = {"\xC3", "\xE4\xB8", "\xED\xA0\x80", "\xC0\xAF", "\xFF", "\x80",
+                                           "\xF4\x90\x80\x80"};
+  std::mt19937_64 random(11);
+  size_t mismatches = 0;
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::string text;
+    const size_t pieces = random() % 6;
+    for (size_t k = 0; k < pieces; ++k) {
+      text += std::string(random() % 70, static_cast<char>('a' + random() % 26));
+      const size_t pick = random() % 10;
+      if (pick < 6) text += other[random() % other.size()];
+      if (pick == 9) text += broken[random() % broken.size()];
+    }
+    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+    const auto n = static_cast<int32_t>(text.size());
+    int32_t want = 0;
+    for (int32_t i = 0; i < n;) {
+      UChar32 c;
+      U8_NEXT(s, i, n, c);
+      if (c < 0) break;
+      want = i;
+    }
+    if (ValidUtf8Prefix(text) != static_cast<size_t>(want) && ++mismatches <= 5) {
+      ADD_FAILURE() << "trial " << trial << ": " << ValidUtf8Prefix(text) << " vs " << want;
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
 }
 
 }  // namespace
