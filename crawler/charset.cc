@@ -105,6 +105,7 @@ size_t ValidUtf8Prefix(std::string_view bytes) {
 #if defined(__SSE2__)
     // ASCII 32 bytes at a time (HTML is mostly ASCII).
     while (i + 32 <= n && Mask16(_mm_or_si128(Load16(p + i), Load16(p + i + 16))) == 0) i += 32;
+    if (i == n) break;
 #endif
     if (i + 8 <= n) {
       uint64_t block;

@@ -338,17 +338,21 @@ bool Segmenter::Attach(UBreakIterator* iterator, std::string_view text) {
   return U_SUCCESS(status);
 }
 
+void Segmenter::IcuSegments(std::string_view text, std::vector<std::string_view>* out) {
+  if (!Attach(words_, text)) return;
+  int32_t prev = ubrk_first(words_);
+  for (int32_t next = ubrk_next(words_); next != UBRK_DONE; prev = next, next = ubrk_next(words_)) {
+    std::string_view seg = text.substr(static_cast<size_t>(prev), static_cast<size_t>(next - prev));
+    if (!IsWhitespaceSegment(seg)) out->push_back(seg);
+  }
+}
+
 void Segmenter::IcuSpan(std::string_view span, std::vector<std::string_view>* out) {
   // Spaces and tabs alone make no segment Words() keeps (often all there is
   // between two remembered runs).
   if (span.find_first_not_of(" \t") == std::string_view::npos) return;
-  if (!Attach(words_, span)) return;
   const size_t first = out->size();
-  int32_t prev = ubrk_first(words_);
-  for (int32_t next = ubrk_next(words_); next != UBRK_DONE; prev = next, next = ubrk_next(words_)) {
-    std::string_view seg = span.substr(static_cast<size_t>(prev), static_cast<size_t>(next - prev));
-    if (!IsWhitespaceSegment(seg)) out->push_back(seg);
-  }
+  IcuSegments(span, out);
   if (memo_on_) Remember(span, *out, first);
 }
 
@@ -380,11 +384,17 @@ void Segmenter::IcuLine(std::string_view line, std::vector<std::string_view>* ou
 
 void Segmenter::BeginDocument() {
   memo_on_ = true;
-  if (memo_used_ > 0 || memo_.size() != kMemoSlots) memo_.assign(kMemoSlots, MemoSlot{});
+  if (memo_.size() != kMemoSlots) {
+    std::vector<MemoSlot>(kMemoSlots).swap(memo_);  // a large document's table goes
+  } else if (memo_used_ > 0) {
+    memo_.assign(kMemoSlots, MemoSlot{});
+  }
   memo_used_ = 0;
   recalled_ = 0;
   memo_bytes_.clear();
   memo_ends_.clear();
+  if (memo_bytes_.capacity() > kMemoKeep) std::string().swap(memo_bytes_);
+  if (memo_ends_.capacity() * sizeof(uint32_t) > kMemoKeep) std::vector<uint32_t>().swap(memo_ends_);
 }
 
 const Segmenter::MemoSlot* Segmenter::Find(std::string_view run, uint64_t hash) const {
@@ -430,7 +440,7 @@ void Segmenter::Remember(std::string_view span, const std::vector<std::string_vi
     // something it reads too.
     if (!EndsRun(span, at, /*before=*/true) || !EndsRun(span, stop, /*before=*/false)) continue;
     const std::string_view run(begin, stop - at);
-    if (run.size() > UINT32_MAX / 2 || memo_bytes_.size() + run.size() > kMemoBytes) return;
+    if (memo_bytes_.size() + run.size() > kMemoBytes || memo_used_ >= kMemoRuns) return;
     if (2 * (memo_used_ + 1) > memo_.size()) GrowMemo();
     const uint64_t hash = Hash64(run);
     auto* slot = const_cast<MemoSlot*>(Find(run, hash));
@@ -481,7 +491,7 @@ void Segmenter::LineWords(std::string_view line, std::vector<std::string_view>* 
   }
 }
 
-void Segmenter::WordsIcu(std::string_view text, std::vector<std::string_view>* out) { IcuLine(text, out); }
+void Segmenter::WordsIcu(std::string_view text, std::vector<std::string_view>* out) { IcuSegments(text, out); }
 
 size_t Segmenter::CountWords(std::string_view text, std::vector<std::string_view>* scratch) {
   scratch->clear();

@@ -67,6 +67,8 @@ class Segmenter {
   // Points `iterator` at `text`; false if it cannot be used.
   bool Attach(UBreakIterator* iterator, std::string_view text);
   void IcuLine(std::string_view line, std::vector<std::string_view>* out);
+  // ICU's segments of `text`, nothing remembered or recalled.
+  void IcuSegments(std::string_view text, std::vector<std::string_view>* out);
   // ICU alone on `span` (a stretch, or part of one that starts and ends where
   // ICU breaks whatever is around).
   void IcuSpan(std::string_view span, std::vector<std::string_view>* out);
@@ -88,8 +90,13 @@ class Segmenter {
     uint32_t first = 0;     // its segment ends in memo_ends_
     uint32_t count = 0;
   };
-  static constexpr size_t kMemoSlots = 256;               // to start with; a power of two
-  static constexpr size_t kMemoBytes = size_t{8} << 20;  // runs remembered per document, at most
+  // Per document at most kMemoRuns runs of kMemoBytes in all (a table of 6
+  // MiB, and 4 MiB of runs with their segment ends); a segmenter keeps no
+  // more than kMemoKeep of each buffer between documents.
+  static constexpr size_t kMemoSlots = 256;  // to start with; a power of two
+  static constexpr size_t kMemoRuns = size_t{1} << 17;
+  static constexpr size_t kMemoBytes = size_t{2} << 20;
+  static constexpr size_t kMemoKeep = size_t{1} << 20;
   // The run's slot, or the empty slot where it would go.
   const MemoSlot* Find(std::string_view run, uint64_t hash) const;
   void GrowMemo();

@@ -79,6 +79,7 @@ const Assessment& QualityAssessor::Assess(std::string_view text, const LanguageG
   a.missed_reason = "";
   const size_t n_rules = model_->rule_count();
   const size_t n_tiers = model_->tier_count();
+  segmenter_.BeginDocument();  // the dedup signer segments this text again
   for (size_t t = 0; t < n_tiers; ++t) a.tier_text[t] = text;
   for (size_t i = 0; i < n_rules; ++i) a.rule_text[i] = text;
   if (text.empty()) {
@@ -87,7 +88,6 @@ const Assessment& QualityAssessor::Assess(std::string_view text, const LanguageG
     return a;
   }
 
-  segmenter_.BeginDocument();  // the dedup signer segments this text again
   original_.Reset(text, &language, &segmenter_);
   std::string_view current = text;  // the text the next rule in sequence sees
   TextFacts* facts = &original_;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -88,6 +90,20 @@ TEST(CharsetTest, ValidUtf8Prefix) {
   EXPECT_EQ(ValidUtf8Prefix("ab\xC3"), 2u);
   EXPECT_EQ(ValidUtf8Prefix("\xED\xA0\x80"), 0u);  // surrogate
   EXPECT_EQ(ValidUtf8Prefix("\xF0\x9F\x98\x80x"), 5u);
+}
+
+// Inputs that end where their allocation ends, in ASCII blocks of every
+// size: nothing past the end is read (AddressSanitizer checks in CI).
+TEST(CharsetTest, ValidUtf8PrefixReadsNothingPastTheEnd) {
+  for (size_t n = 0; n <= 100; ++n) {
+    std::unique_ptr<char[]> bytes(new char[n == 0 ? 1 : n]);
+    std::fill(bytes.get(), bytes.get() + n, 'a');
+    EXPECT_EQ(ValidUtf8Prefix(std::string_view(bytes.get(), n)), n);
+    if (n > 0) {
+      bytes[n - 1] = '\xC3';  // a sequence cut off by the end
+      EXPECT_EQ(ValidUtf8Prefix(std::string_view(bytes.get(), n)), n - 1);
+    }
+  }
 }
 
 // ASCII runs of every length around the 8- and 32-byte blocks, valid

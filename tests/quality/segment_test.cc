@@ -169,9 +169,10 @@ TEST(SegmentTest, RememberedRunsSegmentAsIcuDoesOnCorpusPages) {
 }
 
 // The same on random text: ideographs and kana in runs, with what may border
-// or interrupt a run (CJK and ASCII punctuation, the prolonged sound mark,
-// iteration marks, kana sound marks, digits, Latin, Hangul, emoji, combining
-// marks after spaces, ZWJ, spaces).
+// or interrupt a run (CJK and ASCII punctuation, '_' which joins Katakana,
+// the prolonged sound mark, iteration marks, kana sound marks, halfwidth
+// kana, digits, Latin, Hangul, emoji, combining marks after spaces, ZWJ,
+// spaces).
 TEST(SegmentTest, RememberedRunsSegmentAsIcuDoesOnRandomText) {
   const std::vector<std::string> pieces = {
       "\xE4\xB8\xAD\xE6\x96\x87" /* 中文 */, "\xE6\x88\x91\xE4\xBB\xAC" /* 我们 */,
@@ -184,7 +185,7 @@ TEST(SegmentTest, RememberedRunsSegmentAsIcuDoesOnRandomText) {
       "\xE3\x80\x80" /* U+3000 */, "\xEF\xBC\x91" /* １ */, " ", " ", "  ", "\t", ",", ".", "3", "2024",
       "Linux", "a", "\xED\x95\x9C\xEA\xB5\xAD" /* 한국 */, "\xF0\x9F\x98\x80" /* U+1F600 */,
       "\xE2\x80\x8D" /* ZWJ */, " \xCC\x81" /* space + U+0301 */, "\xE4\xB8\xAD" /* 中 */,
-      "\n"};
+      "_", "\xEF\xBD\xB6\xEF\xBE\x80" /* halfwidth ｶﾀ */, "\xEF\xBE\x9E" /* halfwidth ﾞ */, "\n"};
   std::mt19937_64 random(17);
   Segmenter s;
   TextNormalizer normalizer;
