@@ -397,21 +397,21 @@ void Segmenter::BeginDocument() {
   if (memo_ends_.capacity() * sizeof(uint32_t) > kMemoKeep) std::vector<uint32_t>().swap(memo_ends_);
 }
 
-const Segmenter::MemoSlot* Segmenter::Find(std::string_view run, uint64_t hash) const {
+size_t Segmenter::Find(std::string_view run, uint64_t hash) const {
   const size_t mask = memo_.size() - 1;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     const MemoSlot& slot = memo_[i];
-    if (slot.key_size == 0) return &slot;
-    if (slot.hash == hash && std::string_view(memo_bytes_.data() + slot.key, slot.key_size) == run) return &slot;
+    if (slot.key_size == 0) return i;
+    if (slot.hash == hash && std::string_view(memo_bytes_.data() + slot.key, slot.key_size) == run) return i;
   }
 }
 
 bool Segmenter::Known(std::string_view run) const {
-  return memo_used_ > 0 && Find(run, Hash64(run))->key_size != 0;
+  return memo_used_ > 0 && memo_[Find(run, Hash64(run))].key_size != 0;
 }
 
 void Segmenter::Recall(std::string_view run, std::vector<std::string_view>* out) const {
-  const MemoSlot& slot = *Find(run, Hash64(run));
+  const MemoSlot& slot = memo_[Find(run, Hash64(run))];
   ++recalled_;
   uint32_t begin = 0;
   for (uint32_t k = 0; k < slot.count; ++k) {
@@ -443,9 +443,9 @@ void Segmenter::Remember(std::string_view span, const std::vector<std::string_vi
     if (memo_bytes_.size() + run.size() > kMemoBytes || memo_used_ >= kMemoRuns) return;
     if (2 * (memo_used_ + 1) > memo_.size()) GrowMemo();
     const uint64_t hash = Hash64(run);
-    auto* slot = const_cast<MemoSlot*>(Find(run, hash));
-    if (slot->key_size != 0) continue;  // remembered already
-    *slot = MemoSlot{hash, static_cast<uint32_t>(memo_bytes_.size()), static_cast<uint32_t>(run.size()),
+    MemoSlot& slot = memo_[Find(run, hash)];
+    if (slot.key_size != 0) continue;  // remembered already
+    slot = MemoSlot{hash, static_cast<uint32_t>(memo_bytes_.size()), static_cast<uint32_t>(run.size()),
                      static_cast<uint32_t>(memo_ends_.size()), static_cast<uint32_t>(m - first_segment + 1)};
     memo_bytes_.append(run);
     for (size_t q = first_segment; q <= m; ++q) {

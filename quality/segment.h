@@ -97,8 +97,8 @@ class Segmenter {
   static constexpr size_t kMemoRuns = size_t{1} << 17;
   static constexpr size_t kMemoBytes = size_t{2} << 20;
   static constexpr size_t kMemoKeep = size_t{1} << 20;
-  // The run's slot, or the empty slot where it would go.
-  const MemoSlot* Find(std::string_view run, uint64_t hash) const;
+  // The index of the run's slot, or of the empty slot where it would go.
+  size_t Find(std::string_view run, uint64_t hash) const;
   void GrowMemo();
   bool memo_on_ = false;
   mutable size_t recalled_ = 0;
