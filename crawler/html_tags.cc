@@ -20,9 +20,9 @@ static_assert(std::size(kNames) == static_cast<size_t>(Tag::kCount));
 
 constexpr size_t kSlots = 512;
 
-inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+constexpr char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
-inline uint32_t HashLower(std::string_view s) {
+constexpr uint32_t HashLower(std::string_view s) {
   uint32_t h = 2166136261u;
   for (char c : s) h = (h ^ static_cast<uint8_t>(Lower(c))) * 16777619u;
   return h;
@@ -32,7 +32,7 @@ struct Table {
   std::array<uint8_t, kSlots> slot{};  // Tag value, 0 = empty
   std::array<uint32_t, static_cast<size_t>(Tag::kCount)> flags{};
 
-  Table() {
+  constexpr Table() {
     for (size_t t = static_cast<size_t>(Tag::kDocument) + 1; t < static_cast<size_t>(Tag::kCount); ++t) {
       size_t i = HashLower(kNames[t]) & (kSlots - 1);
       while (slot[i] != 0) i = (i + 1) & (kSlots - 1);
@@ -90,12 +90,14 @@ struct Table {
   }
 };
 
-const Table& Tables() {
-  static const Table table;
-  return table;
-}
+// Built at compile time: no guard on every lookup, and TagFlags inline.
+constexpr Table kTable;
+
+const Table& Tables() { return kTable; }
 
 }  // namespace
+
+extern const std::array<uint32_t, static_cast<size_t>(Tag::kCount)> kTagFlagTable = kTable.flags;
 
 Tag LookupTag(std::string_view name) {
   if (name.empty() || name.size() > 10) return Tag::kUnknown;
@@ -123,6 +125,5 @@ std::string_view TagName(Tag tag) {
   return kNames[static_cast<size_t>(tag)];
 }
 
-uint32_t TagFlags(Tag tag) { return Tables().flags[static_cast<size_t>(tag)]; }
 
 }  // namespace stocktake::crawler::html

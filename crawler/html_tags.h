@@ -6,6 +6,8 @@
 #ifndef STOCKTAKE_CRAWLER_HTML_TAGS_H_
 #define STOCKTAKE_CRAWLER_HTML_TAGS_H_
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -66,7 +68,9 @@ enum TagFlag : uint32_t {
   kFormatting = 1u << 11,   // b, i, a, ... (closed by a mismatched end tag without harm)
 };
 
-uint32_t TagFlags(Tag tag);
+// Flags per tag (built at compile time in html_tags.cc).
+extern const std::array<uint32_t, static_cast<size_t>(Tag::kCount)> kTagFlagTable;
+inline uint32_t TagFlags(Tag tag) { return kTagFlagTable[static_cast<size_t>(tag)]; }
 inline bool HasFlag(Tag tag, uint32_t flag) { return (TagFlags(tag) & flag) != 0; }
 
 }  // namespace stocktake::crawler::html

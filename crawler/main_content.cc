@@ -371,7 +371,12 @@ class Grabber {
 
  private:
   // ------------------------------------------------------------- helpers --
+  // Called before most reads of the per-node state: the check inline, the
+  // growing (after an edit created nodes) out of line.
   void Grow() {
+    if (score_.size() < d_.size() || st_.class_sets.size() < d_.size()) GrowTo();
+  }
+  [[gnu::noinline]] void GrowTo() {
     if (score_.size() < d_.size()) {
       score_.resize(d_.size(), 0.0);
       scored_.resize(d_.size(), 0);
