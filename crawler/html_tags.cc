@@ -93,15 +93,13 @@ struct Table {
 // Built at compile time: no guard on every lookup, and TagFlags inline.
 constexpr Table kTable;
 
-const Table& Tables() { return kTable; }
-
 }  // namespace
 
 extern const std::array<uint32_t, static_cast<size_t>(Tag::kCount)> kTagFlagTable = kTable.flags;
 
 Tag LookupTag(std::string_view name) {
   if (name.empty() || name.size() > 10) return Tag::kUnknown;
-  const Table& t = Tables();
+  const Table& t = kTable;
   size_t i = HashLower(name) & (kSlots - 1);
   while (t.slot[i] != 0) {
     std::string_view candidate = kNames[t.slot[i]];

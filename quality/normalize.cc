@@ -42,10 +42,10 @@ inline size_t NextAscii(const unsigned char* p, size_t i, size_t n) {
 // ASCII runs at least this long are not passed to ICU by DedupForm.
 constexpr size_t kAsciiCopy = 32;
 
-// Where DedupForm's ICU stretch from the non-ASCII byte p[lead] ends: at the
+// Where DedupForm's folding stretch from the non-ASCII byte p[lead] ends: at the
 // start of the next run of kAsciiCopy ASCII bytes, or at n. (A shorter run
 // costs less inside the stretch than a call of its own.)
-size_t IcuStretchEnd(const unsigned char* p, size_t lead, size_t n) {
+size_t FoldStretchEnd(const unsigned char* p, size_t lead, size_t n) {
   for (size_t i = lead;;) {
     const size_t ascii = NextAscii(p, i, n);
     if (ascii == n) return n;
@@ -57,9 +57,7 @@ size_t IcuStretchEnd(const unsigned char* p, size_t lead, size_t n) {
 
 // 16 bytes at a time: a loop that stops at the first hit does not vectorize.
 bool IsAscii(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  return FindByte(p, 0, s.size(), [](const auto& v) { return Mask16(v); },
-                  [](unsigned char c) { return c >= 0x80; }) == s.size();
+  return NextNonAscii(reinterpret_cast<const unsigned char*>(s.data()), 0, s.size()) == s.size();
 }
 
 // True if every code point is below U+0300: such text is in NFC (nothing
@@ -350,7 +348,7 @@ std::string_view TextNormalizer::DedupForm(std::string_view text) {
       const size_t lead = NextNonAscii(p, pos, n);
       normal_.append(text.data() + pos, lead - pos);
       if (lead == n) break;
-      const size_t end = IcuStretchEnd(p, lead, n);
+      const size_t end = FoldStretchEnd(p, lead, n);
       fold_.clear();
       icu::StringByteSink<std::string> fold_sink(&fold_);
       icu::CaseMap::utf8Fold(0, icu::StringPiece(text.data() + lead, static_cast<int32_t>(end - lead)), fold_sink,

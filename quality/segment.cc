@@ -372,9 +372,10 @@ void Segmenter::IcuLine(std::string_view line, std::vector<std::string_view>* ou
     size_t j = i;
     while (j < n && line[j] != ' ' && line[j] != '\t') ++j;
     const std::string_view run = line.substr(i, j - i);
-    if (!run.empty() && AllIdeographsOrKana(run) && Known(run)) {
+    const MemoSlot* slot = AllIdeographsOrKana(run) ? Remembered(run) : nullptr;
+    if (slot != nullptr) {
       IcuSpan(line.substr(span_start, i - span_start), out);
-      Recall(run, out);
+      Recall(run, *slot, out);
       span_start = j;
     }
     i = j;
@@ -406,12 +407,13 @@ size_t Segmenter::Find(std::string_view run, uint64_t hash) const {
   }
 }
 
-bool Segmenter::Known(std::string_view run) const {
-  return memo_used_ > 0 && memo_[Find(run, Hash64(run))].key_size != 0;
+const Segmenter::MemoSlot* Segmenter::Remembered(std::string_view run) const {
+  if (memo_used_ == 0) return nullptr;
+  const MemoSlot& slot = memo_[Find(run, Hash64(run))];
+  return slot.key_size != 0 ? &slot : nullptr;
 }
 
-void Segmenter::Recall(std::string_view run, std::vector<std::string_view>* out) const {
-  const MemoSlot& slot = memo_[Find(run, Hash64(run))];
+void Segmenter::Recall(std::string_view run, const MemoSlot& slot, std::vector<std::string_view>* out) const {
   ++recalled_;
   uint32_t begin = 0;
   for (uint32_t k = 0; k < slot.count; ++k) {

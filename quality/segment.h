@@ -75,9 +75,11 @@ class Segmenter {
   // Remembers the runs of ideographs and kana among out[first, end) (the
   // segments of `span`).
   void Remember(std::string_view span, const std::vector<std::string_view>& out, size_t first);
-  // True if `run` is remembered; Recall appends its segments to `out`.
-  bool Known(std::string_view run) const;
-  void Recall(std::string_view run, std::vector<std::string_view>* out) const;
+  // The slot remembering `run`, or nullptr; Recall appends that slot's
+  // segments of `run` to `out`.
+  struct MemoSlot;
+  const MemoSlot* Remembered(std::string_view run) const;
+  void Recall(std::string_view run, const MemoSlot& slot, std::vector<std::string_view>* out) const;
   bool FastSentences(std::string_view text, size_t* count);
 
   std::vector<uint8_t> classes_;  // sentence-break class per character
