@@ -372,10 +372,10 @@ void Segmenter::IcuLine(std::string_view line, std::vector<std::string_view>* ou
     size_t j = i;
     while (j < n && line[j] != ' ' && line[j] != '\t') ++j;
     const std::string_view run = line.substr(i, j - i);
-    const MemoSlot* slot = AllIdeographsOrKana(run) ? Remembered(run) : nullptr;
-    if (slot != nullptr) {
+    if (const MemoSlot* found = AllIdeographsOrKana(run) ? Remembered(run) : nullptr) {
+      const MemoSlot slot = *found;  // a copy: the span before may remember runs and grow the table
       IcuSpan(line.substr(span_start, i - span_start), out);
-      Recall(run, *slot, out);
+      Recall(run, slot, out);
       span_start = j;
     }
     i = j;
