@@ -123,5 +123,4 @@ std::string_view TagName(Tag tag) {
   return kNames[static_cast<size_t>(tag)];
 }
 
-
 }  // namespace stocktake::crawler::html
