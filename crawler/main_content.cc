@@ -34,6 +34,7 @@
 #include <cstring>
 #include <vector>
 
+#include "common/hash_inline.h"
 #include "crawler/html_text.h"
 #include "crawler/readability_measure.h"
 
@@ -302,6 +303,15 @@ struct MainContentFinder::State {
   std::vector<NodeId> order;   // scratch for summary computation
   std::vector<uint8_t> removed;                   // PrepArticle: removed from the article
   std::vector<uint16_t> class_sets;               // per node, for all of a page's attempts
+  // The pattern sets of class and id strings, across pages (Grabber::PartSets).
+  struct PartSetsEntry {
+    uint64_t hash = 0;
+    uint8_t length = 0;  // 0: empty
+    uint8_t sets = 0;
+    char bytes[54];
+  };
+  static constexpr size_t kPartSetsEntries = 1024;  // a power of two
+  std::vector<PartSetsEntry> part_sets;
   std::array<std::vector<NodeId>, 9> prep;        // PrepArticle: the article's elements by step
   std::string match;
   std::string scratch;
@@ -411,14 +421,39 @@ class Grabber {
     uint16_t sets = kSetsKnown;
     int shift = 0;
     for (std::string_view part : {n.cls, n.id}) {
-      if (!part.empty()) {
-        scratch_.clear();
-        LowerInto(part, &scratch_);
-        sets |= static_cast<uint16_t>(Patterns().SetsIn(scratch_) << shift);
-      }
+      if (!part.empty()) sets |= static_cast<uint16_t>(PartSets(part) << shift);
       shift += kClassSetBits;
     }
     cached = sets;
+    return sets;
+  }
+
+  // The pattern sets of one class or id string. A site's pages use the same
+  // few hundred class names on most of their elements, so short strings'
+  // answers are kept across pages (State::part_sets, direct-mapped).
+  uint8_t PartSets(std::string_view part) {
+    using Entry = MainContentFinder::State::PartSetsEntry;
+    const bool keep = part.size() <= sizeof(Entry::bytes);
+    Entry* entry = nullptr;
+    uint64_t hash = 0;
+    if (keep) {
+      if (st_.part_sets.empty()) st_.part_sets.resize(MainContentFinder::State::kPartSetsEntries);
+      hash = Hash64Inline(part);
+      entry = &st_.part_sets[hash & (st_.part_sets.size() - 1)];
+      if (entry->hash == hash && entry->length == part.size() &&
+          std::memcmp(entry->bytes, part.data(), part.size()) == 0) {
+        return entry->sets;
+      }
+    }
+    scratch_.clear();
+    LowerInto(part, &scratch_);
+    const uint8_t sets = Patterns().SetsIn(scratch_);
+    if (keep) {
+      entry->hash = hash;
+      entry->length = static_cast<uint8_t>(part.size());
+      entry->sets = sets;
+      std::memcpy(entry->bytes, part.data(), part.size());
+    }
     return sets;
   }
 
