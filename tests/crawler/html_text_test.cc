@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace stocktake::crawler::html {
 namespace {
 
@@ -46,6 +48,50 @@ TEST(HtmlTextTest, Stats) {
   EXPECT_EQ(s.paragraphs, 3u);
   EXPECT_EQ(s.chars, 11u);  // code points, spaces excluded
   EXPECT_EQ(s.link_chars, 4u);
+}
+
+// Text outside <pre> against a plain reference: white space and U+00A0 runs
+// become one space, the ends are trimmed, and the characters other than those
+// are counted. Pieces are chosen to hit the 16-byte paths: long words, a
+// 0xC2 lead byte of another character (U+00A9), U+00A0 at every offset.
+TEST(HtmlTextTest, FlowMatchesAPlainCollapse) {
+  const std::vector<std::string> pieces = {"a", "word", "abcdefghijklmnopqrstuvwxyz0123456789", " ", "  ", "\n",
+                                           "\t", "\r\n", "\f", "\xC2\xA0", "\xC2\xA9", "\xC3\xA9", "\xE2\x80\x94", "."};
+  std::mt19937 rng(7);
+  for (int round = 0; round < 3000; ++round) {
+    std::string raw;
+    const int n = static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) raw += pieces[rng() % pieces.size()];
+    std::string expected;
+    size_t chars = 0;
+    bool space = false;
+    for (size_t i = 0; i < raw.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(raw[i]);
+      const bool nbsp = c == 0xC2 && i + 1 < raw.size() && static_cast<unsigned char>(raw[i + 1]) == 0xA0;
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || nbsp) {
+        space = !expected.empty();
+        i += nbsp;
+        continue;
+      }
+      if (space) expected.push_back(' ');
+      space = false;
+      expected.push_back(static_cast<char>(c));
+      chars += (c & 0xC0) != 0x80;
+    }
+    TextStats stats;
+    // Split into two text nodes by an inline element at a random byte.
+    const size_t cut = raw.empty() ? 0 : rng() % (raw.size() + 1);
+    std::string one = Text("<p>" + raw + "</p>", &stats);
+    ASSERT_EQ(one, expected) << round;
+    ASSERT_EQ(stats.chars, chars) << round;
+    if (cut > 0 && cut < raw.size() && (static_cast<unsigned char>(raw[cut]) & 0xC0) != 0x80 &&
+        !(raw[cut - 1] == '\xC2' && raw[cut] == '\xA0')) {
+      TextStats split_stats;
+      std::string two = Text("<p>" + raw.substr(0, cut) + "<b></b>" + raw.substr(cut) + "</p>", &split_stats);
+      ASSERT_EQ(two, expected) << round;
+      ASSERT_EQ(split_stats.chars, chars) << round;
+    }
+  }
 }
 
 TEST(HtmlTextTest, CollapseText) {
