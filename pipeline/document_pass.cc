@@ -79,6 +79,16 @@ void InputResult::Merge(const InputResult& o) {
 
 namespace {
 
+// Where a document came from, for its URL and payload keys.
+struct Origin {
+  std::string_view url;
+  std::string_view payload_digest;
+  uint64_t offset = 0;
+  // A JSONL document's own id and metadata, as JSON, kept in its docs line.
+  std::string_view source_id_json;
+  std::string_view source_metadata_json;
+};
+
 // Per-input helpers, created once and reused for every record.
 struct Scratch {
   // `detail`: every rule value for `extract`, only the decisions for `run`.
@@ -131,6 +141,23 @@ struct Scratch {
   std::vector<TextSize> tier_sizes;
   std::vector<TextSize> rule_sizes;
   std::unique_ptr<DedupSigner> signer;  // run with dedup
+  // Documents of the batch between DeferDocument and RunPending.
+  struct Pending {
+    std::pair<size_t, size_t> text, evidence;  // in `stash`
+    std::string_view source;
+    std::string_view language_source;
+    Origin origin;
+    quality::LanguageGuess language;
+  };
+  std::vector<Pending> pending;
+  std::string stash;
+  std::pair<size_t, size_t> Stash(std::string_view v) {
+    stash.append(v);
+    return {stash.size() - v.size(), v.size()};
+  }
+  std::string_view Stashed(std::pair<size_t, size_t> span) const {
+    return std::string_view(stash).substr(span.first, span.second);
+  }
 };
 
 // What the in-order stage hands to the input's ShardDeduper, per document.
@@ -145,15 +172,6 @@ struct DocumentKeys {
   std::string docs_line;  // with write_docs: "<offset>\t" and the open JSON fragment (see DocsFragment)
 };
 
-// Where a document came from, for its URL and payload keys.
-struct Origin {
-  std::string_view url;
-  std::string_view payload_digest;
-  uint64_t offset = 0;
-  // A JSONL document's own id and metadata, as JSON, kept in its docs line.
-  std::string_view source_id_json;
-  std::string_view source_metadata_json;
-};
 
 // The part of a document's docs line known during the shard pass: its text
 // and metadata, with the metadata object left open. The run completes it
@@ -237,40 +255,49 @@ TextSize SizeOf(std::string_view text, Scratch* s) {
   return size;
 }
 
-// Normalizes, identifies and assesses one document and counts it. Returns
-// the assessment, or nullptr if the text is empty. `html` says the text came
-// from the extractor's last page (whose full text can help language ID).
-// With a signer or write_docs, the document's keys and docs line are
-// appended to `keys`.
-const quality::Assessment* AddDocument(std::string_view text, std::string_view source, bool html, const Origin& origin,
-                                       Scratch* s, InputResult* r, std::vector<DocumentKeys>* keys = nullptr,
-                                       const quality::LanguageGuess* given_language = nullptr) {
+// A document is counted in three steps: Prepare (normalize, pick the
+// language evidence), Identify (language ID) and Finish (assess, measure,
+// sign, count). AddDocument runs them in turn; a batch of crawl records runs
+// each step over all of its documents before the next (RunPending), so each
+// step's tables (the page tree, CLD2's, the rank table and piece caches)
+// stay in the core's caches from one document to the next. Counts are sums
+// and keys are appended in document order either way.
+
+// Normalizes `text` into s->text and points `evidence` at what language ID
+// should read: the text itself, or the page's full text when the main content
+// is too short to identify reliably (`html`: the text came from the
+// extractor's last page). False, counted, if the text is empty.
+bool PrepareDocument(std::string_view text, bool html, Scratch* s, InputResult* r, std::string_view* evidence) {
   quality::NormalizeStats normalize_stats;
   s->text = s->assessor->Normalize(text, &normalize_stats);
   if (s->text.empty()) {
     r->errors.Add("empty_text");
-    return nullptr;
+    return false;
   }
   r->quality.AddNormalization(normalize_stats.recomposed, normalize_stats.removed_controls);
-  // Language: the text itself, or the page's full text when the main content
-  // is too short to identify reliably.
-  std::string_view evidence = s->text;
+  *evidence = s->text;
   s->language_source = "text";
   if (html && s->text.size() < s->language_min_bytes) {
     std::string_view full = s->extractor.FullTextOfLastPage();
     if (full.data() != text.data() && full.size() > text.size()) {
-      evidence = full;
+      *evidence = full;
       s->language_source = "full_text";
     }
   }
-  if (given_language != nullptr) {
-    s->language = *given_language;
-    s->language_source = "full_text";
-  } else {
-    quality::LanguageSample read = quality::LanguageSample::kWhole;
-    s->language = quality::IdentifyLanguage(evidence, s->language_sampling, &s->language_sample, &read);
-    r->quality.language_samples.Add(LanguageSampleName(read));
-  }
+  return true;
+}
+
+// Language ID of a prepared document, into s->language.
+void IdentifyDocument(std::string_view evidence, Scratch* s, InputResult* r) {
+  quality::LanguageSample read = quality::LanguageSample::kWhole;
+  s->language = quality::IdentifyLanguage(evidence, s->language_sampling, &s->language_sample, &read);
+  r->quality.language_samples.Add(LanguageSampleName(read));
+}
+
+// Assesses and counts s->text in s->language. With a signer or write_docs,
+// the document's keys and docs line are appended to `keys`.
+const quality::Assessment& FinishDocument(std::string_view source, const Origin& origin, Scratch* s, InputResult* r,
+                                          std::vector<DocumentKeys>* keys) {
   r->quality.language_sources.Add(s->language_source);
   const quality::Assessment& a = s->assessor->Assess(s->text, s->language);
 
@@ -304,7 +331,55 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
     if (s->signer != nullptr) s->signer->Sign(s->text, s->assessor->segmenter(), &k.signed_doc);
     if (s->write_docs) DocsFragment(*s, a, origin, &k.docs_line);
   }
-  return &a;
+  return a;
+}
+
+// Normalizes, identifies and assesses one document and counts it. Returns
+// the assessment, or nullptr if the text is empty. `given_language`, when
+// set, stands instead of language ID.
+const quality::Assessment* AddDocument(std::string_view text, std::string_view source, bool html, const Origin& origin,
+                                       Scratch* s, InputResult* r, std::vector<DocumentKeys>* keys = nullptr,
+                                       const quality::LanguageGuess* given_language = nullptr) {
+  std::string_view evidence;
+  if (!PrepareDocument(text, html, s, r, &evidence)) return nullptr;
+  if (given_language != nullptr) {
+    s->language = *given_language;
+    s->language_source = "full_text";
+  } else {
+    IdentifyDocument(evidence, s, r);
+  }
+  return &FinishDocument(source, origin, s, r, keys);
+}
+
+// Prepares a document and keeps it for RunPending: its text and evidence
+// are copied (the normalizer's and extractor's buffers are reused by the next
+// document); `origin` must stay valid until then (it points into the batch).
+void DeferDocument(std::string_view text, std::string_view source, bool html, const Origin& origin, Scratch* s,
+                   InputResult* r) {
+  std::string_view evidence;
+  if (!PrepareDocument(text, html, s, r, &evidence)) return;
+  Scratch::Pending& d = s->pending.emplace_back();
+  d.text = s->Stash(s->text);
+  d.evidence = evidence.data() == s->text.data() && evidence.size() == s->text.size() ? d.text : s->Stash(evidence);
+  d.source = source;
+  d.language_source = s->language_source;
+  d.origin = origin;
+}
+
+// Identifies, then assesses and counts, the deferred documents, in order.
+void RunPending(Scratch* s, InputResult* r, std::vector<DocumentKeys>* keys) {
+  for (Scratch::Pending& d : s->pending) {
+    IdentifyDocument(s->Stashed(d.evidence), s, r);
+    d.language = std::move(s->language);
+  }
+  for (Scratch::Pending& d : s->pending) {
+    s->text = s->Stashed(d.text);
+    s->language = std::move(d.language);
+    s->language_source = d.language_source;
+    FinishDocument(d.source, d.origin, s, r, keys);
+  }
+  s->pending.clear();
+  s->stash.clear();
 }
 
 // Follows a response record down to UTF-8 HTML, counting every step. Returns
@@ -451,7 +526,9 @@ struct Batch {
 };
 
 
-// The per-record work of the pass, on a batch copy.
+// The per-record work of the pass, on a batch copy. Crawl records' documents
+// are deferred to RunPending; a JSONL line's is counted at once (after any
+// deferred ones, so keys stay in document order).
 void ProcessItem(const Batch& b, const Batch::Item& item, bool extract, Scratch* s, InputResult* r,
                  std::vector<DocumentKeys>* keys) {
   const std::string_view body = b.View(item.body);
@@ -467,6 +544,7 @@ void ProcessItem(const Batch& b, const Batch::Item& item, bool extract, Scratch*
     // The text is UTF-8 by JSON's contract; simdjson has validated it.
     // A document stocktake wrote whose language came from evidence the
     // text does not carry (its page's full text) keeps that language.
+    RunPending(s, r, keys);
     std::optional<quality::LanguageGuess> given;
     if (doc.language_source == "full_text" && !doc.language.empty() && doc.language_score >= 0) {
       given.emplace();
@@ -482,7 +560,7 @@ void ProcessItem(const Batch& b, const Batch::Item& item, bool extract, Scratch*
   if (item.kind == Batch::Kind::kResponse) {
     const crawler::Utf8Text* html = HtmlOfResponse(body, b.View(item.content_type), origin.url, s, r);
     if (html != nullptr && extract) {
-      AddDocument(ExtractCounted(html->text, s, r).text, "html", /*html=*/true, origin, s, r, keys);
+      DeferDocument(ExtractCounted(html->text, s, r).text, "html", /*html=*/true, origin, s, r);
     }
     return;
   }
@@ -495,7 +573,7 @@ void ProcessItem(const Batch& b, const Batch::Item& item, bool extract, Scratch*
     r->errors.Add("charset_invalid_bytes");
     r->replaced_chars += replaced;
   }
-  AddDocument(text, "wet", /*html=*/false, origin, s, r, keys);
+  DeferDocument(text, "wet", /*html=*/false, origin, s, r);
 }
 
 // Where the reading filter gets its batches: crawl records or JSONL lines.
@@ -740,6 +818,7 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
                                             for (const Batch::Item& item : b->items) {
                                               ProcessItem(*b, item, extract, s.get(), &b->counts, &b->keys);
                                             }
+                                            RunPending(s.get(), &b->counts, &b->keys);
                                             return b;
                                           }) &
           tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, [&](Batch* b) {
