@@ -4,6 +4,7 @@
 #include "crawler/html_tags.h"
 
 #include <array>
+#include <bit>
 #include <cstring>
 
 namespace stocktake::crawler::html {
@@ -28,8 +29,23 @@ constexpr uint32_t HashLower(std::string_view s) {
   return h;
 }
 
+// Names of up to eight bytes as one little-endian word, zero-padded (byte k
+// of the name in bits 8k..8k+7), and that word's slot.
+constexpr uint64_t PackName(std::string_view s) {
+  uint64_t w = 0;
+  for (size_t k = 0; k < s.size() && k < 8; ++k) w |= uint64_t{static_cast<uint8_t>(s[k])} << (8 * k);
+  return w;
+}
+constexpr size_t WordSlot(uint64_t word, size_t length) {
+  return static_cast<size_t>(((word ^ length) * 0x9E3779B97F4A7C15ull) >> 55);  // 9 bits: kSlots
+}
+static_assert(kSlots == 512);
+
 struct Table {
   std::array<uint8_t, kSlots> slot{};  // Tag value, 0 = empty
+  // Names of up to eight bytes, by WordSlot: the packed name and its tag.
+  std::array<uint64_t, kSlots> word_key{};
+  std::array<uint8_t, kSlots> word_tag{};
   std::array<uint32_t, static_cast<size_t>(Tag::kCount)> flags{};
 
   constexpr Table() {
@@ -37,6 +53,12 @@ struct Table {
       size_t i = HashLower(kNames[t]) & (kSlots - 1);
       while (slot[i] != 0) i = (i + 1) & (kSlots - 1);
       slot[i] = static_cast<uint8_t>(t);
+      if (kNames[t].size() <= 8) {
+        size_t j = WordSlot(PackName(kNames[t]), kNames[t].size());
+        while (word_tag[j] != 0) j = (j + 1) & (kSlots - 1);
+        word_key[j] = PackName(kNames[t]);
+        word_tag[j] = static_cast<uint8_t>(t);
+      }
     }
     auto set = [&](std::initializer_list<Tag> tags, uint32_t f) {
       for (Tag t : tags) flags[static_cast<size_t>(t)] |= f;
@@ -97,8 +119,44 @@ constexpr Table kTable;
 
 extern const std::array<uint32_t, static_cast<size_t>(Tag::kCount)> kTagFlagTable = kTable.flags;
 
+namespace {
+
+// The name's bytes (1 to 8 of them) as PackName packs them, read without
+// going past its end: overlapping loads, OR-ed.
+inline uint64_t LoadName(const char* p, size_t n) {
+  uint64_t w = 0;
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    w = lo | (uint64_t{hi} << (8 * (n - 4)));
+  } else {
+    for (size_t k = 0; k < n; ++k) w |= uint64_t{static_cast<uint8_t>(p[k])} << (8 * k);
+  }
+  return w;
+}
+
+}  // namespace
+
 Tag LookupTag(std::string_view name) {
   if (name.empty() || name.size() > 10) return Tag::kUnknown;
+  if constexpr (std::endian::native == std::endian::little) {
+    if (name.size() <= 8) {
+      const uint64_t word = LoadName(name.data(), name.size());
+      constexpr uint64_t kHigh = 0x8080808080808080ull;
+      if ((word & kHigh) != 0) return Tag::kUnknown;  // no tag name has a byte above 0x7F
+      // Lower-case A-Z only, eight bytes at once: with every byte below 0x80
+      // the additions carry into no other byte.
+      const uint64_t at_least_a = word + 0x3F3F3F3F3F3F3F3Full;  // 0x80 - 'A'
+      const uint64_t above_z = word + 0x2525252525252525ull;     // 0x80 - 'Z' - 1
+      const uint64_t lower = word | (((at_least_a & ~above_z) & kHigh) >> 2);
+      for (size_t j = WordSlot(lower, name.size());; j = (j + 1) & (kSlots - 1)) {
+        const uint8_t tag = kTable.word_tag[j];
+        if (tag == 0) return Tag::kUnknown;
+        if (kTable.word_key[j] == lower && kNames[tag].size() == name.size()) return static_cast<Tag>(tag);
+      }
+    }
+  }
   const Table& t = kTable;
   size_t i = HashLower(name) & (kSlots - 1);
   while (t.slot[i] != 0) {
