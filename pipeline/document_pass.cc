@@ -366,6 +366,9 @@ void DeferDocument(std::string_view text, std::string_view source, bool html, co
   d.origin = origin;
 }
 
+// The stash is released after a batch that needed more than this.
+constexpr size_t kKeepStash = size_t{16} << 20;
+
 // Identifies, then assesses and counts, the deferred documents, in order.
 void RunPending(Scratch* s, InputResult* r, std::vector<DocumentKeys>* keys) {
   for (Scratch::Pending& d : s->pending) {
@@ -380,6 +383,8 @@ void RunPending(Scratch* s, InputResult* r, std::vector<DocumentKeys>* keys) {
   }
   s->pending.clear();
   s->stash.clear();
+  // A batch with one huge record leaves a huge stash: not kept for the rest.
+  if (s->stash.capacity() > kKeepStash) std::string().swap(s->stash);
 }
 
 // Follows a response record down to UTF-8 HTML, counting every step. Returns
