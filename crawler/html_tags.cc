@@ -1,6 +1,7 @@
-// Tag lookup through a small open-addressing hash table built at static
-// initialization: names are at most 10 bytes, hashed case-insensitively in
-// one pass, so the tokenizer maps a tag name to its enum without allocating.
+// Tag lookup through small open-addressing hash tables built at compile
+// time, so the tokenizer maps a tag name to its enum without allocating:
+// names of up to 8 bytes (nearly all) as one lower-cased word, found by one
+// compare; names of 9 and 10 bytes hashed case-insensitively byte by byte.
 #include "crawler/html_tags.h"
 
 #include <array>

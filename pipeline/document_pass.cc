@@ -172,7 +172,6 @@ struct DocumentKeys {
   std::string docs_line;  // with write_docs: "<offset>\t" and the open JSON fragment (see DocsFragment)
 };
 
-
 // The part of a document's docs line known during the shard pass: its text
 // and metadata, with the metadata object left open. The run completes it
 // with the id, the source and the cluster fields (run.cc).
