@@ -15,6 +15,15 @@ namespace {
 
 inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
+#if defined(__SSE2__)
+// 0xFF where the byte is IsSpace white space.
+inline __m128i Blank16(__m128i v) {
+  return _mm_or_si128(_mm_or_si128(_mm_or_si128(Equal16(v, ' '), Equal16(v, '\t')),
+                                   _mm_or_si128(Equal16(v, '\n'), Equal16(v, '\r'))),
+                      Equal16(v, '\f'));
+}
+#endif
+
 // U+00A0 (C2 A0) at p[i].
 inline bool Nbsp(const unsigned char* p, size_t i, size_t n) { return p[i] == 0xC2 && i + 1 < n && p[i + 1] == 0xA0; }
 
@@ -37,11 +46,7 @@ inline size_t RunEnd(const unsigned char* p, size_t i, size_t n) {
   for (;;) {
     i = FindByte(
         p, i, n,
-        [](const auto& v) {
-          return Mask16(_mm_or_si128(_mm_or_si128(_mm_or_si128(Equal16(v, ' '), Equal16(v, '\t')),
-                                                  _mm_or_si128(Equal16(v, '\n'), Equal16(v, '\r'))),
-                                     _mm_or_si128(Equal16(v, '\f'), Equal16(v, 0xC2))));
-        },
+        [](const auto& v) { return Mask16(_mm_or_si128(Blank16(v), Equal16(v, 0xC2))); },
         [](unsigned char c) { return IsSpace(static_cast<char>(c)) || c == 0xC2; });
     if (i == n || p[i] != 0xC2 || Nbsp(p, i, n)) return i;
     ++i;
@@ -72,9 +77,7 @@ inline size_t TextChars(const unsigned char* p, size_t n) {
 #if defined(__SSE2__)
   for (; i + 16 <= n; i += 16) {
     const __m128i v = Load16(p + i);
-    const __m128i blank = _mm_or_si128(_mm_or_si128(_mm_or_si128(Equal16(v, ' '), Equal16(v, '\t')),
-                                                    _mm_or_si128(Equal16(v, '\n'), Equal16(v, '\r'))),
-                                       Equal16(v, '\f'));
+    const __m128i blank = Blank16(v);
     const __m128i continuation = AtMost16(Sub16(v, 0x80), 0x3F);
     skipped += PopCount16(Mask16(_mm_or_si128(blank, continuation)));
     for (uint32_t lead = Mask16(Equal16(v, 0xC2)); lead != 0; lead &= lead - 1) {

@@ -79,6 +79,17 @@ void InputResult::Merge(const InputResult& o) {
 
 namespace {
 
+// Byte spans (start, size) of strings appended to one buffer: they stay valid
+// as the buffer grows, where views would not (the batch copy, the stash).
+using Span = std::pair<size_t, size_t>;
+inline Span Append(std::string* buffer, std::string_view v) {
+  buffer->append(v);
+  return {buffer->size() - v.size(), v.size()};
+}
+inline std::string_view SpanOf(const std::string& buffer, Span span) {
+  return std::string_view(buffer).substr(span.first, span.second);
+}
+
 // Where a document came from, for its URL and payload keys.
 struct Origin {
   std::string_view url;
@@ -143,7 +154,7 @@ struct Scratch {
   std::unique_ptr<DedupSigner> signer;  // run with dedup
   // Documents of the batch between DeferDocument and RunPending.
   struct Pending {
-    std::pair<size_t, size_t> text, evidence;  // in `stash`
+    Span text, evidence;  // in `stash`
     std::string_view source;
     std::string_view language_source;
     Origin origin;
@@ -151,13 +162,8 @@ struct Scratch {
   };
   std::vector<Pending> pending;
   std::string stash;
-  std::pair<size_t, size_t> Stash(std::string_view v) {
-    stash.append(v);
-    return {stash.size() - v.size(), v.size()};
-  }
-  std::string_view Stashed(std::pair<size_t, size_t> span) const {
-    return std::string_view(stash).substr(span.first, span.second);
-  }
+  Span Stash(std::string_view v) { return Append(&stash, v); }
+  std::string_view Stashed(Span span) const { return SpanOf(stash, span); }
 };
 
 // What the in-order stage hands to the input's ShardDeduper, per document.
@@ -490,20 +496,15 @@ struct Batch {
   struct Item {
     Kind kind = Kind::kResponse;  // an HTTP response, WET text, or a JSONL line
     uint64_t offset = 0;          // record offset; a JSONL line's number
-    std::pair<size_t, size_t> body, content_type, target_uri, digest;  // (start, size) in bytes
+    Span body, content_type, target_uri, digest;  // in bytes
   };
   std::string bytes;
   std::vector<Item> items;
   InputResult counts;                // what processing the batch counted
   std::vector<DocumentKeys> keys;    // dedup keys, in document order
 
-  std::pair<size_t, size_t> Keep(std::string_view v) {
-    bytes.append(v);
-    return {bytes.size() - v.size(), v.size()};
-  }
-  std::string_view View(std::pair<size_t, size_t> span) const {
-    return std::string_view(bytes).substr(span.first, span.second);
-  }
+  Span Keep(std::string_view v) { return Append(&bytes, v); }
+  std::string_view View(Span span) const { return SpanOf(bytes, span); }
   void AddLine(std::string_view line, uint64_t number) {
     Item item;
     item.kind = Kind::kJsonl;
@@ -545,10 +546,10 @@ void ProcessItem(const Batch& b, const Batch::Item& item, bool extract, Scratch*
     }
     r->funnel.text_records++;
     if (!extract) return;
+    RunPending(s, r, keys);
     // The text is UTF-8 by JSON's contract; simdjson has validated it.
     // A document stocktake wrote whose language came from evidence the
     // text does not carry (its page's full text) keeps that language.
-    RunPending(s, r, keys);
     std::optional<quality::LanguageGuess> given;
     if (doc.language_source == "full_text" && !doc.language.empty() && doc.language_score >= 0) {
       given.emplace();
