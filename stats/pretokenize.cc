@@ -9,6 +9,8 @@
 #include <iterator>
 #include <cstdint>
 
+#include "common/byte_scan.h"
+
 namespace stocktake::stats {
 namespace {
 
@@ -146,6 +148,24 @@ class Scanner {
     }
     return i;
   }
+  // RunOf(i, kLetter), with runs of ASCII letters (the only ASCII \p{L})
+  // skipped 16 bytes at a time: a word's end costs no mispredicted exit
+  // from a byte loop.
+  size_t LetterRun(size_t i) const {
+    for (;;) {
+      i = FindByte(
+          s_, i, n_,
+          [](const auto& v) {
+            // Not (c | 0x20) - 'a' <= 25, unsigned: not an ASCII letter.
+            return ~Mask16(AtMost16(Sub16(Or16(v, 0x20), 'a'), 25)) & 0xFFFFu;
+          },
+          [](unsigned char c) { return static_cast<unsigned char>((c | 0x20) - 'a') > 25; });
+      if (i >= n_ || s_[i] < 0x80) return i;
+      const Char c = DecodeMultibyte(s_, i, n_, bmp_);
+      if ((c.cls & kLetter) == 0) return i;
+      i += c.len;
+    }
+  }
   // End of the run of [^\s\p{L}\p{N}] from i.
   size_t RunOfOther(size_t i) const {
     while (i < n_) {
@@ -223,8 +243,8 @@ class Scanner {
       if (e != kNone) return e;
     }
     // [^\r\n\p{L}\p{N}]?\p{L}+
-    if (c0.cls & kLetter) return RunOf(i, kLetter);
-    if (IsPrefix(c0) && i + c0.len < n_ && (At(i + c0.len).cls & kLetter)) return RunOf(i + c0.len, kLetter);
+    if (c0.cls & kLetter) return LetterRun(i);
+    if (IsPrefix(c0) && i + c0.len < n_ && (At(i + c0.len).cls & kLetter)) return LetterRun(i + c0.len);
     // \p{N}{1,3}
     if (c0.cls & kNumber) return Numbers(i);
     // ` ?[^\s\p{L}\p{N}]+[\r\n]*`
@@ -268,7 +288,7 @@ class Scanner {
     }
     // ` ?\p{L}+`, ` ?\p{N}+`, ` ?[^\s\p{L}\p{N}]+`
     size_t j = SpaceThen(i, c0, [](Char c) { return (c.cls & kLetter) != 0; });
-    if (j != kNone) return RunOf(j, kLetter);
+    if (j != kNone) return LetterRun(j);
     j = SpaceThen(i, c0, [](Char c) { return (c.cls & kNumber) != 0; });
     if (j != kNone) return RunOf(j, kNumber);
     j = SpaceThen(i, c0, IsOther);

@@ -76,6 +76,31 @@ TEST(PretokenizeTest, R50k) {
   EXPECT_EQ(Pieces(p, "\ttab"), (V{"\t", "tab"}));
 }
 
+// Letter runs are scanned 16 bytes at a time: runs longer than a block,
+// runs that end at the bytes next to the letters in ASCII ('@', '[', '`',
+// '{'), at a non-ASCII letter or mark, at the end of a text shorter or
+// longer than a block.
+TEST(PretokenizeTest, LongLetterRuns) {
+  const std::string word = "Pneumonoultramicroscopicsilicovolcanoconiosis";  // 45 letters
+  for (auto p : {SplitPattern::kCl100k, SplitPattern::kR50k}) {
+    EXPECT_EQ(Pieces(p, word), (V{word}));
+    EXPECT_EQ(Pieces(p, " " + word + " x"), (V{" " + word, " x"}));
+    EXPECT_EQ(Pieces(p, "abcdefghijklmnopqrst\u00e9ABCDEFGHIJKLMNOPQRST1"),
+              (V{"abcdefghijklmnopqrst\u00e9ABCDEFGHIJKLMNOPQRST", "1"}));
+    EXPECT_EQ(Pieces(p, "abcdefghijklmnopqrstuvwxyzZ\u4e2d\u6587"), (V{"abcdefghijklmnopqrstuvwxyzZ\u4e2d\u6587"}));
+    EXPECT_EQ(Pieces(p, "short"), (V{"short"}));
+  }
+  const auto c = SplitPattern::kCl100k;
+  for (char edge : {'@', '[', '`', '{'}) {
+    const std::string text = "abcdefghijklmnopqrstuvwxyzABC" + std::string(1, edge) + "xyz";
+    EXPECT_EQ(Pieces(c, text), (V{"abcdefghijklmnopqrstuvwxyzABC", std::string(1, edge) + "xyz"})) << edge;
+  }
+  // A combining mark is no letter: it ends the run (and leads the next word).
+  EXPECT_EQ(Pieces(c, "abcdefghijklmnopqrstuvwxyz\u0301abc"), (V{"abcdefghijklmnopqrstuvwxyz", "\u0301abc"}));
+  EXPECT_EQ(Pieces(c, "x abcdefghijklmnopq\u20acdefghijklmnopqrstu"),
+            (V{"x", " abcdefghijklmnopq", "\u20acdefghijklmnopqrstu"}));
+}
+
 TEST(PretokenizeTest, PiecesCoverTheTextOnAnyBytes) {
   // Invalid UTF-8 and truncated sequences still advance one byte at a time.
   const std::string text = "ok \xff\xfe\xc3 \xe4\xb8 \xf0\x9f\x98 \xed\xa0\x80 end\xc3";
