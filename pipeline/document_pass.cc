@@ -148,9 +148,33 @@ struct Scratch {
   std::vector<std::string> encoding_names;
   std::unique_ptr<TextMeasurer> measurer;
   TextSize original;  // of the last assessed document
-  std::vector<std::pair<std::string_view, TextSize>> sizes;  // counted once per text version
-  std::vector<TextSize> tier_sizes;
-  std::vector<TextSize> rule_sizes;
+  // The versions of the document being measured, each measured once.
+  struct Version {
+    std::string_view text;
+    TextSize size;
+    uint32_t id = 0;  // TextMeasurer's, for its deferred tokens
+  };
+  std::vector<Version> versions;
+  std::vector<TextSize> tier_sizes;  // of the last counted document
+  // A document between MeasureDocument and CountDocument: measured and
+  // signed, its tokens not counted yet.
+  struct Measured {
+    std::string_view source;
+    Origin origin;
+    std::string_view text;  // in `stash`, or s->text for a document counted at once
+    quality::LanguageGuess language;
+    std::string_view language_source;
+    quality::Assessment assessment;  // a copy: the assessor's belongs to the next document
+    TextSize original;
+    uint32_t original_version = 0;
+    std::vector<TextSize> tier_sizes, rule_sizes;
+    std::vector<uint32_t> tier_versions, rule_versions;
+    size_t key = kNoKey;  // index of its DocumentKeys
+  };
+  static constexpr size_t kNoKey = static_cast<size_t>(-1);
+  // Reused from batch to batch (the copies keep their capacity).
+  std::vector<Measured> measured;
+  size_t measured_count = 0;
   std::unique_ptr<DedupSigner> signer;  // run with dedup
   // Documents of the batch between DeferDocument and RunPending.
   struct Pending {
@@ -248,25 +272,35 @@ std::string_view LanguageSampleName(quality::LanguageSample read) {
 }
 
 // Measures each version of the text once, and each line the versions share
-// once (TextMeasurer::MeasureVersion). The normalized text's word segments
-// come from the quality stage, which has them already.
-TextSize SizeOf(std::string_view text, Scratch* s) {
-  for (const auto& [seen, size] : s->sizes) {
-    if (seen.data() == text.data() && seen.size() == text.size()) return size;
+// once (TextMeasurer::MeasureVersionDeferred), leaving the tokens for
+// CountDeferred. The normalized text's word segments come from the quality
+// stage, which has them already. `stays`: `text` lives until the batch's
+// tokens are counted.
+TextSize SizeOf(std::string_view text, bool stays, Scratch* s, uint32_t* version) {
+  for (const Scratch::Version& v : s->versions) {
+    if (v.text.data() == text.data() && v.text.size() == text.size()) {
+      *version = v.id;
+      return v.size;
+    }
   }
   const bool assessed = text.data() == s->text.data() && text.size() == s->text.size();
-  TextSize size = s->measurer->MeasureVersion(text, assessed ? &s->assessor->AssessedWords() : nullptr);
-  s->sizes.emplace_back(text, size);
-  return size;
+  Scratch::Version& v = s->versions.emplace_back();
+  v.text = text;
+  v.size = s->measurer->MeasureVersionDeferred(text, assessed ? &s->assessor->AssessedWords() : nullptr, stays,
+                                               &v.id);
+  *version = v.id;
+  return v.size;
 }
 
-// A document is counted in three steps: Prepare (normalize, pick the
-// language evidence), Identify (language ID) and Finish (assess, measure,
-// sign, count). AddDocument runs them in turn; a batch of crawl records runs
-// each step over all of its documents before the next (RunPending), so each
-// step's tables (the page tree, CLD2's, the rank table and piece caches)
-// stay in the core's caches from one document to the next. Counts are sums
-// and keys are appended in document order either way.
+// A document is counted in four steps: Prepare (normalize, pick the
+// language evidence), Identify (language ID), Measure (assess, measure all
+// but the tokens, sign) and Count (add the tokens, count). AddDocument runs
+// them in turn; a batch of crawl records runs each step over all of its
+// documents before the next (RunPending), and counts the tokens of all of
+// them between Measure and Count, so each step's tables (the page tree,
+// CLD2's, the rank table and piece caches) stay in the core's caches from
+// one document to the next. Counts are sums and keys are appended in
+// document order either way.
 
 // Normalizes `text` into s->text and points `evidence` at what language ID
 // should read: the text itself, or the page's full text when the main content
@@ -299,42 +333,80 @@ void IdentifyDocument(std::string_view evidence, Scratch* s, InputResult* r) {
   r->quality.language_samples.Add(LanguageSampleName(read));
 }
 
-// Assesses and counts s->text in s->language. With a signer or write_docs,
-// the document's keys and docs line are appended to `keys`.
-const quality::Assessment& FinishDocument(std::string_view source, const Origin& origin, Scratch* s, InputResult* r,
-                                          std::vector<DocumentKeys>* keys) {
+// Assesses, measures and signs s->text in s->language, which lives until the
+// tokens are counted; so do the assessor's versions of it if `counted_now`
+// (no other document comes between). With a signer or write_docs,
+// the document's keys are appended to `keys` (their sizes and docs line
+// come in CountDocument).
+void MeasureDocument(std::string_view source, const Origin& origin, bool counted_now, Scratch* s, InputResult* r,
+                     std::vector<DocumentKeys>* keys) {
   r->quality.language_sources.Add(s->language_source);
   const quality::Assessment& a = s->assessor->Assess(s->text, s->language);
+  if (s->measured.size() == s->measured_count) s->measured.emplace_back();
+  Scratch::Measured& m = s->measured[s->measured_count++];
+  m.source = source;
+  m.origin = origin;
+  m.text = s->text;
+  m.language = s->language;
+  m.language_source = s->language_source;
+  m.assessment = a;
 
-  s->sizes.clear();
+  s->versions.clear();
   s->measurer->BeginDocument();
-  const TextSize original = SizeOf(s->text, s);
-  s->original = original;
-  s->tier_sizes.clear();
-  for (std::string_view t : a.tier_text) s->tier_sizes.push_back(SizeOf(t, s));
-  s->rule_sizes.clear();
-  for (std::string_view t : a.rule_text) s->rule_sizes.push_back(SizeOf(t, s));
-  r->quality.Add(s->assessor->model(), a, s->language, original, s->tier_sizes, s->rule_sizes);
-
-  r->funnel.documents++;
-  r->documents++;
-  r->documents_by_source.Add(source);
-  r->text_bytes += original.bytes;
-  r->words += original.words;
-  r->words_uax29 += original.words_uax29;
-  for (size_t e = 0; e < kMaxEncodings; ++e) r->tokens[e] += original.tokens[e];
-  const dedup::ExactKey text_key = dedup::TextKey(s->text);
-  r->text_keys.push_back(text_key);
+  m.original = SizeOf(s->text, /*stays=*/true, s, &m.original_version);
+  m.tier_sizes.clear();
+  m.tier_versions.clear();
+  for (std::string_view t : a.tier_text) {
+    m.tier_sizes.push_back(SizeOf(t, counted_now, s, &m.tier_versions.emplace_back()));
+  }
+  m.rule_sizes.clear();
+  m.rule_versions.clear();
+  for (std::string_view t : a.rule_text) {
+    m.rule_sizes.push_back(SizeOf(t, counted_now, s, &m.rule_versions.emplace_back()));
+  }
+  m.key = Scratch::kNoKey;
   if ((s->signer != nullptr || s->write_docs) && keys != nullptr) {
+    m.key = keys->size();
     DocumentKeys& k = keys->emplace_back();
     k.offset = origin.offset;
     k.url.assign(origin.url);
     k.digest.assign(origin.payload_digest);
     k.language = s->language.code;
     k.tier = a.tier;
-    k.tier_sizes = s->tier_sizes;
     if (s->signer != nullptr) s->signer->Sign(s->text, s->assessor->segmenter(), &k.signed_doc);
-    if (s->write_docs) DocsFragment(*s, a, origin, &k.docs_line);
+  }
+}
+
+// Adds a measured document's tokens (CountDeferred has run) and counts it;
+// leaves it in s->text, s->language, s->original and s->tier_sizes.
+const quality::Assessment& CountDocument(Scratch::Measured& m, Scratch* s, InputResult* r,
+                                         std::vector<DocumentKeys>* keys) {
+  const TextMeasurer& measurer = *s->measurer;
+  measurer.AddDeferredTokens(m.original_version, &m.original);
+  for (size_t t = 0; t < m.tier_sizes.size(); ++t) measurer.AddDeferredTokens(m.tier_versions[t], &m.tier_sizes[t]);
+  for (size_t t = 0; t < m.rule_sizes.size(); ++t) measurer.AddDeferredTokens(m.rule_versions[t], &m.rule_sizes[t]);
+  s->text = m.text;
+  s->language = m.language;
+  s->language_source = m.language_source;
+  s->original = m.original;
+  s->tier_sizes = m.tier_sizes;
+  const quality::Assessment& a = m.assessment;
+  const TextSize& original = m.original;
+  r->quality.Add(s->assessor->model(), a, m.language, original, m.tier_sizes, m.rule_sizes);
+
+  r->funnel.documents++;
+  r->documents++;
+  r->documents_by_source.Add(m.source);
+  r->text_bytes += original.bytes;
+  r->words += original.words;
+  r->words_uax29 += original.words_uax29;
+  for (size_t e = 0; e < kMaxEncodings; ++e) r->tokens[e] += original.tokens[e];
+  const dedup::ExactKey text_key = dedup::TextKey(m.text);
+  r->text_keys.push_back(text_key);
+  if (m.key != Scratch::kNoKey) {
+    DocumentKeys& k = (*keys)[m.key];
+    k.tier_sizes = m.tier_sizes;
+    if (s->write_docs) DocsFragment(*s, a, m.origin, &k.docs_line);
   }
   return a;
 }
@@ -353,7 +425,11 @@ const quality::Assessment* AddDocument(std::string_view text, std::string_view s
   } else {
     IdentifyDocument(evidence, s, r);
   }
-  return &FinishDocument(source, origin, s, r, keys);
+  s->measurer->StartDeferred();
+  s->measured_count = 0;
+  MeasureDocument(source, origin, /*counted_now=*/true, s, r, keys);
+  s->measurer->CountDeferred();
+  return &CountDocument(s->measured[0], s, r, keys);
 }
 
 // Prepares a document and keeps it for RunPending: its text and evidence
@@ -374,18 +450,23 @@ void DeferDocument(std::string_view text, std::string_view source, bool html, co
 // The stash is released after a batch that needed more than this.
 constexpr size_t kKeepStash = size_t{16} << 20;
 
-// Identifies, then assesses and counts, the deferred documents, in order.
+// Identifies, measures, counts the tokens of, and counts the deferred
+// documents, in order.
 void RunPending(Scratch* s, InputResult* r, std::vector<DocumentKeys>* keys) {
   for (Scratch::Pending& d : s->pending) {
     IdentifyDocument(s->Stashed(d.evidence), s, r);
     d.language = std::move(s->language);
   }
+  s->measurer->StartDeferred();
+  s->measured_count = 0;
   for (Scratch::Pending& d : s->pending) {
     s->text = s->Stashed(d.text);
     s->language = std::move(d.language);
     s->language_source = d.language_source;
-    FinishDocument(d.source, d.origin, s, r, keys);
+    MeasureDocument(d.source, d.origin, /*counted_now=*/false, s, r, keys);
   }
+  s->measurer->CountDeferred();
+  for (size_t i = 0; i < s->measured_count; ++i) CountDocument(s->measured[i], s, r, keys);
   s->pending.clear();
   s->stash.clear();
   // A batch with one huge record leaves a huge stash: not kept for the rest.

@@ -117,8 +117,8 @@ void TextMeasurer::BeginDocument() {
   line_words_.Clear();
 }
 
-TextSize TextMeasurer::MeasureUnit(std::string_view unit, const std::vector<std::string_view>* segments,
-                                   size_t* next) {
+TextMeasurer::Unit TextMeasurer::MeasureUnit(std::string_view unit, const std::vector<std::string_view>* segments,
+                                              size_t* next) {
   // This unit's segments (they never cross a line break): from *next on.
   std::span<const std::string_view> own;
   if (segments != nullptr) {
@@ -129,16 +129,31 @@ TextSize TextMeasurer::MeasureUnit(std::string_view unit, const std::vector<std:
     *next = last;
   }
   const uint64_t hash = Hash64(unit);
-  if (const TextSize* known = units_.Find(unit, hash)) return *known;
-  TextSize size;
+  if (const Unit* known = units_.Find(unit, hash)) return *known;
+  Unit measured;
+  TextSize& size = measured.size;
   size.bytes = unit.size();
   if (words_) {
     size.words = stats::CountWhitespaceWords(unit);
     size.words_uax29 = Uax29Words(unit, segments != nullptr ? &own : nullptr);
   }
-  for (size_t e = 0; e < encodings_.size(); ++e) size.tokens[e] = encodings_[e]->Count(unit, &scratch_[e]);
-  units_.Insert(unit, hash, size);
-  return size;
+  if (deferring_) {
+    Job job;
+    job.size = unit.size();
+    if (stays_) {
+      job.data = unit.data();
+    } else {
+      job.copied = true;
+      job.offset = job_bytes_.size();
+      job_bytes_.append(unit);
+    }
+    measured.job = static_cast<uint32_t>(jobs_.size());
+    jobs_.push_back(job);
+  } else {
+    for (size_t e = 0; e < encodings_.size(); ++e) size.tokens[e] = encodings_[e]->Count(unit, &scratch_[e]);
+  }
+  units_.Insert(unit, hash, measured);
+  return measured;
 }
 
 uint64_t TextMeasurer::Uax29Words(std::string_view unit, const std::span<const std::string_view>* own) {
@@ -168,6 +183,11 @@ uint64_t TextMeasurer::Uax29Words(std::string_view unit, const std::span<const s
 }
 
 TextSize TextMeasurer::MeasureVersion(std::string_view text, const std::vector<std::string_view>* segments) {
+  deferring_ = false;
+  return Version(text, segments);
+}
+
+TextSize TextMeasurer::Version(std::string_view text, const std::vector<std::string_view>* segments) {
   TextSize total;
   size_t next_segment = 0;
   uint64_t split_words = 0;  // whitespace words cut in two between units
@@ -175,15 +195,69 @@ TextSize TextMeasurer::MeasureVersion(std::string_view text, const std::vector<s
     bool splits_word = false;
     const size_t end = NextCut(text, begin, &splits_word);
     split_words += splits_word;
-    const TextSize unit = MeasureUnit(text.substr(begin, end - begin), segments, &next_segment);
-    total.bytes += unit.bytes;
-    total.words += unit.words;
-    total.words_uax29 += unit.words_uax29;
-    for (size_t e = 0; e < kMaxEncodings; ++e) total.tokens[e] += unit.tokens[e];
+    const Unit unit = MeasureUnit(text.substr(begin, end - begin), segments, &next_segment);
+    total.bytes += unit.size.bytes;
+    total.words += unit.size.words;
+    total.words_uax29 += unit.size.words_uax29;
+    for (size_t e = 0; e < kMaxEncodings; ++e) total.tokens[e] += unit.size.tokens[e];
+    if (deferring_) version_jobs_.push_back(unit.job);
     begin = end;
   }
   if (words_) total.words -= split_words;
   return total;
+}
+
+// The copies of a batch's units are released after a batch that needed more
+// than this.
+constexpr size_t kKeepJobBytes = size_t{16} << 20;
+
+void TextMeasurer::StartDeferred() {
+  jobs_.clear();
+  job_bytes_.clear();
+  if (job_bytes_.capacity() > kKeepJobBytes) std::string().swap(job_bytes_);
+  version_jobs_.clear();
+  version_starts_.assign(1, 0);
+}
+
+TextSize TextMeasurer::MeasureVersionDeferred(std::string_view text, const std::vector<std::string_view>* segments,
+                                              bool stays, uint32_t* version) {
+  if (version_starts_.empty()) version_starts_.push_back(0);
+  deferring_ = true;
+  stays_ = stays;
+  *version = static_cast<uint32_t>(version_starts_.size() - 1);
+  const TextSize size = Version(text, segments);
+  version_starts_.push_back(static_cast<uint32_t>(version_jobs_.size()));
+  deferring_ = false;
+  return size;
+}
+
+void TextMeasurer::CountDeferred() {
+  const size_t n = encodings_.size();
+  job_tokens_.resize(jobs_.size() * n);
+  // One encoding at a time over all units: its caches stay warm.
+  for (size_t e = 0; e < n; ++e) {
+    for (size_t j = 0; j < jobs_.size(); ++j) {
+      const Job& job = jobs_[j];
+      const std::string_view unit = job.copied ? std::string_view(job_bytes_).substr(job.offset, job.size)
+                                               : std::string_view(job.data, job.size);
+      job_tokens_[j * n + e] = encodings_[e]->Count(unit, &scratch_[e]);
+    }
+  }
+  // Each version's sum, once (a document's tiers and rules share versions).
+  const size_t versions = version_starts_.size() - 1;
+  version_tokens_.assign(versions * n, 0);
+  for (size_t v = 0; v < versions; ++v) {
+    uint64_t* sum = &version_tokens_[v * n];
+    for (uint32_t k = version_starts_[v]; k < version_starts_[v + 1]; ++k) {
+      const uint64_t* tokens = &job_tokens_[size_t{version_jobs_[k]} * n];
+      for (size_t e = 0; e < n; ++e) sum[e] += tokens[e];
+    }
+  }
+}
+
+void TextMeasurer::AddDeferredTokens(uint32_t version, TextSize* size) const {
+  const size_t n = encodings_.size();
+  for (size_t e = 0; e < n; ++e) size->tokens[e] += version_tokens_[version * n + e];
 }
 
 }  // namespace stocktake::pipeline

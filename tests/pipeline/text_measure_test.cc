@@ -168,6 +168,66 @@ TEST_P(VersionsTest, MeasuredInSharedUnitsEqualWholeMeasures) {
   EXPECT_GT(cut_texts, 1000u);  // the texts do get cut
 }
 
+// Deferred tokens, as the document pass counts a batch: documents measured
+// one after another with the tokens left out, the versions' buffers reused
+// (overwritten) before the tokens are counted, then every version's tokens
+// added. Each size equals the whole text's measure.
+TEST_P(VersionsTest, DeferredTokensEqualWholeMeasures) {
+  TextMeasurer units(Encodings(GetParam()));
+  TextMeasurer whole(Encodings(GetParam()));
+  quality::Segmenter segmenter;
+  std::mt19937_64 random(11);
+  const std::vector<std::string> texts = Texts();
+  struct Measured {
+    size_t text;
+    std::string first, second;  // the versions' contents, kept for the check
+    TextSize sizes[3];
+    uint32_t versions[3];
+  };
+  std::string buffer;  // the versions' text while measured, as the assessor's
+  size_t checked = 0, copies_overwritten = 0;
+  for (size_t begin = 0; begin < texts.size(); begin += 97) {
+    units.StartDeferred();
+    std::vector<Measured> batch;
+    for (size_t i = begin; i < std::min(texts.size(), begin + 97); ++i) {
+      const std::string& text = texts[i];
+      Measured& m = batch.emplace_back();
+      m.text = i;
+      units.BeginDocument();
+      std::vector<std::string_view> segments;
+      segmenter.Words(text, &segments);
+      m.sizes[0] = units.MeasureVersionDeferred(text, &segments, /*stays=*/true, &m.versions[0]);
+      m.first = Version(text, &random, 80);
+      m.second = Version(m.first, &random, 60);
+      buffer = m.first;
+      m.sizes[1] = units.MeasureVersionDeferred(buffer, nullptr, /*stays=*/false, &m.versions[1]);
+      buffer += '\0';
+      const size_t second_at = buffer.size();
+      buffer += m.second;
+      const std::string_view second = std::string_view(buffer).substr(second_at);
+      m.sizes[2] = units.MeasureVersionDeferred(second, nullptr, /*stays=*/false, &m.versions[2]);
+      copies_overwritten += !buffer.empty();
+      std::fill(buffer.begin(), buffer.end(), 'x');  // the next document's text
+      for (const TextSize& size : m.sizes) {
+        for (uint64_t tokens : size.tokens) EXPECT_EQ(tokens, 0u);
+      }
+    }
+    units.CountDeferred();
+    for (Measured& m : batch) {
+      const std::string& text = texts[m.text];
+      for (int v = 0; v < 3; ++v) units.AddDeferredTokens(m.versions[v], &m.sizes[v]);
+      std::vector<std::string_view> segments;
+      segmenter.Words(text, &segments);
+      ExpectSame(m.sizes[0], whole.Measure(text, &segments), "text: " + text);
+      ExpectSame(m.sizes[1], whole.Measure(m.first), "version: " + m.first);
+      ExpectSame(m.sizes[2], whole.Measure(m.second), "version: " + m.second);
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, texts.size());
+  EXPECT_GT(copies_overwritten, 1000u);
+}
+
 INSTANTIATE_TEST_SUITE_P(TextMeasureTest, VersionsTest,
                          ::testing::Values(std::vector<const char*>{"cl100k_base", "o200k_base", "r50k_base"},
                                            std::vector<const char*>{"cl100k_base", "o200k_base"}));
