@@ -666,9 +666,10 @@ void ProcessItem(const Batch& b, const Batch::Item& item, bool extract, Scratch*
 class BatchSource {
  public:
   virtual ~BatchSource() = default;
-  // Fills `b` (cleared) up to the batch limits, counting what it reads.
-  // Returns false once the input is exhausted (`b` may still hold items).
-  virtual bool Fill(Batch* b, uint64_t* records_read, Counts* record_types) = 0;
+  // Fills `b` (cleared) up to kBatchRecords items or `max_bytes`, counting
+  // what it reads. Returns false once the input is exhausted (`b` may still
+  // hold items).
+  virtual bool Fill(Batch* b, size_t max_bytes, uint64_t* records_read, Counts* record_types) = 0;
   virtual const DecodedStream& stream() const = 0;
   // The input's format, container and reader counts, at the end.
   virtual void Finish(InputResult* r) const = 0;
@@ -678,8 +679,8 @@ class RecordBatchSource final : public BatchSource {
  public:
   RecordBatchSource(std::unique_ptr<ByteSource> source, const Config& config)
       : reader_(std::move(source), ReaderOptions(config)) {}
-  bool Fill(Batch* b, uint64_t* records_read, Counts* record_types) override {
-    while (b->items.size() < kBatchRecords && b->bytes.size() < kBatchBytes) {
+  bool Fill(Batch* b, size_t max_bytes, uint64_t* records_read, Counts* record_types) override {
+    while (b->items.size() < kBatchRecords && b->bytes.size() < max_bytes) {
       const crawler::Record* rec = reader_.Next();
       if (rec == nullptr) return false;
       ++*records_read;
@@ -702,8 +703,8 @@ class JsonlBatchSource final : public BatchSource {
  public:
   JsonlBatchSource(std::unique_ptr<ByteSource> source, const Config& config)
       : reader_(std::move(source), config.max_record_bytes) {}
-  bool Fill(Batch* b, uint64_t* records_read, Counts* record_types) override {
-    while (b->items.size() < kBatchRecords && b->bytes.size() < kBatchBytes) {
+  bool Fill(Batch* b, size_t max_bytes, uint64_t* records_read, Counts* record_types) override {
+    while (b->items.size() < kBatchRecords && b->bytes.size() < max_bytes) {
       crawler::JsonlLineReader::Line line;
       if (!reader_.Next(&line)) return false;
       ++*records_read;
@@ -885,7 +886,7 @@ InputResult Scanner::Scan(const std::string& path, const std::string& shard_dir,
               free_batches.pop_back();
             }
             b->Clear();
-            input_done = !batch_source->Fill(b, &records_read, &record_types);
+            input_done = !batch_source->Fill(b, options_.batch_bytes, &records_read, &record_types);
             if (progress != nullptr) {
               const uint64_t bytes = batch_source->stream().compressed_bytes_read();
               progress->bytes_read.fetch_add(bytes - reported_bytes, std::memory_order_relaxed);

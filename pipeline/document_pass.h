@@ -101,8 +101,8 @@ struct ScanProgress {
 };
 
 // Scans inputs. Within an input, a oneTBB parallel_pipeline reads records in
-// order into batches (at most `batches_in_flight` at once, each up to 256
-// records or 4 MiB), processes batches on any thread with that thread's
+// order into batches (at most `batches_in_flight` at once, each up to
+// kBatchRecords records or `batch_bytes`), processes batches on any thread with that thread's
 // reused scratch, and merges them back in order, so results are the same for
 // any thread count. With a quality model (`run`), text is extracted,
 // normalized and assessed; without one (`inspect`), records are read and
@@ -114,6 +114,7 @@ struct ScanProgress {
 // per-thread scratch). `config`, `quality` and `plan` must outlive it.
 struct ScanOptions {
   size_t batches_in_flight = 8;  // per input
+  size_t batch_bytes = 16u << 20;  // a batch closes at this many bytes of records (kBatchBytes)
   // Every document's docs line goes to the shard folder's docs file
   // (kShardDocsName), in document order.
   bool write_docs = false;
@@ -150,10 +151,15 @@ class Scanner {
 // small enough to spread one input over all cores, large enough that a
 // batch's counter merge is noise and that each step of its documents
 // (RunPending) runs long enough to keep its tables in cache: on the
-// benchmark shards, 256 records took 2.7% less CPU than 64. (A single larger
-// record is a batch alone.)
-constexpr size_t kBatchRecords = 256;
-constexpr size_t kBatchBytes = 4u << 20;
+// benchmark shards, 256 records took 2.7% less CPU than 64, and with the
+// tokens counted in a step of their own, 16 MiB took 2.0% less than 4 MiB
+// (the piece caches are refilled once per batch). PlanMemory counts twice
+// the bytes per batch in flight, and halves them (down to kMinBatchBytes)
+// when the memory limit cannot hold two batches per worker. (A single
+// larger record is a batch alone.)
+constexpr size_t kBatchRecords = 1024;
+constexpr size_t kBatchBytes = 16u << 20;
+constexpr size_t kMinBatchBytes = 1u << 20;
 
 // A shard's documents for --write-docs, zstd-compressed, one line each:
 // "<offset>\t" and a JSON object missing its id, source and cluster fields

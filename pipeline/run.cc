@@ -278,11 +278,12 @@ Result<ShardPlan> PlanShards(const std::string& run_dir, const std::vector<std::
 
 // How the memory limit is spent. Workers each hold one shard: its reader
 // buffer and its batches in flight (a batch's records plus what processing
-// them allocates, about twice kBatchBytes). Half the limit goes to batches,
+// them allocates, about twice its bytes). Half the limit goes to batches,
 // and clustering gets at most the other half.
 struct MemoryPlan {
   uint64_t limit = 0;
   size_t batches_in_flight = 0;
+  size_t batch_bytes = 0;
   uint64_t dedup_budget = 0;
 };
 
@@ -294,10 +295,16 @@ MemoryPlan PlanMemory(const Config& config, int threads) {
     plan.limit = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2 : 4ull << 30;
   }
   const uint64_t workers = static_cast<uint64_t>(threads > 0 ? threads : tbb::info::default_concurrency());
-  const uint64_t per_batch = 2 * kBatchBytes;
+  // Batches of kBatchBytes, smaller if the limit cannot hold two per worker.
+  const uint64_t batch_budget = plan.limit / 2;
+  plan.batch_bytes = kBatchBytes;
+  while (plan.batch_bytes > kMinBatchBytes && batch_budget < workers * 2 * (2 * uint64_t{plan.batch_bytes})) {
+    plan.batch_bytes /= 2;
+  }
+  const uint64_t per_batch = 2 * uint64_t{plan.batch_bytes};
   // Enough batches for one input to keep every worker busy, fewer if the
   // limit says so; at least two so reading overlaps processing.
-  plan.batches_in_flight = static_cast<size_t>(std::clamp<uint64_t>(plan.limit / 2 / (workers * per_batch), 2, 2 * workers));
+  plan.batches_in_flight = static_cast<size_t>(std::clamp<uint64_t>(batch_budget / (workers * per_batch), 2, 2 * workers));
   plan.dedup_budget = std::min<uint64_t>(config.dedup.memory_budget, plan.limit / 2);
   return plan;
 }
@@ -650,6 +657,7 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   if (plan != nullptr) plan->config.memory_budget = memory.dedup_budget;
   ScanOptions scan_options;
   scan_options.batches_in_flight = memory.batches_in_flight;
+  scan_options.batch_bytes = memory.batch_bytes;
   scan_options.write_docs = docs;
   scan_options.cache_dir = options.cache_dir;
   Scanner scanner(config, &quality, plan.get(), scan_options);
@@ -789,6 +797,7 @@ Status RunMeasurement(const Config& config, const quality::QualityModel& quality
   w.Field("peak_rss_bytes", summary->peak_rss_bytes);
   w.Field("memory_limit_bytes", memory.limit);
   w.Field("batches_in_flight_per_shard", static_cast<uint64_t>(memory.batches_in_flight));
+  w.Field("batch_bytes", static_cast<uint64_t>(memory.batch_bytes));
   w.Field("threads", threads > 0 ? threads : tbb::info::default_concurrency());
   w.Field("shards_scanned", static_cast<uint64_t>(summary->shards_scanned));
   w.Field("shards_reused", static_cast<uint64_t>(summary->shards_reused));

@@ -284,6 +284,25 @@ TEST(RunTest, DamagedShardOutputsAreRedoneNotTrusted) {
   }
 }
 
+// A tight memory limit shrinks the batches (two per worker must fit in half
+// of it); the results do not depend on the batch size.
+TEST(RunTest, ATightMemoryLimitShrinksTheBatchesNotTheResults) {
+  testing::TempDir dir;
+  // Pages of 100 KB and more: several batches of 2 MiB per input.
+  const std::vector<std::string> inputs = {testing::CorpusFile("webis-de+archive-query-log/data/tests/bing.warc.gz"),
+                                           testing::CorpusFile("webis-de+archive-query-log/data/tests/qwant.warc.gz")};
+  RunSummary summary;
+  RunOptions options;
+  options.threads = 4;
+  ASSERT_TRUE(RunMeasurement(Config{}, *DefaultModel(), dir.File("roomy"), inputs, options, &summary).ok());
+  Config tight;
+  tight.memory_limit = 64u << 20;  // 32 MiB for batches: 4 workers x 2 x (2 x 2 MiB)
+  ASSERT_TRUE(RunMeasurement(tight, *DefaultModel(), dir.File("tight"), inputs, options, &summary).ok());
+  EXPECT_NE(testing::ReadFile(dir.File("roomy/timing.json")).find("\"batch_bytes\": 16777216"), std::string::npos);
+  EXPECT_NE(testing::ReadFile(dir.File("tight/timing.json")).find("\"batch_bytes\": 2097152"), std::string::npos);
+  EXPECT_TRUE(testing::ReadFile(dir.File("tight/stats.json")) == testing::ReadFile(dir.File("roomy/stats.json")));
+}
+
 TEST(RunTest, StagesRunApartGiveTheLocalRunsStats) {
   testing::TempDir dir;
   const std::vector<std::string> inputs = {
