@@ -1,6 +1,6 @@
 // HTML parsing in one forward pass.
 //
-// The tokenizer finds each '<' with memchr and classifies what follows (start
+// The tokenizer finds each '<' 16 bytes at a time and classifies what follows (start
 // tag, end tag, comment, doctype, or a literal '<'); everything between is a
 // text node whose bytes are a view into the input. The tree builder keeps the
 // HTML5 stack of open elements and applies the implied-end-tag rules that
@@ -13,9 +13,21 @@
 #include <array>
 #include <cstring>
 
+#include "common/byte_scan.h"
+
 namespace stocktake::crawler::html {
 
 namespace {
+
+// The first `c` in html[from, size), or size. Inline 16-byte compares: the
+// runs between tags and the quoted attribute values are short, and a
+// library call cost more than the scan.
+inline size_t FindChar(std::string_view html, size_t from, char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return FindByte(
+      reinterpret_cast<const unsigned char*>(html.data()), from, html.size(),
+      [byte](const auto& v) { return Mask16(Equal16(v, byte)); }, [byte](unsigned char x) { return x == byte; });
+}
 
 inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 inline bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -39,9 +51,8 @@ bool AllSpace(std::string_view s) {
 // Position of "</name" (case-insensitive) followed by a delimiter, or npos.
 size_t FindEndTag(std::string_view html, size_t from, std::string_view lower_name) {
   while (from < html.size()) {
-    const void* hit = std::memchr(html.data() + from, '<', html.size() - from);
-    if (hit == nullptr) return std::string_view::npos;
-    size_t lt = static_cast<const char*>(hit) - html.data();
+    const size_t lt = FindChar(html, from, '<');
+    if (lt == html.size()) return std::string_view::npos;
     size_t after = lt + 2 + lower_name.size();
     if (lt + 1 < html.size() && html[lt + 1] == '/' && after <= html.size() &&
         EqualsLower(html.substr(lt + 2, lower_name.size()), lower_name) &&
@@ -113,8 +124,7 @@ class TreeBuilder {
     const size_t n = html_.size();
     size_t pos = 0;
     while (pos < n) {
-      const void* hit = std::memchr(html_.data() + pos, '<', n - pos);
-      size_t lt = hit == nullptr ? n : static_cast<size_t>(static_cast<const char*>(hit) - html_.data());
+      const size_t lt = FindChar(html_, pos, '<');
       if (lt > pos) Text(html_.substr(pos, lt - pos));
       if (lt >= n) break;
       pos = Markup(lt);
@@ -211,9 +221,8 @@ class TreeBuilder {
         ++p;
         while (p < n && IsSpace(html_[p])) ++p;
         if (p < n && (html_[p] == '"' || html_[p] == '\'')) {
-          const void* close = std::memchr(html_.data() + p + 1, html_[p], n - p - 1);
-          if (close == nullptr) return std::string_view::npos;
-          size_t end = static_cast<const char*>(close) - html_.data();
+          const size_t end = FindChar(html_, p + 1, html_[p]);
+          if (end == n) return std::string_view::npos;
           value = html_.substr(p + 1, end - p - 1);
           p = end + 1;
         } else {

@@ -108,6 +108,37 @@ TEST(HtmlParserTest, Attributes) {
   EXPECT_EQ(d.extras(d.body()).role, "a");
 }
 
+// The '<' of a tag, the closing quote of an attribute and the '<' of an
+// end tag after raw text are found 16 bytes at a time: every offset from a
+// block's start, runs shorter and longer than a block, and a quote left open
+// at the end of the input.
+TEST(HtmlParserTest, ScansFindEveryDelimiterAtEveryOffset) {
+  Document d;
+  for (size_t text = 0; text <= 40; ++text) {
+    for (size_t value = 0; value <= 40; value += 3) {
+      const std::string before(text, 'a');
+      const std::string cls(value, 'c');
+      const std::string html = before + "<p class=\"" + cls + "\">t<script>" + std::string(value, 'x') + "</script>u</p>";
+      d.Parse(html);  // the tree's text and attributes are views into it
+      NodeId first = d[d.body()].first_child;
+      if (text > 0) {
+        ASSERT_EQ(d[first].tag, Tag::kText);
+        EXPECT_EQ(d[first].text, before);
+        first = d[first].next;
+      }
+      ASSERT_NE(first, kNoNode);
+      EXPECT_EQ(d[first].tag, Tag::kP) << text << " " << value;
+      EXPECT_EQ(d[first].cls, cls);
+      EXPECT_EQ(Dump(d, first), "p('t' 'u')");
+      // The attribute's quote never closes: the tag is no tag.
+      const std::string open = before + "<p class=\"" + cls;
+      d.Parse(open);
+      const NodeId only = d[d.body()].first_child;
+      EXPECT_TRUE(only == kNoNode || (d[only].tag == Tag::kText && d[only].next == kNoNode)) << open;
+    }
+  }
+}
+
 TEST(HtmlParserTest, BrokenInputNeverHurts) {
   EXPECT_EQ(Parse("<p>cut <a href=\"x"), "#doc(p('cut '))");       // input ends inside a tag
   EXPECT_EQ(Parse("<p>x<!-- never closed"), "#doc(p('x'))");
