@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -73,6 +74,17 @@ inline size_t FindByte(const unsigned char* p, size_t i, size_t n, Block block, 
 #endif
   while (i < n && !byte(p[i])) ++i;
   return i;
+}
+
+// The first `c` in s[from, size), or s.size() (from <= size). Inline, for
+// the short distances of markup and text (to the next tag, quote or line
+// break), where a library call costs more than the scan.
+inline size_t FindChar(std::string_view s, size_t from, char c) {
+  const auto target = static_cast<unsigned char>(c);
+  return FindByte(
+      reinterpret_cast<const unsigned char*>(s.data()), from, s.size(),
+      [target](const auto& v) { return Mask16(Equal16(v, target)); },
+      [target](unsigned char x) { return x == target; });
 }
 
 // Calls f(i) for every i in [0, n) with byte(p[i]), in order.

@@ -19,16 +19,6 @@ namespace stocktake::crawler::html {
 
 namespace {
 
-// The first `c` in html[from, size), or size. Inline 16-byte compares: the
-// runs between tags and the quoted attribute values are short, and a
-// library call cost more than the scan.
-inline size_t FindChar(std::string_view html, size_t from, char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  return FindByte(
-      reinterpret_cast<const unsigned char*>(html.data()), from, html.size(),
-      [byte](const auto& v) { return Mask16(Equal16(v, byte)); }, [byte](unsigned char x) { return x == byte; });
-}
-
 inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 inline bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -42,6 +43,20 @@ TEST(ByteScanTest, FindByteAndForEachByteMatchAPlainLoop) {
     }
     ForEachByte(p, n, block, is_mark, [&](size_t i) { found.push_back(i); });
     ASSERT_EQ(found, expected) << text;
+  }
+}
+
+TEST(ByteScanTest, FindCharMatchesStringFind) {
+  std::mt19937 rng(11);
+  for (int round = 0; round < 300; ++round) {
+    std::string text(rng() % 70, 'a');
+    for (char& c : text) c = static_cast<char>(rng() % 8 == 0 ? '<' : rng() % 9 == 0 ? '\xFF' : 'a' + rng() % 26);
+    for (char target : {'<', '\xFF', 'z'}) {
+      for (size_t from = 0; from <= text.size(); ++from) {
+        const size_t expected = std::min(text.find(target, from), text.size());
+        ASSERT_EQ(FindChar(text, from, target), expected) << text << " from " << from;
+      }
+    }
   }
 }
 
