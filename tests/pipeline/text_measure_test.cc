@@ -199,14 +199,14 @@ TEST_P(VersionsTest, DeferredTokensEqualWholeMeasures) {
       m.sizes[0] = units.MeasureVersionDeferred(text, &segments, /*stays=*/true, &m.versions[0]);
       m.first = Version(text, &random, 80);
       m.second = Version(m.first, &random, 60);
-      buffer = m.first;
-      m.sizes[1] = units.MeasureVersionDeferred(buffer, nullptr, /*stays=*/false, &m.versions[1]);
-      buffer += '\0';
-      const size_t second_at = buffer.size();
-      buffer += m.second;
-      const std::string_view second = std::string_view(buffer).substr(second_at);
+      // Both versions in one buffer, as the assessor keeps them until the
+      // next document (the views must stay valid until BeginDocument).
+      buffer = m.first + '\0' + m.second;
+      const std::string_view first = std::string_view(buffer).substr(0, m.first.size());
+      const std::string_view second = std::string_view(buffer).substr(m.first.size() + 1);
+      m.sizes[1] = units.MeasureVersionDeferred(first, nullptr, /*stays=*/false, &m.versions[1]);
       m.sizes[2] = units.MeasureVersionDeferred(second, nullptr, /*stays=*/false, &m.versions[2]);
-      copies_overwritten += !buffer.empty();
+      copies_overwritten += !m.first.empty() || !m.second.empty();
       std::fill(buffer.begin(), buffer.end(), 'x');  // the next document's text
       for (const TextSize& size : m.sizes) {
         for (uint64_t tokens : size.tokens) EXPECT_EQ(tokens, 0u);
