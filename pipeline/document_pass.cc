@@ -155,7 +155,6 @@ struct Scratch {
     uint32_t id = 0;  // TextMeasurer's, for its deferred tokens
   };
   std::vector<Version> versions;
-  std::vector<TextSize> tier_sizes;  // of the last counted document
   // A document between MeasureDocument and CountDocument: measured and
   // signed, its tokens not counted yet.
   struct Measured {
@@ -378,7 +377,7 @@ void MeasureDocument(std::string_view source, const Origin& origin, bool counted
 }
 
 // Adds a measured document's tokens (CountDeferred has run) and counts it;
-// leaves it in s->text, s->language, s->original and s->tier_sizes.
+// leaves it in s->text, s->language and s->original.
 const quality::Assessment& CountDocument(Scratch::Measured& m, Scratch* s, InputResult* r,
                                          std::vector<DocumentKeys>* keys) {
   const TextMeasurer& measurer = *s->measurer;
@@ -389,7 +388,6 @@ const quality::Assessment& CountDocument(Scratch::Measured& m, Scratch* s, Input
   s->language = m.language;
   s->language_source = m.language_source;
   s->original = m.original;
-  s->tier_sizes = m.tier_sizes;
   const quality::Assessment& a = m.assessment;
   const TextSize& original = m.original;
   r->quality.Add(s->assessor->model(), a, m.language, original, m.tier_sizes, m.rule_sizes);

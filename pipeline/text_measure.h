@@ -55,9 +55,9 @@ class TextMeasurer {
   TextSize MeasureVersion(std::string_view text, const std::vector<std::string_view>* segments = nullptr);
 
   // Deferred tokens, for a batch of documents: counting tokens one document
-  // at a time, between the other stages' work, ran at two thirds of the
-  // speed of counting them back to back (the piece caches and the rank
-  // table are evicted by the rest of each document's work). After
+  // at a time, between the other stages' work, took 1.8 times as long as
+  // counting them back to back (the piece caches and the rank table are
+  // evicted by the rest of each document's work). After
   // StartDeferred, MeasureVersionDeferred measures like MeasureVersion but
   // leaves the tokens at 0 and records the units that need them, returning
   // the version's id in *version. A unit is kept as a view if `stays` (its
@@ -65,7 +65,9 @@ class TextMeasurer {
   // measured before in the same document is not recorded again. Then
   // CountDeferred counts every recorded unit, and AddDeferredTokens adds a
   // version's tokens to its size. BeginDocument is called per document as
-  // usual.
+  // usual; between two BeginDocument calls, use MeasureVersion or
+  // MeasureVersionDeferred, not both (a unit remembered by one has no
+  // tokens for the other).
   void StartDeferred();
   TextSize MeasureVersionDeferred(std::string_view text, const std::vector<std::string_view>* segments, bool stays,
                                   uint32_t* version);
