@@ -1,12 +1,13 @@
 // HTML parsing in one forward pass.
 //
-// The tokenizer finds each '<' 16 bytes at a time and classifies what follows (start
-// tag, end tag, comment, doctype, or a literal '<'); everything between is a
-// text node whose bytes are a view into the input. The tree builder keeps the
-// HTML5 stack of open elements and applies the implied-end-tag rules that
-// decide where text belongs. Elements whose content is never visible text
-// (script, style, template, svg, ...) are skipped by searching for their end
-// tag, as the HTML5 tokenizer's raw-text states do, and never become nodes.
+// The tokenizer finds each '<' 16 bytes at a time and classifies what
+// follows (start tag, end tag, comment, doctype, or a literal '<');
+// everything between is a text node whose bytes are a view into the input.
+// The tree builder keeps the HTML5 stack of open elements and applies the
+// implied-end-tag rules that decide where text belongs. Elements whose
+// content is never visible text (script, style, template, svg, ...) are
+// skipped by searching for their end tag, as the HTML5 tokenizer's raw-text
+// states do, and never become nodes.
 #include "crawler/html_parser.h"
 
 #include <algorithm>

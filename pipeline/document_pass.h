@@ -100,21 +100,35 @@ struct ScanProgress {
   std::atomic<uint64_t> documents{0};
 };
 
+// A batch closes at this many records or bytes, whichever comes first:
+// small enough to spread one input over all cores, large enough that a
+// batch's counter merge is noise and that each step of its documents
+// (RunPending) runs long enough to keep its tables in cache: on the
+// benchmark shards, 256 records took 2.7% less CPU than 64, and with the
+// tokens counted in a step of their own, 16 MiB took 2.0% less than 4 MiB
+// (the piece caches are refilled once per batch). PlanMemory counts twice
+// the bytes per batch in flight, and halves them (down to kMinBatchBytes)
+// when the memory limit cannot hold two batches per worker. (A single
+// larger record is a batch alone.)
+constexpr size_t kBatchRecords = 1024;
+constexpr size_t kBatchBytes = 16u << 20;
+constexpr size_t kMinBatchBytes = 1u << 20;
+
 // Scans inputs. Within an input, a oneTBB parallel_pipeline reads records in
 // order into batches (at most `batches_in_flight` at once, each up to
-// kBatchRecords records or `batch_bytes`), processes batches on any thread with that thread's
-// reused scratch, and merges them back in order, so results are the same for
-// any thread count. With a quality model (`run`), text is extracted,
-// normalized and assessed; without one (`inspect`), records are read and
-// classified only. With a dedup plan, every document's keys and signature
-// are written as the input's runs in its shard folder and its rows returned
-// in InputResult::dedup.
+// kBatchRecords records or `batch_bytes`), processes batches on any thread
+// with that thread's reused scratch, and merges them back in order, so
+// results are the same for any thread count. With a quality model (`run`),
+// text is extracted, normalized and assessed; without one (`inspect`),
+// records are read and classified only. With a dedup plan, every document's
+// keys and signature are written as the input's runs in its shard folder and
+// its rows returned in InputResult::dedup.
 //
 // Thread-safe: Scan may run for several inputs at once (they share the
 // per-thread scratch). `config`, `quality` and `plan` must outlive it.
 struct ScanOptions {
   size_t batches_in_flight = 8;  // per input
-  size_t batch_bytes = 16u << 20;  // a batch closes at this many bytes of records (kBatchBytes)
+  size_t batch_bytes = kBatchBytes;  // a batch closes at this many bytes of records
   // Every document's docs line goes to the shard folder's docs file
   // (kShardDocsName), in document order.
   bool write_docs = false;
@@ -146,20 +160,6 @@ class Scanner {
   std::unique_ptr<crawler::FetchLimiter> limiter_;  // shared by the inputs read over the network
   std::unique_ptr<ThreadScratch> scratch_;
 };
-
-// A batch closes at this many records or bytes, whichever comes first:
-// small enough to spread one input over all cores, large enough that a
-// batch's counter merge is noise and that each step of its documents
-// (RunPending) runs long enough to keep its tables in cache: on the
-// benchmark shards, 256 records took 2.7% less CPU than 64, and with the
-// tokens counted in a step of their own, 16 MiB took 2.0% less than 4 MiB
-// (the piece caches are refilled once per batch). PlanMemory counts twice
-// the bytes per batch in flight, and halves them (down to kMinBatchBytes)
-// when the memory limit cannot hold two batches per worker. (A single
-// larger record is a batch alone.)
-constexpr size_t kBatchRecords = 1024;
-constexpr size_t kBatchBytes = 16u << 20;
-constexpr size_t kMinBatchBytes = 1u << 20;
 
 // A shard's documents for --write-docs, zstd-compressed, one line each:
 // "<offset>\t" and a JSON object missing its id, source and cluster fields

@@ -221,7 +221,6 @@ void TextMeasurer::StartDeferred() {
 
 TextSize TextMeasurer::MeasureVersionDeferred(std::string_view text, const std::vector<std::string_view>* segments,
                                               bool stays, uint32_t* version) {
-  if (version_starts_.empty()) version_starts_.push_back(0);
   deferring_ = true;
   stays_ = stays;
   *version = static_cast<uint32_t>(version_starts_.size() - 1);

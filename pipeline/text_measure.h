@@ -137,7 +137,7 @@ class TextMeasurer {
   std::vector<uint64_t> job_tokens_;      // per job, one count per encoding
   std::vector<uint64_t> version_tokens_;  // per version, the same
   std::vector<uint32_t> version_jobs_;
-  std::vector<uint32_t> version_starts_;  // version v's jobs: [starts[v], starts[v + 1])
+  std::vector<uint32_t> version_starts_ = {0};  // version v's jobs: [starts[v], starts[v + 1])
   ViewTable<uint64_t> line_words_;  // UAX #29 words of its lines
 };
 
